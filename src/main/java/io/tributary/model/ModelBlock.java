@@ -1,0 +1,93 @@
+package io.tributary.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Base of the policy's blocks. Shapes are fixed at construction, so parameters are created with
+ * their shapes and initialised from a seeded host generator (identical on CPU and GPU); DJL's
+ * shape inference is not needed. Blocks expose typed forward methods; {@link #forwardInternal}
+ * is implemented only where a single-input call makes sense.
+ */
+abstract class ModelBlock extends AbstractBlock {
+
+  /** How a parameter starts: normal, normal scaled for residual outputs, ones, or zeros. */
+  enum Init {
+    NORMAL,
+    NORMAL_RESIDUAL,
+    ONES,
+    ZEROS
+  }
+
+  private record Spec(Init init, Shape shape) {}
+
+  private final Map<Parameter, Spec> specs = new LinkedHashMap<>();
+
+  protected final Parameter parameter(String name, Init init, boolean trainable, long... shape) {
+    Parameter p =
+        Parameter.builder()
+            .setName(name)
+            .setType(init == Init.ONES ? Parameter.Type.GAMMA : Parameter.Type.WEIGHT)
+            .optRequiresGrad(trainable)
+            .build();
+    specs.put(p, new Spec(init, new Shape(shape))); // DJL's setArray refuses a preset shape
+    return addParameter(p);
+  }
+
+  /** Fills this block's parameters and its children's, in declaration order, from {@code rng}. */
+  final void initializeFrom(Random rng, NDManager manager, double std, int layers) {
+    double residualStd = std / Math.sqrt(2.0 * layers); // GPT-2 scaling of residual projections
+    for (Map.Entry<Parameter, Spec> e : specs.entrySet()) {
+      Parameter p = e.getKey();
+      Shape shape = e.getValue().shape();
+      int size = (int) shape.size();
+      float[] values = new float[size];
+      switch (e.getValue().init()) {
+        case NORMAL -> fillNormal(values, rng, std);
+        case NORMAL_RESIDUAL -> fillNormal(values, rng, residualStd);
+        case ONES -> java.util.Arrays.fill(values, 1f);
+        case ZEROS -> {}
+      }
+      NDArray array = manager.create(values, shape);
+      array.setName(p.getName());
+      if (p.requiresGradient()) {
+        array.setRequiresGradient(true);
+      }
+      p.setArray(array);
+    }
+    for (Block child : getChildren().values()) {
+      ((ModelBlock) child).initializeFrom(rng, manager, std, layers);
+    }
+  }
+
+  private static void fillNormal(float[] values, Random rng, double std) {
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) (rng.nextGaussian() * std);
+    }
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " takes typed inputs; call its forward method");
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return inputShapes;
+  }
+}

@@ -1,0 +1,92 @@
+package io.tributary.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The decoder: embedding, blocks (dense first, then MoE), final norm, untied LM head. */
+public final class MoeTransformer extends ModelBlock {
+  private final ModelConfig config;
+  private final Parameter embedding;
+  private final List<TransformerBlock> blocks = new ArrayList<>();
+  private final RmsNorm finalNorm;
+  private final Parameter head;
+  private final Rotary rotary;
+
+  public MoeTransformer(ModelConfig config) {
+    this.config = config;
+    embedding = parameter("embedding", Init.NORMAL, true, config.vocabSize(), config.dim());
+    for (int i = 0; i < config.layers(); i++) {
+      blocks.add(addChildBlock("layer" + i, new TransformerBlock(config, i)));
+    }
+    finalNorm = addChildBlock("final_norm", new RmsNorm(config.dim(), config.normEps()));
+    head = parameter("head", Init.NORMAL, true, config.vocabSize(), config.dim());
+    rotary = new Rotary(config.headDim(), config.ropeTheta());
+  }
+
+  /**
+   * tokens (B, T) int64, positions (B, T), mask additive (B or 1, 1, T, S) or null; cache null
+   * for a full forward -> logits (B, T, V).
+   */
+  public NDArray forward(
+      NDArray tokens, int[][] positions, NDArray mask, KvCache cache, RoutingContext routing) {
+    Rotary.Tables tables = rotary.tables(tokens.getManager(), positions);
+    NDArray x =
+        Embedding.embedding(tokens, embedding.getArray(), SparseFormat.DENSE).singletonOrThrow();
+    for (TransformerBlock block : blocks) {
+      x = block.forward(x, tables, mask, cache, routing);
+    }
+    x = finalNorm.forward(x);
+    return Linear.linear(x, head.getArray()).singletonOrThrow(); // (B, T, V)
+  }
+
+  /** DJL entry point: NDList(tokens (B, T)) -> NDList(logits), causal, positions 0..T-1. */
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
+    NDArray tokens = inputs.singletonOrThrow();
+    int b = (int) tokens.getShape().get(0);
+    int t = (int) tokens.getShape().get(1);
+    int[][] positions = new int[b][t];
+    for (int[] row : positions) {
+      for (int j = 0; j < t; j++) {
+        row[j] = j;
+      }
+    }
+    NDArray mask = Masks.causal(tokens.getManager(), t);
+    RoutingContext routing = training ? RoutingContext.training(null) : RoutingContext.inference();
+    return new NDList(forward(tokens, positions, mask, null, routing));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape in = inputShapes[0];
+    return new Shape[] {new Shape(in.get(0), in.get(1), config.vocabSize())};
+  }
+
+  List<MoeFeedForward> moeLayers() {
+    List<MoeFeedForward> out = new ArrayList<>();
+    for (TransformerBlock block : blocks) {
+      if (block.moe() != null) {
+        out.add(block.moe());
+      }
+    }
+    return out;
+  }
+
+  static DataType tokenType() {
+    return DataType.INT64;
+  }
+}

@@ -1,0 +1,33 @@
+package io.tributary.model;
+
+/**
+ * Parameters of the policy. Active per token counts the K routed experts a token uses instead of
+ * all E (DeepSeek-V3 reports 671B total, 37B active the same way); both include embeddings.
+ */
+public record ParameterCounts(long total, long activePerToken, long embedding, long routedExperts) {
+  static ParameterCounts of(ModelConfig config) {
+    long c = config.dim();
+    long v = config.vocabSize();
+    long expert = 3L * c * config.expertHidden();
+    long attention = 4L * c * c;
+    long norms = 2L * c;
+    long dense = attention + norms + 3L * c * config.denseHidden();
+    long shared = 3L * c * config.expertHidden() * config.sharedExperts();
+    long router = (long) config.routedExperts() * c; // the selection bias is not trainable
+    long moeBase = attention + norms + router + shared;
+    long embedding = 2L * v * c; // input embedding and untied head
+    long moeLayers = config.moeLayers();
+    long routed = moeLayers * config.routedExperts() * expert;
+    long total =
+        embedding + c + config.denseLayers() * dense + moeLayers * moeBase + routed;
+    long active = total - routed + moeLayers * config.topK() * expert;
+    return new ParameterCounts(total, active, embedding, routed);
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "params total %,d; active per token %,d (%.1f%%); routed experts %,d; embeddings %,d",
+        total, activePerToken, 100.0 * activePerToken / total, routedExperts, embedding);
+  }
+}

@@ -1,0 +1,148 @@
+package io.tributary.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One policy instance: the {@link MoeTransformer} block, its parameters in a manager of its own
+ * on the configured device, and the operations the sampler and the trainers need. Not thread
+ * safe: give each thread its own instance and copy weights with {@link #copyWeightsFrom}.
+ */
+public final class PolicyModel implements AutoCloseable {
+  private final ModelConfig config;
+  private final Device device;
+  private final NDManager manager;
+  private final MoeTransformer block;
+
+  private PolicyModel(ModelConfig config, long seed) {
+    this.config = config;
+    this.device = config.device().resolve();
+    this.manager = NDManager.newBaseManager(device);
+    this.block = new MoeTransformer(config);
+    block.initializeFrom(new Random(seed), manager, config.initStd(), config.layers());
+    if (config.dtype() != Precision.FLOAT32) {
+      block.cast(config.dtype().dataType());
+    }
+  }
+
+  /** A freshly initialised policy; the same seed gives the same weights on any device. */
+  public static PolicyModel create(ModelConfig config, long seed) {
+    return new PolicyModel(config, seed);
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public MoeTransformer block() {
+    return block;
+  }
+
+  public ParameterCounts parameterCounts() {
+    return ParameterCounts.of(config);
+  }
+
+  /** Every parameter, trainable or not, in a fixed order with stable names. */
+  public List<Pair<String, Parameter>> parameters() {
+    List<Pair<String, Parameter>> out = new ArrayList<>();
+    block.getParameters().forEach(p -> out.add(new Pair<>(p.getKey(), p.getValue())));
+    return out;
+  }
+
+  public List<Pair<String, Parameter>> trainableParameters() {
+    return parameters().stream().filter(p -> p.getValue().requiresGradient()).toList();
+  }
+
+  /**
+   * Full causal forward of right-padded rows (B, T) from position 0: logits (B, T, V) in the
+   * manager of {@code step}. Padding after a row's end is never seen by that row's real tokens.
+   */
+  public NDArray logits(NDManager step, int[][] tokens, RoutingContext routing) {
+    int b = tokens.length;
+    int t = tokens[0].length;
+    long[] flat = new long[b * t];
+    int[][] positions = new int[b][t];
+    for (int i = 0; i < b; i++) {
+      if (tokens[i].length != t) {
+        throw new IllegalArgumentException("tokens: row " + i + " has length " + tokens[i].length + ", expected " + t);
+      }
+      for (int j = 0; j < t; j++) {
+        flat[i * t + j] = tokens[i][j];
+        positions[i][j] = j;
+      }
+    }
+    checkLength(t);
+    NDArray input = step.create(flat, new Shape(b, t));
+    return block.forward(input, positions, Masks.causal(step, t), null, routing);
+  }
+
+  void checkLength(int t) {
+    if (t > config.maxSeqLen()) {
+      throw new IllegalArgumentException(
+          "sequence of " + t + " tokens exceeds maxSeqLen=" + config.maxSeqLen());
+    }
+  }
+
+  /** Copies every parameter of {@code source} into this instance in place (same config). */
+  public void copyWeightsFrom(PolicyModel source) {
+    if (!source.config.equals(config)) {
+      throw new IllegalArgumentException("copyWeightsFrom: model configs differ");
+    }
+    List<Pair<String, Parameter>> from = source.parameters();
+    List<Pair<String, Parameter>> to = parameters();
+    try (GradMode ignored = GradMode.disabled()) {
+      for (int i = 0; i < to.size(); i++) {
+        NDArray src = from.get(i).getValue().getArray();
+        NDArray dst = to.get(i).getValue().getArray();
+        if (src.getDevice().equals(dst.getDevice())) {
+          dst.set(new NDIndex("..."), src);
+        } else {
+          try (NDArray moved = src.toDevice(dst.getDevice(), true)) {
+            dst.set(new NDIndex("..."), moved);
+          }
+        }
+      }
+    }
+  }
+
+  /** DeepSeek-V3 bias balancing, called after each optimizer step: b += γ·sign(mean − load). */
+  public void updateRouterBiases() {
+    for (MoeFeedForward moe : block.moeLayers()) {
+      moe.router().updateBias(config.biasUpdateRate());
+    }
+  }
+
+  /** Loads counted by training forwards since the last bias update. */
+  public ExpertLoad expertLoad() {
+    List<MoeFeedForward> layers = block.moeLayers();
+    long[][] loads = new long[layers.size()][];
+    float[][] biases = new float[layers.size()][];
+    for (int i = 0; i < layers.size(); i++) {
+      loads[i] = layers.get(i).router().load();
+      biases[i] = layers.get(i).router().selectionBias();
+    }
+    return new ExpertLoad(loads, biases);
+  }
+
+  @Override
+  public void close() {
+    block.getParameters().forEach(p -> p.getValue().close());
+    manager.close();
+  }
+}

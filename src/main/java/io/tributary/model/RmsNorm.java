@@ -1,0 +1,22 @@
+package io.tributary.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+
+/** Root-mean-square layer norm (Zhang &amp; Sennrich 2019): x / rms(x) · g. */
+final class RmsNorm extends ModelBlock {
+  private final Parameter gain;
+  private final float eps;
+
+  RmsNorm(int dim, double eps) {
+    this.gain = parameter("gain", Init.ONES, true, dim);
+    this.eps = (float) eps;
+  }
+
+  /** (..., C) -> (..., C) */
+  NDArray forward(NDArray x) {
+    NDArray meanSquare = x.square().mean(new int[] {-1}, true); // (..., 1)
+    NDArray rms = meanSquare.add(eps).sqrt();
+    return x.div(rms).mul(gain.getArray());
+  }
+}

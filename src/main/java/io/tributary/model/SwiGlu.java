@@ -1,0 +1,35 @@
+package io.tributary.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+
+/**
+ * SwiGLU feed-forward (Shazeer 2020): w2(silu(w1 x) · w3 x). One routed expert, the shared
+ * expert and the dense layers' FFN are all this block (DeepSeek-V3 inference/model.py, MLP/Expert).
+ */
+final class SwiGlu extends ModelBlock implements FeedForward {
+  private final Parameter gate;
+  private final Parameter up;
+  private final Parameter down;
+
+  SwiGlu(int dim, int hidden) {
+    gate = parameter("w1", Init.NORMAL, true, hidden, dim);
+    up = parameter("w3", Init.NORMAL, true, hidden, dim);
+    down = parameter("w2", Init.NORMAL_RESIDUAL, true, dim, hidden);
+  }
+
+  /** (..., C) -> (..., C) */
+  NDArray forward(NDArray x) {
+    NDArray g = Linear.linear(x, gate.getArray()).singletonOrThrow(); // (..., F)
+    NDArray u = Linear.linear(x, up.getArray()).singletonOrThrow(); // (..., F)
+    NDArray h = g.mul(Activation.sigmoid(g)).mul(u); // silu(g) · u
+    return Linear.linear(h, down.getArray()).singletonOrThrow(); // (..., C)
+  }
+
+  @Override
+  public NDArray forward(NDArray x, RoutingContext context) {
+    return forward(x);
+  }
+}

@@ -1,0 +1,32 @@
+package io.tributary.model;
+
+import ai.djl.ndarray.NDArray;
+
+/** Pre-norm decoder block: x + attn(norm(x)), then x + ffn(norm(x)); ffn dense or MoE. */
+final class TransformerBlock extends ModelBlock {
+  private final RmsNorm attentionNorm;
+  private final CausalSelfAttention attention;
+  private final RmsNorm ffnNorm;
+  private final FeedForward ffn;
+
+  TransformerBlock(ModelConfig config, int layer) {
+    attentionNorm = addChildBlock("attention_norm", new RmsNorm(config.dim(), config.normEps()));
+    attention = addChildBlock("attention", new CausalSelfAttention(config, layer));
+    ffnNorm = addChildBlock("ffn_norm", new RmsNorm(config.dim(), config.normEps()));
+    ffn =
+        config.isMoeLayer(layer)
+            ? addChildBlock("moe", new MoeFeedForward(config))
+            : addChildBlock("ffn", new SwiGlu(config.dim(), config.denseHidden()));
+  }
+
+  NDArray forward(
+      NDArray x, Rotary.Tables rotary, NDArray mask, KvCache cache, RoutingContext routing) {
+    x = x.add(attention.forward(attentionNorm.forward(x), rotary, mask, cache));
+    x = x.add(ffn.forward(ffnNorm.forward(x), routing));
+    return x;
+  }
+
+  MoeFeedForward moe() {
+    return ffn instanceof MoeFeedForward m ? m : null;
+  }
+}
