@@ -15,9 +15,9 @@ import java.util.Random;
 
 /**
  * Base of the policy's blocks. Shapes are fixed at construction, so parameters are created with
- * their shapes and initialised from a seeded host generator (identical on CPU and GPU); DJL's
- * shape inference is not needed. Blocks expose typed forward methods; {@link #forwardInternal}
- * is implemented only where a single-input call makes sense.
+ * their shapes and initialised from a seeded host generator (identical on CPU and GPU); DJL's shape
+ * inference is not needed. Blocks expose typed forward methods; {@link #forwardInternal} is
+ * implemented only where a single-input call makes sense.
  */
 abstract class ModelBlock extends AbstractBlock {
 

@@ -90,7 +90,10 @@ public record ModelConfig(
       throw badValue("heads", heads, "a divisor of dim=" + dim);
     }
     if ((dim / heads) % 2 != 0) {
-      throw badValue("heads", heads, "a value that leaves an even head width (dim/heads) for rotary embeddings");
+      throw badValue(
+          "heads",
+          heads,
+          "a value that leaves an even head width (dim/heads) for rotary embeddings");
     }
     if (topK > routedExperts) {
       throw badValue("topK", topK, "at most routedExperts=" + routedExperts);
@@ -171,45 +174,160 @@ public record ModelConfig(
     private Builder(ModelConfig from) {
       if (from != null) {
         Object[] all = {
-          from.vocabSize, from.dim, from.layers, from.heads, from.routedExperts, from.topK,
-          from.sharedExperts, from.expertHidden, from.denseHidden, from.denseLayers,
-          from.maxSeqLen, from.scoring, from.normalizeTopK, from.routedScale,
-          from.biasUpdateRate, from.balanceLossWeight, from.ropeTheta, from.normEps,
-          from.initStd, from.dtype, from.device
+          from.vocabSize,
+          from.dim,
+          from.layers,
+          from.heads,
+          from.routedExperts,
+          from.topK,
+          from.sharedExperts,
+          from.expertHidden,
+          from.denseHidden,
+          from.denseLayers,
+          from.maxSeqLen,
+          from.scoring,
+          from.normalizeTopK,
+          from.routedScale,
+          from.biasUpdateRate,
+          from.balanceLossWeight,
+          from.ropeTheta,
+          from.normEps,
+          from.initStd,
+          from.dtype,
+          from.device
         };
         System.arraycopy(all, 0, v, 0, all.length);
       }
     }
 
-    public Builder vocabSize(int x) { v[0] = x; return this; }
-    public Builder dim(int x) { v[1] = x; return this; }
-    public Builder layers(int x) { v[2] = x; return this; }
-    public Builder heads(int x) { v[3] = x; return this; }
-    public Builder routedExperts(int x) { v[4] = x; return this; }
-    public Builder topK(int x) { v[5] = x; return this; }
-    public Builder sharedExperts(int x) { v[6] = x; return this; }
-    public Builder expertHidden(int x) { v[7] = x; return this; }
-    public Builder denseHidden(int x) { v[8] = x; return this; }
-    public Builder denseLayers(int x) { v[9] = x; return this; }
-    public Builder maxSeqLen(int x) { v[10] = x; return this; }
-    public Builder scoring(ScoringFunction x) { v[11] = x; return this; }
-    public Builder normalizeTopK(boolean x) { v[12] = x; return this; }
-    public Builder routedScale(double x) { v[13] = x; return this; }
-    public Builder biasUpdateRate(double x) { v[14] = x; return this; }
-    public Builder balanceLossWeight(double x) { v[15] = x; return this; }
-    public Builder ropeTheta(double x) { v[16] = x; return this; }
-    public Builder normEps(double x) { v[17] = x; return this; }
-    public Builder initStd(double x) { v[18] = x; return this; }
-    public Builder dtype(Precision x) { v[19] = x; return this; }
-    public Builder device(DeviceChoice x) { v[20] = x; return this; }
+    public Builder vocabSize(int x) {
+      v[0] = x;
+      return this;
+    }
+
+    public Builder dim(int x) {
+      v[1] = x;
+      return this;
+    }
+
+    public Builder layers(int x) {
+      v[2] = x;
+      return this;
+    }
+
+    public Builder heads(int x) {
+      v[3] = x;
+      return this;
+    }
+
+    public Builder routedExperts(int x) {
+      v[4] = x;
+      return this;
+    }
+
+    public Builder topK(int x) {
+      v[5] = x;
+      return this;
+    }
+
+    public Builder sharedExperts(int x) {
+      v[6] = x;
+      return this;
+    }
+
+    public Builder expertHidden(int x) {
+      v[7] = x;
+      return this;
+    }
+
+    public Builder denseHidden(int x) {
+      v[8] = x;
+      return this;
+    }
+
+    public Builder denseLayers(int x) {
+      v[9] = x;
+      return this;
+    }
+
+    public Builder maxSeqLen(int x) {
+      v[10] = x;
+      return this;
+    }
+
+    public Builder scoring(ScoringFunction x) {
+      v[11] = x;
+      return this;
+    }
+
+    public Builder normalizeTopK(boolean x) {
+      v[12] = x;
+      return this;
+    }
+
+    public Builder routedScale(double x) {
+      v[13] = x;
+      return this;
+    }
+
+    public Builder biasUpdateRate(double x) {
+      v[14] = x;
+      return this;
+    }
+
+    public Builder balanceLossWeight(double x) {
+      v[15] = x;
+      return this;
+    }
+
+    public Builder ropeTheta(double x) {
+      v[16] = x;
+      return this;
+    }
+
+    public Builder normEps(double x) {
+      v[17] = x;
+      return this;
+    }
+
+    public Builder initStd(double x) {
+      v[18] = x;
+      return this;
+    }
+
+    public Builder dtype(Precision x) {
+      v[19] = x;
+      return this;
+    }
+
+    public Builder device(DeviceChoice x) {
+      v[20] = x;
+      return this;
+    }
 
     public ModelConfig build() {
       return new ModelConfig(
-          (Integer) v[0], (Integer) v[1], (Integer) v[2], (Integer) v[3], (Integer) v[4],
-          (Integer) v[5], (Integer) v[6], (Integer) v[7], (Integer) v[8], (Integer) v[9],
-          (Integer) v[10], (ScoringFunction) v[11], (Boolean) v[12], (Double) v[13],
-          (Double) v[14], (Double) v[15], (Double) v[16], (Double) v[17], (Double) v[18],
-          (Precision) v[19], (DeviceChoice) v[20]);
+          (Integer) v[0],
+          (Integer) v[1],
+          (Integer) v[2],
+          (Integer) v[3],
+          (Integer) v[4],
+          (Integer) v[5],
+          (Integer) v[6],
+          (Integer) v[7],
+          (Integer) v[8],
+          (Integer) v[9],
+          (Integer) v[10],
+          (ScoringFunction) v[11],
+          (Boolean) v[12],
+          (Double) v[13],
+          (Double) v[14],
+          (Double) v[15],
+          (Double) v[16],
+          (Double) v[17],
+          (Double) v[18],
+          (Precision) v[19],
+          (DeviceChoice) v[20]);
     }
   }
 }

@@ -58,8 +58,7 @@ final class MoeFeedForward extends ModelBlock implements FeedForward {
     }
     NDArray out = shared == null ? routed : routed.add(shared.forward(tokens));
     if (context.training() && balanceLossWeight > 0) {
-      context.addBalanceLoss(
-          router.balanceLoss(routing, batch, time, context, balanceLossWeight));
+      context.addBalanceLoss(router.balanceLoss(routing, batch, time, context, balanceLossWeight));
     }
     return out.reshape(shape);
   }

@@ -34,8 +34,8 @@ public final class MoeTransformer extends ModelBlock {
   }
 
   /**
-   * tokens (B, T) int64, positions (B, T), mask additive (B or 1, 1, T, S) or null; cache null
-   * for a full forward -> logits (B, T, V).
+   * tokens (B, T) int64, positions (B, T), mask additive (B or 1, 1, T, S) or null; cache null for
+   * a full forward -> logits (B, T, V).
    */
   public NDArray forward(
       NDArray tokens, int[][] positions, NDArray mask, KvCache cache, RoutingContext routing) {

@@ -18,8 +18,7 @@ public record ParameterCounts(long total, long activePerToken, long embedding, l
     long embedding = 2L * v * c; // input embedding and untied head
     long moeLayers = config.moeLayers();
     long routed = moeLayers * config.routedExperts() * expert;
-    long total =
-        embedding + c + config.denseLayers() * dense + moeLayers * moeBase + routed;
+    long total = embedding + c + config.denseLayers() * dense + moeLayers * moeBase + routed;
     long active = total - routed + moeLayers * config.topK() * expert;
     return new ParameterCounts(total, active, embedding, routed);
   }

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One policy instance: the {@link MoeTransformer} block, its parameters in a manager of its own
- * on the configured device, and the operations the sampler and the trainers need. Not thread
- * safe: give each thread its own instance and copy weights with {@link #copyWeightsFrom}.
+ * One policy instance: the {@link MoeTransformer} block, its parameters in a manager of its own on
+ * the configured device, and the operations the sampler and the trainers need. Not thread safe:
+ * give each thread its own instance and copy weights with {@link #copyWeightsFrom}.
  */
 public final class PolicyModel implements AutoCloseable {
   private final ModelConfig config;
@@ -80,7 +80,8 @@ public final class PolicyModel implements AutoCloseable {
     int[][] positions = new int[b][t];
     for (int i = 0; i < b; i++) {
       if (tokens[i].length != t) {
-        throw new IllegalArgumentException("tokens: row " + i + " has length " + tokens[i].length + ", expected " + t);
+        throw new IllegalArgumentException(
+            "tokens: row " + i + " has length " + tokens[i].length + ", expected " + t);
       }
       for (int j = 0; j < t; j++) {
         flat[i * t + j] = tokens[i][j];

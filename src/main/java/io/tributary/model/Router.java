@@ -37,7 +37,9 @@ final class Router extends ModelBlock {
   Routing route(NDArray x, RoutingContext context) {
     NDArray logits = Linear.linear(x, weight.getArray()).singletonOrThrow(); // (N, E)
     NDArray scores =
-        scoring == ScoringFunction.SOFTMAX ? logits.softmax(-1) : logits.getNDArrayInternal().sigmoid();
+        scoring == ScoringFunction.SOFTMAX
+            ? logits.softmax(-1)
+            : logits.getNDArrayInternal().sigmoid();
     float[] hostScores = scores.toFloatArray();
     float[] selectionBias = bias.getArray().toFloatArray();
     int n = hostScores.length / experts;
@@ -114,8 +116,7 @@ final class Router extends ModelBlock {
       }
     }
     NDManager manager = routing.scores().getManager();
-    NDArray normalised =
-        routing.scores().div(routing.scores().sum(new int[] {-1}, true)); // (N, E)
+    NDArray normalised = routing.scores().div(routing.scores().sum(new int[] {-1}, true)); // (N, E)
     NDArray weighted =
         normalised.mul(manager.create(tokenWeight, new Shape(batch * time, 1))); // (N, E)
     NDArray meanScore = weighted.reshape(batch, time, experts).sum(new int[] {1}); // (B, E)

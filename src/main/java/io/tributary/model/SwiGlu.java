@@ -6,8 +6,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 
 /**
- * SwiGLU feed-forward (Shazeer 2020): w2(silu(w1 x) · w3 x). One routed expert, the shared
- * expert and the dense layers' FFN are all this block (DeepSeek-V3 inference/model.py, MLP/Expert).
+ * SwiGLU feed-forward (Shazeer 2020): w2(silu(w1 x) · w3 x). One routed expert, the shared expert
+ * and the dense layers' FFN are all this block (DeepSeek-V3 inference/model.py, MLP/Expert).
  */
 final class SwiGlu extends ModelBlock implements FeedForward {
   private final Parameter gate;

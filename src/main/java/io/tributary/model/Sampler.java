@@ -1,0 +1,140 @@
+package io.tributary.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Batched autoregressive sampling. Prompts of different lengths are left-padded into one batch;
+ * each row's positions start at 0 at its first real token and padding keys are masked, so a row's
+ * result does not depend on its batch mates. With the KV cache each step feeds one token per row;
+ * without it (the benchmark's baseline) each step recomputes the whole prefix. Autograd recording
+ * is off on the calling thread for the duration, whatever thread that is.
+ */
+public final class Sampler {
+  private Sampler() {}
+
+  /** One completion per prompt; row i draws from its own generator seeded with seeds[i]. */
+  public static List<Completion> generate(
+      PolicyModel model, List<int[]> prompts, SamplingParams params, long[] seeds) {
+    if (prompts.isEmpty()) {
+      return List.of();
+    }
+    if (seeds.length != prompts.size()) {
+      throw new IllegalArgumentException(
+          "seeds: got " + seeds.length + ", expected one per prompt (" + prompts.size() + ")");
+    }
+    int batch = prompts.size();
+    int promptLength = 0;
+    for (int i = 0; i < batch; i++) {
+      if (prompts.get(i).length == 0) {
+        throw new IllegalArgumentException("prompt " + i + " is empty; start it with BOS");
+      }
+      promptLength = Math.max(promptLength, prompts.get(i).length);
+    }
+    int maxSeqLen = model.config().maxSeqLen();
+    int maxNew = Math.min(params.maxNewTokens(), maxSeqLen - promptLength);
+    if (maxNew <= 0) {
+      throw new IllegalArgumentException(
+          "prompt of " + promptLength + " tokens leaves no room within maxSeqLen=" + maxSeqLen);
+    }
+    int[] padding = new int[batch];
+    int[][] sequences = new int[batch][promptLength + maxNew];
+    for (int i = 0; i < batch; i++) {
+      int[] p = prompts.get(i);
+      padding[i] = promptLength - p.length;
+      System.arraycopy(p, 0, sequences[i], padding[i], p.length);
+    }
+    SplittableRandom[] rngs = new SplittableRandom[batch];
+    for (int i = 0; i < batch; i++) {
+      rngs[i] = new SplittableRandom(seeds[i]);
+    }
+    int vocab = model.config().vocabSize();
+    int[][] tokens = new int[batch][maxNew];
+    float[][] logProbs = new float[batch][maxNew];
+    int[] lengths = new int[batch];
+    boolean[] done = new boolean[batch];
+    float[] logProb = new float[1];
+
+    try (GradMode ignored = GradMode.disabled();
+        NDManager generation = model.manager().newSubManager();
+        KvCache cache =
+            params.useKvCache() ? new KvCache(generation, model.config().layers()) : null) {
+      for (int step = 0; step < maxNew; step++) {
+        int total = promptLength + step; // tokens known so far in every row
+        float[] last;
+        try (NDManager stepManager = generation.newSubManager()) {
+          last = nextLogits(model, stepManager, sequences, padding, total, step, cache);
+        }
+        int active = 0;
+        for (int i = 0; i < batch; i++) {
+          if (done[i]) {
+            continue;
+          }
+          int token = TokenDraw.draw(last, i * vocab, vocab, params, rngs[i], logProb);
+          tokens[i][lengths[i]] = token;
+          logProbs[i][lengths[i]] = logProb[0];
+          lengths[i]++;
+          sequences[i][total] = token;
+          if (params.isStop(token)) {
+            done[i] = true;
+          } else {
+            active++;
+          }
+        }
+        if (active == 0) {
+          break;
+        }
+      }
+    }
+    List<Completion> out = new ArrayList<>(batch);
+    for (int i = 0; i < batch; i++) {
+      out.add(
+          new Completion(
+              Arrays.copyOf(tokens[i], lengths[i]),
+              Arrays.copyOf(logProbs[i], lengths[i]),
+              done[i] ? FinishReason.STOP : FinishReason.LENGTH));
+    }
+    return out;
+  }
+
+  /** Logits (B·V) of the next token of every row, given the first {@code total} tokens. */
+  private static float[] nextLogits(
+      PolicyModel model,
+      NDManager manager,
+      int[][] sequences,
+      int[] padding,
+      int total,
+      int step,
+      KvCache cache) {
+    int batch = sequences.length;
+    boolean prefill = cache == null || step == 0;
+    int from = prefill ? 0 : total - 1; // with the cache, only the newest token is fed
+    int width = total - from;
+    long[] input = new long[batch * width];
+    int[][] positions = new int[batch][width];
+    for (int i = 0; i < batch; i++) {
+      for (int j = 0; j < width; j++) {
+        input[i * width + j] = sequences[i][from + j];
+        positions[i][j] = Math.max(0, from + j - padding[i]);
+      }
+    }
+    NDArray tokens = manager.create(input, new Shape(batch, width));
+    NDArray mask = Masks.leftPadded(manager, padding, width, total);
+    if (GradMode.isEnabled()) {
+      // libtorch decides per thread whether to record; recording here would leak a graph per step
+      throw new IllegalStateException("autograd recording is on while sampling");
+    }
+    NDArray logits =
+        model.block().forward(tokens, positions, mask, cache, RoutingContext.inference());
+    return logits
+        .get(new NDIndex(":, -1, :"))
+        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+        .toFloatArray();
+  }
+}

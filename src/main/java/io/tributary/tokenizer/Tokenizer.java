@@ -1,0 +1,38 @@
+package io.tributary.tokenizer;
+
+/**
+ * Text to token ids and back. Ids are dense in [0, vocabSize). The special tokens BOS, EOS and PAD
+ * always exist; encode never adds them on its own.
+ */
+public interface Tokenizer extends AutoCloseable {
+  int[] encode(String text);
+
+  /** Text of the ids; BOS, EOS and PAD are dropped, other special tokens kept as text. */
+  String decode(int[] ids);
+
+  int vocabSize();
+
+  int bos();
+
+  int eos();
+
+  int pad();
+
+  /** What a checkpoint stores to rebuild this tokenizer. */
+  TokenizerSpec spec();
+
+  /** The id of a special token such as {@code <answer>}, or -1 when this tokenizer has none. */
+  default int specialId(String token) {
+    return -1;
+  }
+
+  @Override
+  default void close() {}
+
+  static Tokenizer fromSpec(TokenizerSpec spec) {
+    if (spec instanceof TokenizerSpec.Characters c) {
+      return new CharTokenizer(c.alphabet());
+    }
+    return HfTokenizer.fromSpec((TokenizerSpec.HuggingFace) spec);
+  }
+}
