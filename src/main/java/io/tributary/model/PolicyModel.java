@@ -124,8 +124,13 @@ public final class PolicyModel implements AutoCloseable {
 
   /** DeepSeek-V3 bias balancing, called after each optimizer step: b += γ·sign(mean − load). */
   public void updateRouterBiases() {
+    updateRouterBiasesWithRate(config.biasUpdateRate());
+  }
+
+  /** Bias update with an explicit γ; γ = 0 only restarts the load counters. */
+  public void updateRouterBiasesWithRate(double gamma) {
     for (MoeFeedForward moe : block.moeLayers()) {
-      moe.router().updateBias(config.biasUpdateRate());
+      moe.router().updateBias(gamma);
     }
   }
 

@@ -136,7 +136,8 @@ final class Router extends ModelBlock {
     for (long l : load) {
       total += l;
     }
-    if (total == 0) {
+    if (total == 0 || gamma == 0) {
+      java.util.Arrays.fill(load, 0);
       return;
     }
     double mean = (double) total / experts;

@@ -1,0 +1,286 @@
+package io.tributary.checkpoint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.tributary.json.Json;
+import io.tributary.model.GradMode;
+import io.tributary.model.ModelConfig;
+import io.tributary.model.PolicyModel;
+import io.tributary.tokenizer.TokenizerSpec;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * A policy checkpoint file: magic, JSON header, raw little-endian parameter bytes, CRC-32 of all
+ * that precedes it. Saving writes a temporary file beside the target, forces it to disk and renames
+ * it over the target, so a crash leaves the previous checkpoint intact. Reading checks everything
+ * (magic, header, sizes, CRC, fit to the model) before a single weight is copied, so a rejected
+ * file leaves the model untouched.
+ */
+public final class Checkpoint {
+  private static final byte[] MAGIC = "TRBCKPT\n".getBytes(StandardCharsets.US_ASCII);
+  private static final int MAX_HEADER_BYTES = 64 << 20;
+
+  private final CheckpointHeader header;
+  private final List<byte[]> data;
+
+  private Checkpoint(CheckpointHeader header, List<byte[]> data) {
+    this.header = header;
+    this.data = data;
+  }
+
+  public CheckpointHeader header() {
+    return header;
+  }
+
+  /** Saves {@code model} atomically to {@code target}. */
+  public static void save(
+      Path target,
+      PolicyModel model,
+      TokenizerSpec tokenizer,
+      long policyVersion,
+      long trainingStep,
+      Map<String, String> metadata) {
+    List<CheckpointHeader.TensorEntry> entries = new ArrayList<>();
+    List<byte[]> bytes = new ArrayList<>();
+    for (Pair<String, Parameter> p : model.parameters()) {
+      NDArray array = p.getValue().getArray();
+      byte[] raw = toBytes(array);
+      entries.add(
+          new CheckpointHeader.TensorEntry(
+              p.getKey(), array.getShape().getShape(), array.getDataType().name(), raw.length));
+      bytes.add(raw);
+    }
+    CheckpointHeader header =
+        new CheckpointHeader(
+            CheckpointHeader.FORMAT_VERSION,
+            model.config(),
+            tokenizer,
+            policyVersion,
+            trainingStep,
+            System.currentTimeMillis(),
+            entries,
+            metadata == null ? Map.of() : Map.copyOf(metadata));
+    write(target, header, bytes);
+  }
+
+  private static void write(Path target, CheckpointHeader header, List<byte[]> tensors) {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp = null;
+    try {
+      Files.createDirectories(dir);
+      temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        CRC32 crc = new CRC32();
+        OutputStream raw = Channels.newOutputStream(channel);
+        DataOutputStream out =
+            new DataOutputStream(
+                new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 20), crc));
+        byte[] json = Json.writeBytes(header);
+        out.write(MAGIC);
+        out.writeInt(json.length);
+        out.write(json);
+        for (byte[] t : tensors) {
+          out.write(t);
+        }
+        out.flush();
+        long checksum = crc.getValue();
+        ByteBuffer trailer = ByteBuffer.allocate(8).putLong(checksum).flip();
+        while (trailer.hasRemaining()) {
+          channel.write(trailer);
+        }
+        channel.force(true);
+      }
+      try {
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(
+          target + ": checkpoint write failed, previous file kept: " + e, e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // the temporary file is only litter; the target is what matters
+        }
+      }
+    }
+  }
+
+  /** Reads and fully verifies a checkpoint file; no model is touched. */
+  public static Checkpoint read(Path file) {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(file + ": no such checkpoint file");
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": cannot read checkpoint: " + e, e);
+    }
+    CRC32 crc = new CRC32();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20);
+        DataInputStream checked = new DataInputStream(new CheckedInputStream(in, crc))) {
+      byte[] magic = new byte[MAGIC.length];
+      checked.readFully(magic);
+      if (!Arrays.equals(magic, MAGIC)) {
+        throw new CheckpointException(file + ": not a Tributary checkpoint (bad magic bytes)");
+      }
+      int headerLength = checked.readInt();
+      if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || headerLength > size) {
+        throw new CheckpointException(file + ": corrupt header length " + headerLength);
+      }
+      byte[] json = new byte[headerLength];
+      checked.readFully(json);
+      CheckpointHeader header;
+      try {
+        header = Json.mapper().readValue(json, CheckpointHeader.class);
+      } catch (IOException e) {
+        throw new CheckpointException(file + ": corrupt checkpoint header: " + e.getMessage(), e);
+      }
+      if (header.formatVersion() != CheckpointHeader.FORMAT_VERSION) {
+        throw new CheckpointException(
+            file
+                + ": checkpoint format "
+                + header.formatVersion()
+                + ", expected "
+                + CheckpointHeader.FORMAT_VERSION);
+      }
+      long expected = MAGIC.length + 4L + headerLength + 8;
+      for (CheckpointHeader.TensorEntry t : header.tensors()) {
+        expected += t.bytes();
+      }
+      if (expected != size) {
+        throw new CheckpointException(
+            file
+                + ": size "
+                + size
+                + " bytes, header promises "
+                + expected
+                + " (truncated or corrupt)");
+      }
+      List<byte[]> data = new ArrayList<>();
+      for (CheckpointHeader.TensorEntry t : header.tensors()) {
+        byte[] bytes = new byte[Math.toIntExact(t.bytes())];
+        checked.readFully(bytes);
+        data.add(bytes);
+      }
+      long computed = crc.getValue();
+      long stored = new DataInputStream(in).readLong();
+      if (computed != stored) {
+        throw new CheckpointException(file + ": checksum mismatch (corrupt checkpoint)");
+      }
+      return new Checkpoint(header, data);
+    } catch (EOFException e) {
+      throw new CheckpointException(file + ": truncated checkpoint", e);
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": cannot read checkpoint: " + e, e);
+    }
+  }
+
+  /** A new policy built from this checkpoint's config, on {@code config}'s device if given. */
+  public PolicyModel toModel(ModelConfig deviceOverride) {
+    ModelConfig config =
+        deviceOverride == null
+            ? header.modelConfig()
+            : header.modelConfig().toBuilder().device(deviceOverride.device()).build();
+    PolicyModel model = PolicyModel.create(config, 0);
+    try {
+      loadInto(model);
+      return model;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** Copies the weights into {@code model} after checking every name and shape. */
+  public void loadInto(PolicyModel model) {
+    List<Pair<String, Parameter>> parameters = model.parameters();
+    List<CheckpointHeader.TensorEntry> tensors = header.tensors();
+    if (!sameArchitecture(header.modelConfig(), model.config())) {
+      throw new CheckpointException(
+          "checkpoint does not fit the model: checkpoint config "
+              + header.modelConfig()
+              + ", model config "
+              + model.config());
+    }
+    if (parameters.size() != tensors.size()) {
+      throw new CheckpointException(
+          "checkpoint has " + tensors.size() + " tensors, the model " + parameters.size());
+    }
+    for (int i = 0; i < tensors.size(); i++) {
+      CheckpointHeader.TensorEntry t = tensors.get(i);
+      Pair<String, Parameter> p = parameters.get(i);
+      Shape expected = p.getValue().getArray().getShape();
+      if (!t.name().equals(p.getKey()) || !new Shape(t.shape()).equals(expected)) {
+        throw new CheckpointException(
+            "checkpoint tensor "
+                + i
+                + " is "
+                + t.name()
+                + Arrays.toString(t.shape())
+                + ", the model expects "
+                + p.getKey()
+                + expected);
+      }
+    }
+    try (GradMode ignored = GradMode.disabled();
+        NDManager scratch = model.manager().newSubManager()) {
+      for (int i = 0; i < tensors.size(); i++) {
+        CheckpointHeader.TensorEntry t = tensors.get(i);
+        NDArray target = model.parameters().get(i).getValue().getArray();
+        ByteBuffer buffer = ByteBuffer.wrap(data.get(i)).order(ByteOrder.LITTLE_ENDIAN);
+        NDArray loaded = scratch.create(buffer, new Shape(t.shape()), DataType.valueOf(t.dtype()));
+        if (loaded.getDataType() != target.getDataType()) {
+          loaded = loaded.toType(target.getDataType(), false);
+        }
+        target.set(new NDIndex("..."), loaded);
+      }
+    }
+  }
+
+  /** Architecture equality: everything but the device, which may differ between machines. */
+  static boolean sameArchitecture(ModelConfig a, ModelConfig b) {
+    return a.toBuilder().device(b.device()).build().equals(b);
+  }
+
+  private static byte[] toBytes(NDArray array) {
+    ByteBuffer buffer = array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    byte[] out = new byte[buffer.remaining()];
+    buffer.get(out);
+    return out;
+  }
+}
