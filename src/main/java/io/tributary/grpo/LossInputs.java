@@ -27,7 +27,10 @@ public record LossInputs(
   /** Inputs of a batch that is not split into micro-batches: DAPO's count is this mask's sum. */
   public static LossInputs of(
       NDArray logp, NDArray logpOld, NDArray logpRef, NDArray advantages, NDArray completionMask) {
-    long active = Math.round(completionMask.sum().getFloat());
+    long active;
+    try (NDArray sum = completionMask.sum()) {
+      active = Math.round(sum.getFloat());
+    }
     return new LossInputs(logp, logpOld, logpRef, advantages, completionMask, active);
   }
 
