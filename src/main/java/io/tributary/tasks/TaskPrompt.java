@@ -20,6 +20,14 @@ public record TaskPrompt(
     requireText("prompt", prompt);
     requireText("answer", answer);
     requireText("task", task);
+    if (extra != null) {
+      for (Map.Entry<String, Object> field : extra.entrySet()) {
+        if (field.getValue() == null) {
+          throw new IllegalArgumentException(
+              "extra." + field.getKey() + ": got null, expected a value");
+        }
+      }
+    }
     extra = extra == null ? Map.of() : Map.copyOf(extra);
   }
 

@@ -18,6 +18,7 @@ class JsonlTest {
       value = {
         "{\"id\":\"b\",\"answer\":\"2\",\"task\":\"arithmetic\"} | prompt: got nothing, expected text",
         "{\"id\":\"b\",\"prompt\":\"p\",\"answer\":\"2\",\"task\":\"t\",\"colour\":1} | colour",
+        "{\"id\":\"b\",\"prompt\":\"p\",\"answer\":\"2\",\"task\":\"t\",\"extra\":{\"n\":null}} | extra.n: got null",
         "not json | not valid JSON"
       })
   void badTaskPromptLinesNameFileLineAndField(String line, String problem, @TempDir Path dir)
