@@ -1,0 +1,24 @@
+package io.tributary.grpo;
+
+/**
+ * Plain-Java diagnostics of one loss evaluation, computed without gradient, each a mean over the
+ * active (mask-1) tokens. Clip fractions follow TRL: a token counts as clipped only where clipping
+ * removes its gradient, i.e. low with a negative advantage, high with a positive one.
+ *
+ * @param meanKl mean k3 KL to the reference policy; NaN when no reference log-probs were given
+ * @param clipFracLow share of tokens with ratio below {@code 1 - epsilonLow} and A < 0
+ * @param clipFracHigh share of tokens with ratio above {@code 1 + epsilonHigh} and A > 0
+ * @param clipFracRegion share of tokens clipped at either end
+ * @param cappedFraction share of tokens whose ratio exceeded the importance-ratio cap with A < 0 (0
+ *     without a cap)
+ * @param meanRatio mean importance ratio
+ * @param activeTokens number of mask-1 tokens in this (micro-)batch
+ */
+public record GrpoLossStatistics(
+    double meanKl,
+    double clipFracLow,
+    double clipFracHigh,
+    double clipFracRegion,
+    double cappedFraction,
+    double meanRatio,
+    long activeTokens) {}

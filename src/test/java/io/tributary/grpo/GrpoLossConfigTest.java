@@ -1,0 +1,75 @@
+package io.tributary.grpo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import io.tributary.config.ConfigException;
+import io.tributary.config.Yaml;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GrpoLossConfigTest {
+  @ParameterizedTest(name = "{6}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "null",
+      value = {
+        "1.0  | 0.28 | 0   | 64 | null | GRPO | epsilonLow: got 1.0, expected a number in [0, 1)",
+        "0.2  | -1   | 0   | 64 | null | GRPO | epsilonHigh: got -1.0",
+        "0.2  | 0.28 | -0.1| 64 | null | GRPO | beta: got -0.1",
+        "0.2  | 0.28 | 0   | 0  | null | GRPO | maxCompletionLength: got 0",
+        "0.2  | 0.28 | 0   | 64 | 1.2  | GRPO | importanceRatioCap: got 1.2",
+        "0.2  | 0.28 | 0   | 64 | null | null | aggregation: got null"
+      })
+  void rejectsBadSettingsNamingTheKey(
+      double low,
+      double high,
+      double beta,
+      int maxLength,
+      Double cap,
+      LossAggregation agg,
+      String message) {
+    assertThatThrownBy(() -> new GrpoLossConfig(low, high, beta, agg, maxLength, cap))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void bindsFromYamlWithConfigSpellingOfTheAggregation() {
+    GrpoLossConfig config =
+        Yaml.read(
+            "epsilonLow: 0.2\nepsilonHigh: 0.28\nbeta: 0.04\naggregation: dr_grpo\n"
+                + "maxCompletionLength: 96\nimportanceRatioCap: 3.0\n",
+            GrpoLossConfig.class,
+            "loss.yaml");
+    assertThat(config.aggregation()).isEqualTo(LossAggregation.DR_GRPO);
+    assertThat(config.importanceRatioCap()).isEqualTo(3.0);
+    assertThatThrownBy(() -> LossAggregation.fromConfig("mean"))
+        .hasMessageContaining("aggregation: got 'mean', expected one of grpo, bnpo, dr_grpo, dapo");
+  }
+
+  @Test
+  void withoutAccumulationDapoCountsThisBatchAndEqualsBnpo() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      float[][] logp = {{-1f, -2f, -0.5f}, {-1.5f, -0.7f, -2.2f}};
+      float[][] old = {{-1.1f, -2.3f, -0.5f}, {-1.2f, -0.75f, -2.0f}};
+      float[][] mask = {{1, 1, 0}, {1, 1, 1}};
+      LossInputs in =
+          LossInputs.of(
+              manager.create(logp),
+              manager.create(old),
+              null,
+              manager.create(new float[] {0.7f, -1.3f}),
+              manager.create(mask));
+      assertThat(in.accumulatedActiveTokens()).isEqualTo(5);
+      float dapo =
+          GrpoLoss.compute(in, GrpoLossConfig.defaults(LossAggregation.DAPO, 3)).loss().getFloat();
+      float bnpo =
+          GrpoLoss.compute(in, GrpoLossConfig.defaults(LossAggregation.BNPO, 3)).loss().getFloat();
+      assertThat(dapo).isCloseTo(bnpo, within(1e-6f));
+    }
+  }
+}
