@@ -5,7 +5,7 @@ package io.tributary.model;
  * all E (DeepSeek-V3 reports 671B total, 37B active the same way); both include embeddings.
  */
 public record ParameterCounts(long total, long activePerToken, long embedding, long routedExperts) {
-  static ParameterCounts of(ModelConfig config) {
+  public static ParameterCounts of(ModelConfig config) {
     long c = config.dim();
     long v = config.vocabSize();
     long expert = 3L * c * config.expertHidden();

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.tributary.model.Dispatch;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.RoutingContext;
 import java.util.List;
@@ -17,11 +18,18 @@ public final class SftTrainer {
   private final PolicyModel model;
   private final AdamW optimizer;
   private final int pad;
+  private Dispatch dispatch = Dispatch.SPARSE;
 
   public SftTrainer(PolicyModel model, OptimizerConfig config, int pad) {
     this.model = model;
     this.optimizer = new AdamW(model, config);
     this.pad = pad;
+  }
+
+  /** Dense dispatch runs every expert on every token: the benchmark's baseline. */
+  public SftTrainer withDispatch(Dispatch dispatch) {
+    this.dispatch = dispatch;
+    return this;
   }
 
   public record StepResult(double loss, long tokens, StepOutcome outcome) {}
@@ -35,7 +43,7 @@ public final class SftTrainer {
     double lossValue;
     try (NDManager step = model.manager().newSubManager();
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      RoutingContext routing = RoutingContext.training(batch.validInputs());
+      RoutingContext routing = new RoutingContext(dispatch, true, batch.validInputs());
       NDArray loss = loss(model, step, batch, routing);
       lossValue = loss.getFloat();
       collector.backward(loss);
