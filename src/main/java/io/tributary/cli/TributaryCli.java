@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tributary 0.1.0",
     description = "GRPO fine-tuning of reasoning language models on Flink and Kafka.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, KafkaCommand.class, TailCommand.class})
 public final class TributaryCli implements Runnable {
   /** Exit codes: 0 success, 1 runtime failure, 2 usage error (picocli), 3 bad config or input. */
   public static final int EXIT_BAD_INPUT = 3;
