@@ -110,7 +110,7 @@ class EmbeddedKafkaTest {
         .hasSize(8);
     assertThat(committed).doesNotHaveDuplicates();
     // the same topic read_uncommitted does hold the aborted records: the test can tell
-    assertThat(readUncommittedCount(settings, topic)).isEqualTo(12);
+    assertThat(readUncommittedCount(settings, topic, 12)).isEqualTo(12);
   }
 
   @Test
@@ -246,7 +246,7 @@ class EmbeddedKafkaTest {
     return read;
   }
 
-  private static int readUncommittedCount(KafkaSettings settings, String topic) {
+  private static int readUncommittedCount(KafkaSettings settings, String topic, int expected) {
     Properties p = KafkaClients.consumerProperties(settings, null);
     p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     try (var consumer =
@@ -258,11 +258,11 @@ class EmbeddedKafkaTest {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       int count = 0;
-      long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-      while (System.nanoTime() < deadline) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (count < expected && System.nanoTime() < deadline) {
         count += consumer.poll(Duration.ofMillis(200)).count();
       }
-      return count;
+      return count + consumer.poll(Duration.ofMillis(300)).count();
     }
   }
 
