@@ -114,6 +114,11 @@ public final class ChildKafka implements KafkaBroker {
     return process.isAlive();
   }
 
+  /** The child process, for tests that end it the way a dying parent would. */
+  Process process() {
+    return process;
+  }
+
   public BrokerLayout layout() {
     return layout;
   }
