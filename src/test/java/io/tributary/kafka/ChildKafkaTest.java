@@ -15,19 +15,24 @@ class ChildKafkaTest {
   @TempDir Path runDir;
 
   @Test
-  void theChildBrokerWritesItsAddressServesClientsAndStopsCleanlyWhenItsStdinCloses()
+  void withoutBootstrapServersASessionStartsAChildBrokerThatStopsCleanlyWhenItsStdinCloses()
       throws Exception {
     long start = System.nanoTime();
-    ChildKafka child = ChildKafka.start(runDir, 0, Duration.ofSeconds(90));
+    KafkaSession session = KafkaSession.open(KafkaSettings.defaults(), runDir);
     double startSeconds = (System.nanoTime() - start) / 1e9;
+    ChildKafka child = (ChildKafka) session.broker().orElseThrow();
     System.out.printf(
-        "child broker ready in %.2f s, RSS %d MB%n", startSeconds, rssKb(child.pid()) / 1024);
+        "child broker ready with topics in %.2f s, RSS %d MB%n",
+        startSeconds, rssKb(child.pid()) / 1024);
     Process process = child.process();
     try {
       assertThat(child.layout().readAddress()).isEqualTo(child.bootstrapServers());
       assertThat(child.layout().dataDir().resolve("meta.properties")).exists();
-      KafkaSettings settings = KafkaSettings.forBootstrap(child.bootstrapServers());
-      assertThat(TopicAdmin.ensureTopics(settings)).hasSize(4);
+      KafkaSettings settings = session.settings();
+      assertThat(settings.bootstrapServers()).isEqualTo(child.bootstrapServers());
+      assertThat(session.topics())
+          .extracting(TopicAdmin.TopicState::name)
+          .containsExactlyElementsOf(KafkaTopics.DEFAULTS.all());
       try (Admin admin = KafkaClients.admin(settings)) {
         assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
       }
@@ -40,7 +45,7 @@ class ChildKafkaTest {
       assertThat(child.layout().addressFile()).doesNotExist();
       assertThat(Files.readString(child.layout().logFile())).doesNotContain("ERROR");
     } finally {
-      child.close();
+      session.close();
     }
   }
 

@@ -91,6 +91,24 @@ class EmbeddedKafkaTest {
   }
 
   @Test
+  void withBootstrapServersASessionStartsNoBrokerAndCreatesTheConfiguredTopics() {
+    KafkaSettings settings =
+        new KafkaSettings(
+            broker.bootstrapServers(),
+            new KafkaTopics("s.prompts", "s.rollouts", "s.versions", "s.dead"),
+            2,
+            null,
+            null);
+
+    try (KafkaSession session = KafkaSession.open(settings, Path.of("unused-run-dir"))) {
+      assertThat(session.broker()).isEmpty();
+      assertThat(session.settings()).isEqualTo(settings);
+      assertThat(session.topics()).allSatisfy(t -> assertThat(t.partitions()).isEqualTo(2));
+    }
+    assertThat(Path.of("unused-run-dir")).doesNotExist();
+  }
+
+  @Test
   void readCommittedReadersSeeCommittedTransactionsAndNeverAbortedOnes() throws Exception {
     KafkaSettings settings = freshTopics(2);
     String topic = settings.topics().scoredRollouts();
