@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       DatasetCommand.class,
       InfoCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      KafkaCommand.class,
+      TailCommand.class
     })
 public final class TributaryCli implements Runnable {
   /** Exit codes: 0 success, 1 runtime failure, 2 usage error (picocli), 3 bad config or input. */

@@ -48,6 +48,10 @@ public final class Json {
     nonFinite.addSerializer(double.class, new NonFiniteDouble());
     nonFinite.addSerializer(Float.class, new NonFiniteFloat());
     nonFinite.addSerializer(float.class, new NonFiniteFloat());
+    // Jackson's built-in primitive-array serializers bypass the two above and write a bare NaN
+    // token, which is not JSON at all; these keep arrays of log-probs and the like valid.
+    nonFinite.addSerializer(double[].class, new NonFiniteDoubleArray());
+    nonFinite.addSerializer(float[].class, new NonFiniteFloatArray());
     return JsonMapper.builder()
         .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -85,6 +89,46 @@ public final class Json {
       } else {
         gen.writeNumber(value);
       }
+    }
+  }
+
+  private static final class NonFiniteDoubleArray extends StdSerializer<double[]> {
+    NonFiniteDoubleArray() {
+      super(double[].class);
+    }
+
+    @Override
+    public void serialize(double[] values, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      gen.writeStartArray(values, values.length);
+      for (double value : values) {
+        if (Double.isFinite(value)) {
+          gen.writeNumber(value);
+        } else {
+          gen.writeNull();
+        }
+      }
+      gen.writeEndArray();
+    }
+  }
+
+  private static final class NonFiniteFloatArray extends StdSerializer<float[]> {
+    NonFiniteFloatArray() {
+      super(float[].class);
+    }
+
+    @Override
+    public void serialize(float[] values, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      gen.writeStartArray(values, values.length);
+      for (float value : values) {
+        if (Float.isFinite(value)) {
+          gen.writeNumber(value);
+        } else {
+          gen.writeNull();
+        }
+      }
+      gen.writeEndArray();
     }
   }
 }

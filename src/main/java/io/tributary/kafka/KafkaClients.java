@@ -1,0 +1,101 @@
+package io.tributary.kafka;
+
+import io.tributary.config.ConfigException;
+import io.tributary.messages.Message;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Every Kafka client of Tributary is built here, so that the configured client properties (TLS,
+ * SASL, compression) reach all of them and every reader uses {@code read_committed}: rollouts are
+ * written in transactions that commit with Flink's checkpoints, and a {@code read_uncommitted}
+ * reader would see records of aborted attempts, i.e. duplicates (shared/notes/flink-kafka.md,
+ * pitfall 1). The Properties builders also serve Flink's KafkaSource and KafkaSink builders.
+ */
+public final class KafkaClients {
+  private KafkaClients() {}
+
+  /** Bootstrap servers and the configured client properties: the base of every client. */
+  public static Properties common(KafkaSettings settings) {
+    if (settings.bootstrapServers() == null) {
+      throw new ConfigException(
+          "kafka.bootstrapServers: not set; start the project's broker first"
+              + " (settings.withBootstrapServers(broker.bootstrapServers()))");
+    }
+    Properties p = new Properties();
+    p.putAll(settings.clientProperties());
+    p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    return p;
+  }
+
+  public static Properties adminProperties(KafkaSettings settings) {
+    return common(settings);
+  }
+
+  /** Idempotent, acks=all; serializers are left to the caller (Flink sets its own). */
+  public static Properties producerProperties(KafkaSettings settings) {
+    Properties p = common(settings);
+    p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+    p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    return p;
+  }
+
+  /**
+   * read_committed, no auto-commit (a reader commits offsets after it has used the records, so a
+   * crash re-reads instead of losing them), earliest offset for a new group.
+   *
+   * @param groupId the consumer group, or null for a reader that assigns partitions itself
+   */
+  public static Properties consumerProperties(KafkaSettings settings, String groupId) {
+    Properties p = common(settings);
+    p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    if (groupId != null) {
+      p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    }
+    return p;
+  }
+
+  public static Admin admin(KafkaSettings settings) {
+    return Admin.create(adminProperties(settings));
+  }
+
+  public static <T extends Message> KafkaProducer<String, T> producer(KafkaSettings settings) {
+    return new KafkaProducer<>(
+        producerProperties(settings), new StringSerializer(), MessageSerde.serializer());
+  }
+
+  /** A producer whose sends are visible to readers only after {@code commitTransaction()}. */
+  public static <T extends Message> KafkaProducer<String, T> transactionalProducer(
+      KafkaSettings settings, String transactionalId) {
+    Properties p = producerProperties(settings);
+    p.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    return new KafkaProducer<>(p, new StringSerializer(), MessageSerde.serializer());
+  }
+
+  public static <T extends Message> KafkaConsumer<String, T> consumer(
+      KafkaSettings settings, String groupId, Class<T> type) {
+    return new KafkaConsumer<>(
+        consumerProperties(settings, groupId),
+        new StringDeserializer(),
+        MessageSerde.deserializer(type));
+  }
+
+  /** A consumer of raw values, for readers that decode themselves and skip bad records. */
+  public static KafkaConsumer<String, byte[]> bytesConsumer(
+      KafkaSettings settings, String groupId) {
+    return new KafkaConsumer<>(
+        consumerProperties(settings, groupId),
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+}

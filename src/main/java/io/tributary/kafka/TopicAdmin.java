@@ -1,0 +1,86 @@
+package io.tributary.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/** Creates Tributary's topics when they are missing; running it again changes nothing. */
+public final class TopicAdmin {
+  private static final long TIMEOUT_SECONDS = 60;
+
+  private TopicAdmin() {}
+
+  /** One topic after {@link #ensureTopics}: whether this call created it, and its partitions. */
+  public record TopicState(String name, boolean created, int partitions) {}
+
+  public static List<TopicState> ensureTopics(KafkaSettings settings) {
+    try (Admin admin = KafkaClients.admin(settings)) {
+      List<String> names = settings.topics().all();
+      List<Boolean> created = new ArrayList<>();
+      for (String name : names) {
+        created.add(create(admin, settings, name));
+      }
+      Map<String, TopicDescription> described = describeWhenVisible(admin, names);
+      List<TopicState> states = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        states.add(
+            new TopicState(
+                names.get(i), created.get(i), described.get(names.get(i)).partitions().size()));
+      }
+      return states;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw unreachable(settings, e);
+    }
+  }
+
+  /**
+   * CreateTopics returns once the controller has the topic; the broker learns it from the metadata
+   * log a moment later, and a describe before then fails with UnknownTopicOrPartition.
+   */
+  private static Map<String, TopicDescription> describeWhenVisible(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private static boolean create(Admin admin, KafkaSettings settings, String name)
+      throws InterruptedException, TimeoutException {
+    NewTopic topic = new NewTopic(name, settings.partitions(), settings.replicationFactor());
+    try {
+      admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TopicExistsException) {
+        return false;
+      }
+      throw unreachable(settings, e);
+    }
+  }
+
+  private static IllegalStateException unreachable(KafkaSettings settings, Exception e) {
+    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    return new IllegalStateException(
+        "cannot create topics on Kafka at " + settings.bootstrapServers() + ": " + cause, cause);
+  }
+}
