@@ -3,6 +3,7 @@ package io.tributary.reward;
 import io.tributary.config.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,12 @@ public final class RewardScorer implements AutoCloseable {
       } else {
         for (int r = 0; r < n; r++) {
           Rollout rollout = group.get(r);
-          perReward.add(submit(reward, r, r + 1, () -> List.of(reward.function().score(rollout))));
+          perReward.add(
+              submit(
+                  reward,
+                  r,
+                  r + 1,
+                  () -> Collections.singletonList(reward.function().score(rollout))));
         }
       }
       calls.add(perReward);
