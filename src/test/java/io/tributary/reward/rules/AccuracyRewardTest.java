@@ -266,6 +266,11 @@ class AccuracyRewardTest {
         new Gold(Map.of("answer", "the mitochondria"), "cannot be parsed", "a prose gold answer"),
         new Gold(
             Map.of("answer", "\\frac{1}{"), "cannot be parsed", "a malformed LaTeX gold answer"),
+        // text that looks like code is parsed as math and rejected, never run
+        new Gold(
+            Map.of("answer", "Runtime.getRuntime().exec(\"rm -rf /\")"),
+            "cannot be parsed",
+            "a gold answer that is code"),
         new Gold(
             Map.of("answer", List.of(1, 2)),
             "cannot be parsed",
