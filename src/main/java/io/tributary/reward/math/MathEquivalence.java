@@ -170,6 +170,14 @@ public final class MathEquivalence {
    * identity test; points where either side is undefined are skipped).
    */
   private static boolean sameValue(MathExpr a, MathExpr b, Tolerance tolerance) {
+    try {
+      return sameValueAtSamples(a, b, tolerance);
+    } catch (IllegalArgumentException e) {
+      return false; // a container inside arithmetic, e.g. "(1, 2) + 3": not a value
+    }
+  }
+
+  private static boolean sameValueAtSamples(MathExpr a, MathExpr b, Tolerance tolerance) {
     Set<String> names = new TreeSet<>(MathEval.variables(a));
     names.addAll(MathEval.variables(b));
     if (names.isEmpty()) {
@@ -196,7 +204,7 @@ public final class MathEquivalence {
 
   /** A fixed value in [0.3, 2.7) per variable and point: irrational steps avoid coincidences. */
   private static double sample(String name, int k) {
-    double step = name.charAt(0) * 0.6180339887 + (k + 1) * 0.7548776662;
+    double step = name.hashCode() * 0.6180339887 + (k + 1) * 0.7548776662;
     return 0.3 + (step - Math.floor(step)) * 2.4;
   }
 }

@@ -49,9 +49,13 @@ public final class MathParser {
       Map.of(
           "sin", Fn.SIN, "cos", Fn.COS, "tan", Fn.TAN, "ln", Fn.LN, "log", Fn.LOG10, "exp", Fn.EXP);
 
+  /** Deeper nesting than any real answer; stops a hostile completion from overflowing the stack. */
+  private static final int MAX_DEPTH = 200;
+
   private final String source;
   private final List<Token> tokens;
   private int pos;
+  private int depth;
 
   private MathParser(String source) throws MathParseException {
     this.source = source;
@@ -81,6 +85,21 @@ public final class MathParser {
   }
 
   private MathExpr relation() throws MathParseException {
+    enter();
+    try {
+      return relationBody();
+    } finally {
+      depth--;
+    }
+  }
+
+  private void enter() throws MathParseException {
+    if (++depth > MAX_DEPTH) {
+      throw error("nested deeper than " + MAX_DEPTH + " levels");
+    }
+  }
+
+  private MathExpr relationBody() throws MathParseException {
     MathExpr left = union();
     Rel rel = relationAhead();
     if (rel == null) {
@@ -130,6 +149,12 @@ public final class MathParser {
       Op op = next().isSymbol('+') ? Op.ADD : Op.SUB;
       left = new Binary(op, left, term());
     }
+    if (peek().is(Kind.COMMAND, "pm")) {
+      // a \pm b: the two answers a + b and a - b
+      pos++;
+      MathExpr right = term();
+      return new SetOf(List.of(new Binary(Op.ADD, left, right), new Binary(Op.SUB, left, right)));
+    }
     return left;
   }
 
@@ -169,6 +194,21 @@ public final class MathParser {
   }
 
   private MathExpr unary() throws MathParseException {
+    enter();
+    try {
+      return unaryBody();
+    } finally {
+      depth--;
+    }
+  }
+
+  /** {@code \pm x} is the two answers x and -x, as Math-Verify reads it. */
+  private MathExpr unaryBody() throws MathParseException {
+    if (peek().is(Kind.COMMAND, "pm")) {
+      pos++;
+      MathExpr operand = unary();
+      return new SetOf(List.of(operand, new Neg(operand)));
+    }
     if (peek().isSymbol('-')) {
       pos++;
       return new Neg(unary());
@@ -227,7 +267,7 @@ public final class MathParser {
         if (t.text().equals("e") && peek().isSymbol('^')) {
           return new Num(Math.E);
         }
-        return new Var(t.text());
+        return peek().isSymbol('_') ? subscripted(t.text()) : new Var(t.text());
       case COMMAND:
         return command(t);
       case SYMBOL:
@@ -278,6 +318,27 @@ public final class MathParser {
         }
         return new Call(fn, peek().isSymbol('(') || peek().isSymbol('{') ? primary() : power());
     }
+  }
+
+  /** {@code x_1}, {@code a_{n}}: one variable whose name includes the subscript. */
+  private MathExpr subscripted(String letter) throws MathParseException {
+    pos++; // '_'
+    StringBuilder name = new StringBuilder(letter).append('_');
+    if (peek().isSymbol('{')) {
+      pos++;
+      while (!peek().isSymbol('}')) {
+        if (peek().kind() == Kind.END) {
+          throw error("expected '}' to close the subscript");
+        }
+        name.append(next().text());
+      }
+      pos++;
+    } else if (peek().kind() == Kind.NUMBER || peek().kind() == Kind.LETTER) {
+      name.append(next().text());
+    } else {
+      throw error("expected a subscript after '_'");
+    }
+    return new Var(name.toString());
   }
 
   /** A braced group, or a single atom as in {@code \frac12} and {@code \sqrt2}. */

@@ -176,7 +176,14 @@ class AccuracyRewardTest {
         eq("\\sin(0)", "0", "a function value"),
         eq("\\ln(e^{2})", "2", "Euler's number under a log"),
         eq("e^{0}", "1", "Euler's number to the zero"),
-        ne("2x", "2y", "different variables"));
+        ne("2x", "2y", "different variables"),
+        // plus-minus and subscripts
+        eq("1 \\pm \\sqrt{2}", "1 - \\sqrt{2}, 1 + \\sqrt{2}", "a plus-minus is two answers"),
+        eq("\\pm 3", "3, -3", "a bare plus-minus"),
+        ne("\\pm 3", "3", "only one of the two answers"),
+        eq("x_1 + x_2", "x_2 + x_1", "subscripted variables"),
+        ne("x_1", "x_2", "different subscripts are different variables"),
+        ne("(1, 2) + 3", "4", "a tuple inside arithmetic is no value"));
   }
 
   @ParameterizedTest(name = "{0}")
