@@ -84,6 +84,14 @@ public final class RewardScorer implements AutoCloseable {
     return metrics;
   }
 
+  /**
+   * Calls past their timeout whose code ignored the interrupt and still holds a thread; each one
+   * has grown the pool by a thread until it ends.
+   */
+  public int overrunningCalls() {
+    return executor.overrunning();
+  }
+
   public RolloutScores score(Rollout rollout) {
     return scoreGroup(List.of(rollout)).get(0);
   }

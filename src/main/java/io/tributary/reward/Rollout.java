@@ -1,6 +1,8 @@
 package io.tributary.reward;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,7 +19,8 @@ public record Rollout(
     Objects.requireNonNull(prompt, "prompt");
     Objects.requireNonNull(completion, "completion");
     completionTokenIds = completionTokenIds == null ? new int[0] : completionTokenIds;
-    fields = fields == null ? Map.of() : Map.copyOf(fields);
+    // dataset records may hold JSON nulls, which Map.copyOf rejects
+    fields = fields == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
   }
 
   /** A rollout without token ids, for rewards that read only the text. */

@@ -91,13 +91,15 @@ final class TimeLimitedExecutor implements AutoCloseable {
     }
 
     private synchronized void expire(Duration limit) {
-      if (finished
-          || !result.completeExceptionally(
-              new TimeoutException("timed out after " + limit.toMillis() + " ms"))) {
+      if (finished || result.isDone()) {
         return;
       }
+      // grow first, so that whoever sees the timeout also sees the replacement thread; if the
+      // call completes in between, its finally block still shrinks the pool back
       overran = true;
       resize(+1);
+      result.completeExceptionally(
+          new TimeoutException("timed out after " + limit.toMillis() + " ms"));
       worker.interrupt();
     }
   }

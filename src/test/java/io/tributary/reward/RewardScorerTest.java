@@ -164,6 +164,7 @@ class RewardScorerTest {
       assertThat(second.errors()).containsKey("stubborn");
       assertThat(second.scores()).containsEntry("format", 1.0);
       assertThat(scorer.metrics().counts("stubborn").timeouts()).isEqualTo(2);
+      assertThat(scorer.overrunningCalls()).isEqualTo(2);
     } finally {
       release.set(true);
     }

@@ -38,6 +38,9 @@ import java.util.Map;
  *
  * Implicit multiplication ({@code 2x}, {@code 3\sqrt{2}}, {@code 2(x+1)}) binds like {@code *}, as
  * in SymPy's LaTeX parser, so {@code 1/2x} is x/2.
+ *
+ * <p>Longer than 300 lines on purpose: a recursive-descent grammar reads best as one method per
+ * rule in one file.
  */
 public final class MathParser {
   private static final Map<String, Rel> RELATIONS =

@@ -177,6 +177,10 @@ class AccuracyRewardTest {
         eq("\\ln(e^{2})", "2", "Euler's number under a log"),
         eq("e^{0}", "1", "Euler's number to the zero"),
         ne("2x", "2y", "different variables"),
+        // multiple-choice letters
+        eq("(B)", "B", "a choice letter in parentheses"),
+        eq("C", "\\text{(C)}", "a choice letter in text"),
+        ne("A", "B", "different choice letters"),
         // plus-minus and subscripts
         eq("1 \\pm \\sqrt{2}", "1 - \\sqrt{2}, 1 + \\sqrt{2}", "a plus-minus is two answers"),
         eq("\\pm 3", "3, -3", "a bare plus-minus"),
@@ -270,6 +274,7 @@ class AccuracyRewardTest {
   static Stream<Gold> notApplicableTable() {
     return Stream.of(
         new Gold(Map.of(), "no 'answer' field", "the record has no gold answer"),
+        new Gold(nullAnswer(), "no 'answer' field", "the gold answer is a JSON null"),
         new Gold(Map.of("answer", "the mitochondria"), "cannot be parsed", "a prose gold answer"),
         new Gold(
             Map.of("answer", "\\frac{1}{"), "cannot be parsed", "a malformed LaTeX gold answer"),
@@ -282,6 +287,12 @@ class AccuracyRewardTest {
             Map.of("answer", List.of(1, 2)),
             "cannot be parsed",
             "a gold answer of an unreadable type"));
+  }
+
+  static Map<String, Object> nullAnswer() {
+    Map<String, Object> fields = new java.util.HashMap<>();
+    fields.put("answer", null);
+    return fields;
   }
 
   @ParameterizedTest(name = "{0}")
