@@ -93,6 +93,28 @@ public final class PolicyModel implements AutoCloseable {
     return block.forward(input, positions, Masks.causal(step, t), null, routing);
   }
 
+  /**
+   * Full forward of left-padded rows (B, T) whose first {@code padding[b]} tokens are padding: each
+   * row's positions start at 0 at its first real token and padding keys are masked, exactly as when
+   * the sampler generated them, so log-probs recomputed here match the behaviour ones.
+   */
+  public NDArray logitsLeftPadded(
+      NDManager step, int[][] tokens, int[] padding, RoutingContext routing) {
+    int b = tokens.length;
+    int t = tokens[0].length;
+    checkLength(t);
+    long[] flat = new long[b * t];
+    int[][] positions = new int[b][t];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < t; j++) {
+        flat[i * t + j] = tokens[i][j];
+        positions[i][j] = Math.max(0, j - padding[i]);
+      }
+    }
+    NDArray input = step.create(flat, new Shape(b, t));
+    return block.forward(input, positions, Masks.leftPadded(step, padding, t, t), null, routing);
+  }
+
   void checkLength(int t) {
     if (t > config.maxSeqLen()) {
       throw new IllegalArgumentException(

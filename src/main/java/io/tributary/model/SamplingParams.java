@@ -80,6 +80,25 @@ public record SamplingParams(
         temperature, topP, topK, maxNewTokens, stopTokens, vocabLimit, blockedTokens, on);
   }
 
+  /**
+   * An additive logit mask over a vocabulary of {@code vocab}: 0 for tokens the sampler may draw, a
+   * large negative number for blocked tokens and those at or above {@code vocabLimit}. The learner
+   * adds it before its log-softmax so its log-probs are those of the sampling policy.
+   */
+  public float[] logitMask(int vocab) {
+    float[] mask = new float[vocab];
+    int limit = vocabLimit == 0 ? vocab : Math.min(vocab, vocabLimit);
+    for (int i = limit; i < vocab; i++) {
+      mask[i] = -1e9f;
+    }
+    for (int b : blockedTokens) {
+      if (b < vocab) {
+        mask[b] = -1e9f;
+      }
+    }
+    return mask;
+  }
+
   boolean isStop(int token) {
     for (int s : stopTokens) {
       if (s == token) {

@@ -1,0 +1,321 @@
+package io.tributary.experiment;
+
+import io.tributary.checkpoint.Checkpoint;
+import io.tributary.grpo.Evaluator;
+import io.tributary.grpo.GroupSampler;
+import io.tributary.grpo.GrpoConfig;
+import io.tributary.grpo.GrpoLoop;
+import io.tributary.grpo.GrpoTrainer;
+import io.tributary.grpo.PromptStream;
+import io.tributary.json.Json;
+import io.tributary.model.ModelConfig;
+import io.tributary.model.PolicyModel;
+import io.tributary.model.SamplingParams;
+import io.tributary.reward.RewardScorer;
+import io.tributary.tasks.ArithmeticConfig;
+import io.tributary.tasks.ArithmeticGenerator;
+import io.tributary.tasks.DatasetGenerator;
+import io.tributary.tasks.GeneratedSplits;
+import io.tributary.tasks.TaskPrompt;
+import io.tributary.tokenizer.CharTokenizer;
+import io.tributary.train.OptimizerConfig;
+import io.tributary.train.SftExample;
+import io.tributary.train.SftTrainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The GRPO learning demonstration of the DeepSeek-R1 recipe on one machine: an SFT cold start on
+ * noisy reasoning traces, then GRPO from that checkpoint beside an equal-wall-time continuation of
+ * SFT, both evaluated on held-out prompts never trained on; a report with plots at the end.
+ */
+public final class LearningDemo {
+  private final DemoConfig config;
+  private final Path runDir;
+  private final PrintStream out;
+  private final CharTokenizer tokenizer = new CharTokenizer();
+
+  public LearningDemo(DemoConfig config, Path runDir, PrintStream out) {
+    this.config = config;
+    this.runDir = runDir;
+    this.out = out;
+  }
+
+  /** Everything measured, as the report's table rows. */
+  public record Outcome(
+      Evaluator.Result start,
+      Evaluator.Result grpoEnd,
+      Evaluator.Result grpoBest,
+      Evaluator.Result sftEnd,
+      long grpoSteps) {}
+
+  public Outcome run() throws IOException {
+    Files.createDirectories(runDir);
+    Files.writeString(runDir.resolve("config.yaml"), io.tributary.config.Yaml.write(config));
+    GeneratedSplits data = data();
+    List<TaskPrompt> heldout = data.heldout().subList(0, config.evalPrompts());
+    ModelConfig modelConfig = ModelConfig.load(config.model());
+    Path sftCheckpoint = runDir.resolve("sft.ckpt");
+    if (!Files.exists(sftCheckpoint)) {
+      coldStart(modelConfig, data, sftCheckpoint);
+    } else {
+      out.println("SFT cold start: reusing " + sftCheckpoint);
+    }
+    Evaluator evaluator = new Evaluator(tokenizer, config.grpo().maxNewTokens());
+    Evaluator.Result start;
+    try (PolicyModel policy = Checkpoint.read(sftCheckpoint).toModel(modelConfig)) {
+      start =
+          evaluator.evaluate(
+              policy, heldout, config.passK(), config.grpo().temperature(), config.seed());
+    }
+    out.printf("SFT start: %s%n", format(start));
+
+    Curve grpo = grpoRun(modelConfig, data.train(), heldout, sftCheckpoint, evaluator);
+    Curve sft =
+        config.compareSft()
+            ? sftContinuation(modelConfig, data, heldout, sftCheckpoint, evaluator)
+            : null;
+    Outcome outcome =
+        new Outcome(start, grpo.last(), grpo.best(), sft == null ? null : sft.last(), grpo.steps);
+    new DemoReport(runDir, config, outcome, grpo, sft).write(out);
+    return outcome;
+  }
+
+  private GeneratedSplits data() {
+    DemoConfig.TaskSettings t = config.task();
+    ArithmeticConfig arithmetic =
+        new ArithmeticConfig(
+            t.operands(), t.maxOperand(), t.operators(), t.maxIntermediate(), false);
+    GeneratedSplits splits =
+        DatasetGenerator.generate(
+            new ArithmeticGenerator(arithmetic), t.train(), t.heldout(), config.seed(), t.noise());
+    splits.write(runDir.resolve("data"));
+    return splits;
+  }
+
+  private void coldStart(ModelConfig modelConfig, GeneratedSplits data, Path target) {
+    List<SftExample> examples = examples(data.sftTrain());
+    int estimatedSteps = Math.max(100, config.sftSeconds() * 4);
+    try (PolicyModel policy = PolicyModel.create(modelConfig, config.seed())) {
+      SftTrainer trainer = new SftTrainer(policy, sftOptimizer(estimatedSteps), tokenizer.pad());
+      long steps =
+          trainFor(
+              trainer, examples, config.sftSeconds(), new Random(config.seed()), "SFT cold start");
+      Checkpoint.save(target, policy, tokenizer.spec(), 0, steps, Map.of("stage", "sft"));
+    }
+  }
+
+  private OptimizerConfig sftOptimizer(int totalSteps) {
+    double lr = config.sftLearningRate();
+    return new OptimizerConfig(
+        lr, lr * 0.1, Math.min(50, totalSteps / 10), totalSteps, null, null, null, 0.01, 1.0);
+  }
+
+  private long trainFor(
+      SftTrainer trainer, List<SftExample> examples, double seconds, Random random, String label) {
+    long deadline = System.nanoTime() + (long) (seconds * 1e9);
+    long steps = 0;
+    while (System.nanoTime() < deadline) {
+      List<SftExample> batch = new ArrayList<>();
+      for (int i = 0; i < config.sftBatch(); i++) {
+        batch.add(examples.get(random.nextInt(examples.size())));
+      }
+      SftTrainer.StepResult r = trainer.step(batch);
+      steps++;
+      if (steps % 100 == 0) {
+        out.printf("  %s step %d: loss %.4f%n", label, steps, r.loss());
+      }
+    }
+    return steps;
+  }
+
+  private List<SftExample> examples(List<io.tributary.tasks.SftExample> traces) {
+    List<SftExample> out = new ArrayList<>();
+    for (var t : traces) {
+      int[] body = tokenizer.encode(t.prompt());
+      int[] prompt = new int[body.length + 1];
+      prompt[0] = tokenizer.bos();
+      System.arraycopy(body, 0, prompt, 1, body.length);
+      int[] completionBody = tokenizer.encode(t.completion());
+      int[] completion = java.util.Arrays.copyOf(completionBody, completionBody.length + 1);
+      completion[completionBody.length] = tokenizer.eos();
+      out.add(new SftExample(prompt, completion));
+    }
+    return out;
+  }
+
+  /** Held-out accuracy against training seconds, plus per-step metrics for GRPO. */
+  static final class Curve {
+    final List<double[]> points = new ArrayList<>(); // seconds, pass@1, greedy, pass@k
+    final List<Map<String, Object>> steps_ = new ArrayList<>();
+    final List<Evaluator.Result> results = new ArrayList<>();
+    long steps;
+
+    Evaluator.Result last() {
+      return results.get(results.size() - 1);
+    }
+
+    Evaluator.Result best() {
+      return results.stream()
+          .max(java.util.Comparator.comparingDouble(Evaluator.Result::passAt1))
+          .orElseThrow();
+    }
+  }
+
+  private Curve grpoRun(
+      ModelConfig modelConfig,
+      List<TaskPrompt> train,
+      List<TaskPrompt> heldout,
+      Path sftCheckpoint,
+      Evaluator evaluator)
+      throws IOException {
+    GrpoConfig g = config.grpo();
+    Checkpoint start = Checkpoint.read(sftCheckpoint);
+    Curve curve = new Curve();
+    Path metricsFile = runDir.resolve("grpo_metrics.jsonl");
+    Files.deleteIfExists(metricsFile);
+    try (PolicyModel policy = start.toModel(modelConfig);
+        PolicyModel reference = g.beta() > 0 ? start.toModel(modelConfig) : null;
+        RewardScorer scorer = RewardScorer.fromConfig(config.rewards())) {
+      SamplingParams sampling =
+          SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP());
+      GroupSampler sampler = new GroupSampler(tokenizer, scorer, sampling, g.groupSize(), g.seed());
+      GrpoLoop loop =
+          new GrpoLoop(
+              policy,
+              sampler,
+              new GrpoTrainer(policy, reference, g, sampling, tokenizer.pad()),
+              new PromptStream(train, g.seed()));
+      double trained = 0;
+      double nextEval = config.evalEverySeconds();
+      record(
+          curve,
+          0,
+          evaluator.evaluate(policy, heldout, config.passK(), g.temperature(), config.seed()),
+          "GRPO");
+      while (trained < config.budgetSeconds()) {
+        Map<String, Object> m = loop.runStep();
+        trained += ((Number) m.get("step_time_s")).doubleValue();
+        m.put("train_seconds", trained);
+        curve.steps_.add(m);
+        Files.writeString(
+            metricsFile,
+            Json.write(m) + "\n",
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+        if (loop.steps() % 5 == 0) {
+          out.printf(
+              "  GRPO step %d (%.0f s): reward %.3f, zero-std %.2f, kept %s, len %.1f, kl %.4f, entropy %.3f%n",
+              loop.steps(),
+              trained,
+              m.get("reward_mean"),
+              m.get("frac_reward_zero_std"),
+              m.get("groups_kept"),
+              m.get("completion_length_mean"),
+              m.getOrDefault("kl", 0.0),
+              m.getOrDefault("entropy", 0.0));
+        }
+        if (trained >= nextEval || trained >= config.budgetSeconds()) {
+          record(
+              curve,
+              trained,
+              evaluator.evaluate(policy, heldout, config.passK(), g.temperature(), config.seed()),
+              "GRPO");
+          nextEval += config.evalEverySeconds();
+        }
+      }
+      curve.steps = loop.steps();
+      Checkpoint.save(
+          runDir.resolve("grpo.ckpt"),
+          policy,
+          tokenizer.spec(),
+          1,
+          loop.steps(),
+          Map.of("stage", "grpo"));
+    }
+    return curve;
+  }
+
+  private Curve sftContinuation(
+      ModelConfig modelConfig,
+      GeneratedSplits data,
+      List<TaskPrompt> heldout,
+      Path sftCheckpoint,
+      Evaluator evaluator) {
+    Curve curve = new Curve();
+    List<SftExample> examples = examples(data.sftTrain());
+    try (PolicyModel policy = Checkpoint.read(sftCheckpoint).toModel(modelConfig)) {
+      // continue with the cold start's recipe at its final learning rate, for the same wall time
+      double lr = config.sftLearningRate() * 0.1;
+      SftTrainer trainer =
+          new SftTrainer(
+              policy,
+              new OptimizerConfig(lr, lr, 0, 1_000_000, null, null, null, 0.01, 1.0),
+              tokenizer.pad());
+      Random random = new Random(config.seed() + 1);
+      double trained = 0;
+      record(
+          curve,
+          0,
+          evaluator.evaluate(
+              policy, heldout, config.passK(), config.grpo().temperature(), config.seed()),
+          "SFT");
+      while (trained < config.budgetSeconds()) {
+        double chunk = Math.min(config.evalEverySeconds(), config.budgetSeconds() - trained);
+        long before = System.nanoTime();
+        curve.steps += trainFor(trainer, examples, chunk, random, "SFT continuation");
+        trained += (System.nanoTime() - before) / 1e9;
+        record(
+            curve,
+            trained,
+            evaluator.evaluate(
+                policy, heldout, config.passK(), config.grpo().temperature(), config.seed()),
+            "SFT");
+      }
+    }
+    return curve;
+  }
+
+  private void record(Curve curve, double seconds, Evaluator.Result r, String label) {
+    curve.points.add(new double[] {seconds, r.passAt1(), r.greedy(), r.passAtK()});
+    curve.results.add(r);
+    out.printf("  [%s held-out at %.0f s] %s%n", label, seconds, format(r));
+    try {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("run", label);
+      line.put("train_seconds", seconds);
+      line.put("pass_at_1", r.passAt1());
+      line.put("pass_at_k", r.passAtK());
+      line.put("k", r.k());
+      line.put("greedy", r.greedy());
+      line.put("format_rate", r.formatRate());
+      Files.writeString(
+          runDir.resolve("eval.jsonl"),
+          Json.write(line) + "\n",
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String format(Evaluator.Result r) {
+    return String.format(
+        "pass@1 %.1f%%, pass@%d %.1f%%, greedy %.1f%%, well-formed %.1f%% (%d prompts)",
+        100 * r.passAt1(),
+        r.k(),
+        100 * r.passAtK(),
+        100 * r.greedy(),
+        100 * r.formatRate(),
+        r.prompts());
+  }
+}
