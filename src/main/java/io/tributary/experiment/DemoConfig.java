@@ -15,7 +15,8 @@ import java.util.List;
  *
  * @param model model config YAML
  * @param task arithmetic task settings and split sizes
- * @param sftSeconds wall time of the SFT cold start (skipped when runDir has sft.ckpt)
+ * @param sftSteps optimizer steps of the SFT cold start (skipped when runDir has sft.ckpt); steps,
+ *     not seconds, so the starting checkpoint does not depend on how busy the machine is
  * @param sftBatch SFT batch size
  * @param sftLearningRate peak SFT learning rate
  * @param grpo the GRPO learner
@@ -30,7 +31,7 @@ import java.util.List;
 public record DemoConfig(
     Path model,
     TaskSettings task,
-    Integer sftSeconds,
+    Integer sftSteps,
     Integer sftBatch,
     Double sftLearningRate,
     GrpoConfig grpo,
@@ -45,7 +46,7 @@ public record DemoConfig(
   public DemoConfig {
     model = model != null ? model : Path.of("configs/model/small.yaml");
     task = task != null ? task : new TaskSettings(null, null, null, null, null, null, null);
-    sftSeconds = sftSeconds != null ? sftSeconds : 300;
+    sftSteps = sftSteps != null ? sftSteps : 1500;
     sftBatch = sftBatch != null ? sftBatch : 64;
     sftLearningRate = sftLearningRate != null ? sftLearningRate : 2e-3;
     grpo = grpo != null ? grpo : GrpoConfig.defaults();
@@ -58,8 +59,8 @@ public record DemoConfig(
     if (rewards == null) {
       throw badValue("rewards", null, "a list of reward functions (see docs/rewards.md)");
     }
-    if (sftSeconds < 0) {
-      throw badValue("sftSeconds", sftSeconds, "0 or more");
+    if (sftSteps < 0) {
+      throw badValue("sftSteps", sftSteps, "0 or more");
     }
     if (budgetSeconds <= 0) {
       throw badValue("budgetSeconds", budgetSeconds, "a positive number of seconds");

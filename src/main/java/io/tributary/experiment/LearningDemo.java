@@ -104,13 +104,12 @@ public final class LearningDemo {
 
   private void coldStart(ModelConfig modelConfig, GeneratedSplits data, Path target) {
     List<SftExample> examples = examples(data.sftTrain());
-    int estimatedSteps = Math.max(100, config.sftSeconds() * 4);
     try (PolicyModel policy = PolicyModel.create(modelConfig, config.seed())) {
-      SftTrainer trainer = new SftTrainer(policy, sftOptimizer(estimatedSteps), tokenizer.pad());
-      long steps =
-          trainFor(
-              trainer, examples, config.sftSeconds(), new Random(config.seed()), "SFT cold start");
-      Checkpoint.save(target, policy, tokenizer.spec(), 0, steps, Map.of("stage", "sft"));
+      SftTrainer trainer = new SftTrainer(policy, sftOptimizer(config.sftSteps()), tokenizer.pad());
+      long start = System.nanoTime();
+      trainFor(trainer, examples, Double.POSITIVE_INFINITY, config.sftSteps(), new Random(config.seed()), "SFT cold start");
+      out.printf("SFT cold start: %d steps in %.0f s%n", config.sftSteps(), (System.nanoTime() - start) / 1e9);
+      Checkpoint.save(target, policy, tokenizer.spec(), 0, config.sftSteps(), Map.of("stage", "sft"));
     }
   }
 
@@ -121,10 +120,10 @@ public final class LearningDemo {
   }
 
   private long trainFor(
-      SftTrainer trainer, List<SftExample> examples, double seconds, Random random, String label) {
-    long deadline = System.nanoTime() + (long) (seconds * 1e9);
+      SftTrainer trainer, List<SftExample> examples, double seconds, long maxSteps, Random random, String label) {
+    long deadline = Double.isInfinite(seconds) ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
     long steps = 0;
-    while (System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline && steps < maxSteps) {
       List<SftExample> batch = new ArrayList<>();
       for (int i = 0; i < config.sftBatch(); i++) {
         batch.add(examples.get(random.nextInt(examples.size())));
@@ -272,7 +271,7 @@ public final class LearningDemo {
       while (trained < config.budgetSeconds()) {
         double chunk = Math.min(config.evalEverySeconds(), config.budgetSeconds() - trained);
         long before = System.nanoTime();
-        curve.steps += trainFor(trainer, examples, chunk, random, "SFT continuation");
+        curve.steps += trainFor(trainer, examples, chunk, Long.MAX_VALUE, random, "SFT continuation");
         trained += (System.nanoTime() - before) / 1e9;
         record(
             curve,

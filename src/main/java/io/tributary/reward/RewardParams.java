@@ -64,6 +64,17 @@ public final class RewardParams {
     throw ConfigException.badValue("params." + key, value, "an integer");
   }
 
+  public boolean booleanValue(String key, boolean defaultValue) {
+    Object value = values.get(key);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    throw ConfigException.badValue("params." + key, value, "true or false");
+  }
+
   public String stringValue(String key, String defaultValue) {
     Object value = values.get(key);
     if (value == null) {

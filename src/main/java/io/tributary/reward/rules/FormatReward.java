@@ -17,6 +17,20 @@ import java.util.regex.Pattern;
 public final class FormatReward implements RewardFunction {
   private static final Pattern LAYOUT =
       Pattern.compile("<think>\n.*?\n</think>\n<answer>\n.*?\n</answer>", Pattern.DOTALL);
+  /** The same blocks without the newlines, the layout of the built-in character-level tasks. */
+  private static final Pattern COMPACT_LAYOUT =
+      Pattern.compile("<think>.*?</think>\\s*<answer>.*?</answer>", Pattern.DOTALL);
+
+  private final Pattern layout;
+
+  public FormatReward() {
+    this(true);
+  }
+
+  /** {@code newlines} false accepts {@code <think>…</think><answer>…</answer>} on one line. */
+  public FormatReward(boolean newlines) {
+    this.layout = newlines ? LAYOUT : COMPACT_LAYOUT;
+  }
   private static final String[] TAGS = {"<think>", "</think>", "<answer>", "</answer>"};
 
   @Override
@@ -27,7 +41,7 @@ public final class FormatReward implements RewardFunction {
         return RewardResult.score(0.0);
       }
     }
-    return RewardResult.score(LAYOUT.matcher(text).matches() ? 1.0 : 0.0);
+    return RewardResult.score(layout.matcher(text).matches() ? 1.0 : 0.0);
   }
 
   static int occurrences(String text, String tag) {
@@ -47,8 +61,8 @@ public final class FormatReward implements RewardFunction {
 
     @Override
     public RewardFunction create(RewardParams params) {
-      params.allowOnly();
-      return new FormatReward();
+      params.allowOnly("newlines");
+      return new FormatReward(params.booleanValue("newlines", true));
     }
   }
 }
