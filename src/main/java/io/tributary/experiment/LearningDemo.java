@@ -130,7 +130,7 @@ public final class LearningDemo {
       }
       SftTrainer.StepResult r = trainer.step(batch);
       steps++;
-      if (steps % 100 == 0) {
+      if (steps % 100 == 0 || steps == 10) {
         out.printf("  %s step %d: loss %.4f%n", label, steps, r.loss());
       }
     }

@@ -71,7 +71,7 @@ public final class GroupSampler {
       List<RolloutScores> scores = scorer.scoreGroup(rollouts);
       groups.add(
           new RolloutGroup(
-              prompt, rows.get(p * groupSize), List.copyOf(members), texts, scores, policyVersion));
+              prompt.id(), rows.get(p * groupSize), List.copyOf(members), texts, scores, policyVersion, 1.0));
     }
     return groups;
   }

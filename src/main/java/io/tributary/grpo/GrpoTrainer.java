@@ -77,7 +77,7 @@ public final class GrpoTrainer {
       RolloutGroup group = groups.get(i);
       if (group.size() != g) {
         throw new IllegalArgumentException(
-            "group " + group.prompt().id() + " has " + group.size() + " members, expected " + g);
+            "group " + group.promptId() + " has " + group.size() + " members, expected " + g);
       }
       for (int j = 0; j < g; j++) {
         double r = group.scores().get(j).total();
@@ -91,7 +91,14 @@ public final class GrpoTrainer {
         rewards[i * g + j] = r;
       }
     }
-    return Advantages.compute(rewards, g, config.advantageScaling());
+    GroupAdvantages raw = Advantages.compute(rewards, g, config.advantageScaling());
+    double[] weighted = raw.advantages().clone();
+    for (int i = 0; i < groups.size(); i++) {
+      for (int j = 0; j < g; j++) {
+        weighted[i * g + j] *= groups.get(i).weight(); // a down-weighted stale group counts less
+      }
+    }
+    return new GroupAdvantages(weighted, raw.zeroStdGroups(), raw.groupSize());
   }
 
   /** One batch of groups -> μ × miniBatches optimizer steps. */

@@ -2,20 +2,31 @@ package io.tributary.grpo;
 
 import io.tributary.model.Completion;
 import io.tributary.reward.RolloutScores;
-import io.tributary.tasks.TaskPrompt;
 import java.util.List;
 
 /**
- * One prompt's G sampled completions with their rewards, and the policy version that sampled them;
- * the unit GRPO compares within.
+ * One prompt's G sampled completions with their rewards, the policy version that sampled them,
+ * and a weight on its advantages (1, or less for a down-weighted stale group); the unit GRPO
+ * compares within.
  */
 public record RolloutGroup(
-    TaskPrompt prompt,
+    String promptId,
     int[] promptTokens,
     List<Completion> completions,
     List<String> texts,
     List<RolloutScores> scores,
-    long policyVersion) {
+    long policyVersion,
+    double weight) {
+
+  public RolloutGroup {
+    if (completions.size() != scores.size()) {
+      throw new IllegalArgumentException(
+          "group " + promptId + ": " + completions.size() + " completions but " + scores.size() + " scores");
+    }
+    if (!(weight >= 0 && weight <= 1)) {
+      throw new IllegalArgumentException("group " + promptId + ": weight " + weight + ", expected [0, 1]");
+    }
+  }
 
   public int size() {
     return completions.size();
@@ -23,5 +34,9 @@ public record RolloutGroup(
 
   public double[] totals() {
     return scores.stream().mapToDouble(RolloutScores::total).toArray();
+  }
+
+  public RolloutGroup withWeight(double w) {
+    return new RolloutGroup(promptId, promptTokens, completions, texts, scores, policyVersion, w);
   }
 }
