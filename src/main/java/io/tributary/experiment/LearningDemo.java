@@ -107,9 +107,18 @@ public final class LearningDemo {
     try (PolicyModel policy = PolicyModel.create(modelConfig, config.seed())) {
       SftTrainer trainer = new SftTrainer(policy, sftOptimizer(config.sftSteps()), tokenizer.pad());
       long start = System.nanoTime();
-      trainFor(trainer, examples, Double.POSITIVE_INFINITY, config.sftSteps(), new Random(config.seed()), "SFT cold start");
-      out.printf("SFT cold start: %d steps in %.0f s%n", config.sftSteps(), (System.nanoTime() - start) / 1e9);
-      Checkpoint.save(target, policy, tokenizer.spec(), 0, config.sftSteps(), Map.of("stage", "sft"));
+      trainFor(
+          trainer,
+          examples,
+          Double.POSITIVE_INFINITY,
+          config.sftSteps(),
+          new Random(config.seed()),
+          "SFT cold start");
+      out.printf(
+          "SFT cold start: %d steps in %.0f s%n",
+          config.sftSteps(), (System.nanoTime() - start) / 1e9);
+      Checkpoint.save(
+          target, policy, tokenizer.spec(), 0, config.sftSteps(), Map.of("stage", "sft"));
     }
   }
 
@@ -120,8 +129,14 @@ public final class LearningDemo {
   }
 
   private long trainFor(
-      SftTrainer trainer, List<SftExample> examples, double seconds, long maxSteps, Random random, String label) {
-    long deadline = Double.isInfinite(seconds) ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
+      SftTrainer trainer,
+      List<SftExample> examples,
+      double seconds,
+      long maxSteps,
+      Random random,
+      String label) {
+    long deadline =
+        Double.isInfinite(seconds) ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
     long steps = 0;
     while (System.nanoTime() < deadline && steps < maxSteps) {
       List<SftExample> batch = new ArrayList<>();
@@ -271,7 +286,8 @@ public final class LearningDemo {
       while (trained < config.budgetSeconds()) {
         double chunk = Math.min(config.evalEverySeconds(), config.budgetSeconds() - trained);
         long before = System.nanoTime();
-        curve.steps += trainFor(trainer, examples, chunk, Long.MAX_VALUE, random, "SFT continuation");
+        curve.steps +=
+            trainFor(trainer, examples, chunk, Long.MAX_VALUE, random, "SFT continuation");
         trained += (System.nanoTime() - before) / 1e9;
         record(
             curve,

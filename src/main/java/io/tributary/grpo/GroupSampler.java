@@ -71,7 +71,13 @@ public final class GroupSampler {
       List<RolloutScores> scores = scorer.scoreGroup(rollouts);
       groups.add(
           new RolloutGroup(
-              prompt.id(), rows.get(p * groupSize), List.copyOf(members), texts, scores, policyVersion, 1.0));
+              prompt.id(),
+              rows.get(p * groupSize),
+              List.copyOf(members),
+              texts,
+              scores,
+              policyVersion,
+              1.0));
     }
     return groups;
   }

@@ -5,9 +5,9 @@ import io.tributary.reward.RolloutScores;
 import java.util.List;
 
 /**
- * One prompt's G sampled completions with their rewards, the policy version that sampled them,
- * and a weight on its advantages (1, or less for a down-weighted stale group); the unit GRPO
- * compares within.
+ * One prompt's G sampled completions with their rewards, the policy version that sampled them, and
+ * a weight on its advantages (1, or less for a down-weighted stale group); the unit GRPO compares
+ * within.
  */
 public record RolloutGroup(
     String promptId,
@@ -21,10 +21,17 @@ public record RolloutGroup(
   public RolloutGroup {
     if (completions.size() != scores.size()) {
       throw new IllegalArgumentException(
-          "group " + promptId + ": " + completions.size() + " completions but " + scores.size() + " scores");
+          "group "
+              + promptId
+              + ": "
+              + completions.size()
+              + " completions but "
+              + scores.size()
+              + " scores");
     }
     if (!(weight >= 0 && weight <= 1)) {
-      throw new IllegalArgumentException("group " + promptId + ": weight " + weight + ", expected [0, 1]");
+      throw new IllegalArgumentException(
+          "group " + promptId + ": weight " + weight + ", expected [0, 1]");
     }
   }
 

@@ -170,7 +170,13 @@ class GrpoTrainerTest {
       groups.set(
           0,
           new RolloutGroup(
-              first.promptId(), first.promptTokens(), first.completions(), first.texts(), scores, 0, 1.0));
+              first.promptId(),
+              first.promptTokens(),
+              first.completions(),
+              first.texts(),
+              scores,
+              0,
+              1.0));
       List<float[]> before = snapshot(policy);
       UpdateStats stats = trainer.update(groups);
       assertThat(stats.skippedSteps()).isEqualTo(1);

@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * Countdown (TinyZero): 1 when the answer is an arithmetic expression that uses each given number
  * at most once and equals the target, else 0. The expression is read by the task's
- * recursive-descent parser with exact rational arithmetic; nothing is evaluated as code. Reads
- * the fields {@code numbers} (a list of integers) and {@code target}; not applicable without them.
+ * recursive-descent parser with exact rational arithmetic; nothing is evaluated as code. Reads the
+ * fields {@code numbers} (a list of integers) and {@code target}; not applicable without them.
  */
 public final class CountdownReward implements RewardFunction {
 
@@ -24,7 +24,8 @@ public final class CountdownReward implements RewardFunction {
     Object numbers = rollout.fields().get("numbers");
     Object target = rollout.fields().get("target");
     if (!(numbers instanceof List<?> list) || !(target instanceof Number goal)) {
-      return RewardResult.notApplicable("fields 'numbers' (a list) and 'target' (a number) are needed");
+      return RewardResult.notApplicable(
+          "fields 'numbers' (a list) and 'target' (a number) are needed");
     }
     List<Long> given = new ArrayList<>();
     for (Object n : list) {

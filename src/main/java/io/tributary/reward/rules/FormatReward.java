@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 public final class FormatReward implements RewardFunction {
   private static final Pattern LAYOUT =
       Pattern.compile("<think>\n.*?\n</think>\n<answer>\n.*?\n</answer>", Pattern.DOTALL);
+
   /** The same blocks without the newlines, the layout of the built-in character-level tasks. */
   private static final Pattern COMPACT_LAYOUT =
       Pattern.compile("<think>.*?</think>\\s*<answer>.*?</answer>", Pattern.DOTALL);
@@ -31,6 +32,7 @@ public final class FormatReward implements RewardFunction {
   public FormatReward(boolean newlines) {
     this.layout = newlines ? LAYOUT : COMPACT_LAYOUT;
   }
+
   private static final String[] TAGS = {"<think>", "</think>", "<answer>", "</answer>"};
 
   @Override

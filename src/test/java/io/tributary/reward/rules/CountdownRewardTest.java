@@ -11,7 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class CountdownRewardTest {
-  private static final Map<String, Object> FIELDS = Map.of("numbers", List.of(25, 50, 3, 7), "target", 82);
+  private static final Map<String, Object> FIELDS =
+      Map.of("numbers", List.of(25, 50, 3, 7), "target", 82);
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(
@@ -35,7 +36,8 @@ class CountdownRewardTest {
         "<think>50-25=25</think>                                             | 0.0",
       })
   void scoresTheAnswerExpression(String completion, double expected) {
-    RewardResult result = new CountdownReward().score(Rollout.of("Use 25,50,3,7 to make 82.", completion, FIELDS));
+    RewardResult result =
+        new CountdownReward().score(Rollout.of("Use 25,50,3,7 to make 82.", completion, FIELDS));
     assertThat(result).isEqualTo(RewardResult.score(expected));
   }
 

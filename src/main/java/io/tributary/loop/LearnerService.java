@@ -1,0 +1,338 @@
+package io.tributary.loop;
+
+import io.tributary.checkpoint.Checkpoint;
+import io.tributary.grpo.GrpoTrainer;
+import io.tributary.grpo.RolloutGroup;
+import io.tributary.grpo.UpdateStats;
+import io.tributary.kafka.KafkaClients;
+import io.tributary.kafka.KafkaSettings;
+import io.tributary.messages.DeadLetter;
+import io.tributary.messages.Message;
+import io.tributary.messages.MessageCodec;
+import io.tributary.messages.PolicyVersionEvent;
+import io.tributary.messages.ScoredRollout;
+import io.tributary.model.Completion;
+import io.tributary.model.FinishReason;
+import io.tributary.model.PolicyModel;
+import io.tributary.reward.Rollout;
+import io.tributary.reward.RolloutScores;
+import io.tributary.tokenizer.Tokenizer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The learner of the closed loop: reads scored rollouts read_committed, assembles complete groups,
+ * drops or down-weights stale ones, runs the GRPO update on each full batch, writes the next policy
+ * version to the store, announces it on the policy-versions topic, and only then commits the Kafka
+ * offsets of what it trained on. Resuming from the newest checkpoint reads on exactly where that
+ * checkpoint's update left off, so no rollout is trained on twice.
+ */
+public final class LearnerService implements AutoCloseable {
+  private final LearnerConfig config;
+  private final KafkaSettings kafka;
+  private final PolicyStore store;
+  private final PolicyModel policy;
+  private final Tokenizer tokenizer;
+  private final GrpoTrainer trainer;
+  private final Consumer<Map<String, Object>> onUpdate;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaProducer<String, Message> producer;
+  private final GroupBuffer buffer = new GroupBuffer();
+  private final List<List<GroupBuffer.Held>> ready = new ArrayList<>();
+  private LearnerState state = LearnerState.empty();
+  private long version;
+  private long step;
+
+  public LearnerService(
+      LearnerConfig config,
+      KafkaSettings kafka,
+      PolicyStore store,
+      PolicyModel policy,
+      Tokenizer tokenizer,
+      GrpoTrainer trainer,
+      Consumer<Map<String, Object>> onUpdate) {
+    this.config = config;
+    this.kafka = kafka;
+    this.store = store;
+    this.policy = policy;
+    this.tokenizer = tokenizer;
+    this.trainer = trainer;
+    this.onUpdate = onUpdate;
+    this.consumer = KafkaClients.bytesConsumer(kafka, config.consumerGroup());
+    this.producer = KafkaClients.producer(kafka);
+  }
+
+  public long version() {
+    return version;
+  }
+
+  public long counter(String name) {
+    return state.counters().getOrDefault(name, 0L);
+  }
+
+  /**
+   * Loads the newest policy version from the store (or publishes {@code initial} as version 0 when
+   * the store is empty), positions the consumer, and announces the version in use.
+   */
+  public void start(long initialStep) {
+    var latest = store.latest();
+    if (latest.isPresent()) {
+      Checkpoint checkpoint = Checkpoint.read(latest.get().path());
+      checkpoint.loadInto(policy);
+      version = checkpoint.header().policyVersion();
+      step = checkpoint.header().trainingStep();
+      state = LearnerState.fromMetadata(checkpoint.header().metadata());
+    } else {
+      version = 0;
+      step = initialStep;
+      store.save(policy, tokenizer.spec(), 0, step, state.toMetadata());
+    }
+    List<TopicPartition> partitions = new ArrayList<>();
+    consumer
+        .partitionsFor(kafka.topics().scoredRollouts())
+        .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+    consumer.assign(partitions);
+    for (TopicPartition tp : partitions) {
+      Long position = state.positions().get(tp.partition());
+      if (position != null) {
+        consumer.seek(tp, position);
+      } else {
+        consumer.seekToBeginning(List.of(tp));
+      }
+    }
+    announce(store.latest().orElseThrow(), Map.of());
+  }
+
+  /** Polls and trains until {@code stop} says so. */
+  public void run(BooleanSupplier stop) {
+    while (!stop.getAsBoolean()) {
+      pollOnce();
+    }
+  }
+
+  /** One poll; trains when a full batch of groups is ready. Returns true when it trained. */
+  public boolean pollOnce() {
+    for (ConsumerRecord<String, byte[]> record :
+        consumer.poll(Duration.ofMillis(config.pollMillis()))) {
+      accept(record);
+    }
+    int batch = trainer.config().promptsPerStep();
+    if (ready.size() < batch) {
+      return false;
+    }
+    List<List<GroupBuffer.Held>> groups = new ArrayList<>(ready.subList(0, batch));
+    ready.subList(0, batch).clear();
+    train(groups);
+    return true;
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> record) {
+    ScoredRollout rollout;
+    try {
+      rollout = MessageCodec.decode(record.value(), ScoredRollout.class);
+    } catch (RuntimeException e) {
+      count("malformed_records", 1);
+      producer.send(
+          new ProducerRecord<>(
+              kafka.topics().deadLetters(),
+              record.key(),
+              new DeadLetter(
+                  DeadLetter.SourceKind.TOPIC,
+                  record.topic(),
+                  record.partition(),
+                  record.offset(),
+                  new String(record.value(), StandardCharsets.UTF_8),
+                  e.getMessage(),
+                  System.currentTimeMillis())));
+      return;
+    }
+    if (state.trainedAhead().containsKey(rollout.rolloutId())) {
+      count("skipped_already_trained", 1);
+      return;
+    }
+    List<GroupBuffer.Held> group =
+        buffer.add(new GroupBuffer.Held(rollout, record.partition(), record.offset()));
+    if (group != null) {
+      ready.add(group);
+    }
+  }
+
+  private void train(List<List<GroupBuffer.Held>> heldGroups) {
+    List<RolloutGroup> groups = new ArrayList<>();
+    for (List<GroupBuffer.Held> held : heldGroups) {
+      long sampledWith =
+          held.stream().mapToLong(h -> h.rollout().policyVersion()).min().orElse(version);
+      long age = version - sampledWith;
+      double weight = 1.0;
+      if (age > config.maxStaleness()) {
+        count("stale_rollouts", held.size());
+        if (config.staleness() == StalenessPolicy.DROP) {
+          count("stale_dropped", held.size());
+          continue;
+        }
+        weight = Math.pow(config.downweightFactor(), age - config.maxStaleness());
+      }
+      groups.add(toGroup(held, weight));
+    }
+    UpdateStats stats = groups.isEmpty() ? null : trainer.update(groups);
+    if (stats != null) {
+      version++;
+      step++;
+      count("trained_rollouts", groups.stream().mapToLong(RolloutGroup::size).sum());
+    }
+    Map<Integer, Long> commit = commitPositions();
+    // trained rollouts at or past the new read positions must be skipped after a restart
+    Map<String, List<Long>> ahead = new HashMap<>();
+    state
+        .trainedAhead()
+        .forEach(
+            (id, at) -> {
+              if (at.get(1) >= commit.getOrDefault(at.get(0).intValue(), Long.MAX_VALUE)) {
+                ahead.put(id, at);
+              }
+            });
+    for (List<GroupBuffer.Held> held : heldGroups) {
+      for (GroupBuffer.Held h : held) {
+        if (h.offset() >= commit.getOrDefault(h.partition(), Long.MAX_VALUE)) {
+          ahead.put(h.rollout().rolloutId(), List.of((long) h.partition(), h.offset()));
+        }
+      }
+    }
+    state = new LearnerState(commit, ahead, state.counters());
+    if (stats == null) {
+      return; // everything was stale: nothing new to save, the positions move on at the next update
+    }
+    Map<String, Double> metrics = metrics(stats);
+    PolicyStore.Entry entry =
+        store.save(policy, tokenizer.spec(), version, step, state.toMetadata());
+    announce(entry, metrics);
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    commit.forEach(
+        (p, o) ->
+            offsets.put(
+                new TopicPartition(kafka.topics().scoredRollouts(), p), new OffsetAndMetadata(o)));
+    consumer.commitSync(offsets);
+    Map<String, Object> report = new LinkedHashMap<>(metrics);
+    report.put("version", version);
+    report.put("groups", groups.size());
+    report.put("stale_dropped", counter("stale_dropped"));
+    report.put(
+        "max_age",
+        heldGroups.stream()
+            .mapToLong(g -> version - 1 - g.get(0).rollout().policyVersion())
+            .max()
+            .orElse(0));
+    onUpdate.accept(report);
+  }
+
+  /** Per partition: the next offset to read after a restart, below every untrained rollout. */
+  private Map<Integer, Long> commitPositions() {
+    Map<Integer, Long> commit = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      commit.put(tp.partition(), consumer.position(tp));
+    }
+    buffer.lowestOffsets().forEach((p, o) -> commit.merge(p, o, Math::min));
+    for (List<GroupBuffer.Held> group : ready) {
+      for (GroupBuffer.Held h : group) {
+        commit.merge(h.partition(), h.offset(), Math::min);
+      }
+    }
+    return commit;
+  }
+
+  private RolloutGroup toGroup(List<GroupBuffer.Held> held, double weight) {
+    List<Completion> completions = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    List<RolloutScores> scores = new ArrayList<>();
+    ScoredRollout first = held.get(0).rollout();
+    int[] body = tokenizer.encode(first.prompt());
+    int[] promptTokens = new int[body.length + 1];
+    promptTokens[0] = tokenizer.bos();
+    System.arraycopy(body, 0, promptTokens, 1, body.length);
+    long minVersion = Long.MAX_VALUE;
+    for (GroupBuffer.Held h : held) {
+      ScoredRollout r = h.rollout();
+      float[] logProbs = new float[r.behaviourLogProbs().length];
+      for (int i = 0; i < logProbs.length; i++) {
+        logProbs[i] = (float) r.behaviourLogProbs()[i];
+      }
+      FinishReason finish =
+          r.finishReason() == io.tributary.messages.FinishReason.STOP
+              ? FinishReason.STOP
+              : FinishReason.LENGTH;
+      completions.add(new Completion(r.completionTokenIds(), logProbs, finish));
+      texts.add(r.completion());
+      Map<String, Object> fields = new HashMap<>(r.fields());
+      Rollout rollout = new Rollout(r.prompt(), r.completion(), r.completionTokenIds(), fields);
+      Map<String, Double> rewards = new LinkedHashMap<>(r.rewards());
+      scores.add(
+          new RolloutScores(
+              rollout,
+              rewards,
+              Map.of(),
+              r.rewardErrors() == null ? Map.of() : r.rewardErrors(),
+              r.totalReward()));
+      minVersion = Math.min(minVersion, r.policyVersion());
+    }
+    return new RolloutGroup(
+        first.promptId(), promptTokens, completions, texts, scores, minVersion, weight);
+  }
+
+  private Map<String, Double> metrics(UpdateStats s) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("loss", s.loss());
+    m.put("kl", s.kl());
+    m.put("entropy", s.entropy());
+    m.put("clip_frac_region", s.clipFracRegion());
+    m.put("grad_norm", s.gradNorm());
+    m.put("lr", s.learningRate());
+    m.put("frac_reward_zero_std", s.fracZeroStd());
+    m.put("expert_load_max", s.expertShareMax());
+    m.put("expert_load_min", s.expertShareMin());
+    return m;
+  }
+
+  private void announce(PolicyStore.Entry entry, Map<String, Double> metrics) {
+    PolicyVersionEvent event =
+        new PolicyVersionEvent(
+            entry.version(),
+            entry.path().toAbsolutePath().toString(),
+            entry.sha256(),
+            step,
+            metrics,
+            System.currentTimeMillis());
+    try {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  kafka.topics().policyVersions(), String.valueOf(entry.version()), event))
+          .get();
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "could not announce policy version " + entry.version() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void count(String name, long n) {
+    state.counters().merge(name, n, Long::sum);
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+    producer.close();
+  }
+}

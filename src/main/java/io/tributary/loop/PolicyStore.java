@@ -1,0 +1,123 @@
+package io.tributary.loop;
+
+import io.tributary.checkpoint.Checkpoint;
+import io.tributary.checkpoint.CheckpointException;
+import io.tributary.model.PolicyModel;
+import io.tributary.tokenizer.TokenizerSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Versioned policy checkpoints in one directory ({@code policy-v00000012.ckpt}), written atomically
+ * by {@link Checkpoint#save}; the newest {@code keep} are kept. On a shared file system this
+ * directory is what rollout workers on other machines load from.
+ */
+public final class PolicyStore {
+  private static final Pattern NAME = Pattern.compile("policy-v(\\d{8})\\.ckpt");
+
+  private final Path dir;
+  private final int keep;
+
+  public PolicyStore(Path dir, int keep) {
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep: got " + keep + ", expected 1 or more");
+    }
+    this.dir = dir;
+    this.keep = keep;
+  }
+
+  public record Entry(long version, Path path, String sha256) {}
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path pathOf(long version) {
+    return dir.resolve(String.format("policy-v%08d.ckpt", version));
+  }
+
+  /** Saves version {@code version} and prunes old ones; the previous newest stays until then. */
+  public Entry save(
+      PolicyModel model,
+      TokenizerSpec tokenizer,
+      long version,
+      long step,
+      Map<String, String> metadata) {
+    Path path = pathOf(version);
+    Checkpoint.save(path, model, tokenizer, version, step, metadata);
+    Entry entry = new Entry(version, path, sha256(path));
+    prune();
+    return entry;
+  }
+
+  /** The newest version, verified (magic, sizes, CRC); a corrupt newest file is an error. */
+  public Optional<Entry> latest() {
+    List<Long> versions = versions();
+    if (versions.isEmpty()) {
+      return Optional.empty();
+    }
+    long newest = versions.get(versions.size() - 1);
+    Path path = pathOf(newest);
+    Checkpoint.read(path); // throws CheckpointException naming the file
+    return Optional.of(new Entry(newest, path, sha256(path)));
+  }
+
+  public List<Long> versions() {
+    List<Long> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      files.forEach(
+          f -> {
+            Matcher m = NAME.matcher(f.getFileName().toString());
+            if (m.matches()) {
+              out.add(Long.parseLong(m.group(1)));
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(dir + ": cannot list the policy store: " + e, e);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private void prune() {
+    List<Long> versions = versions();
+    for (int i = 0; i < versions.size() - keep; i++) {
+      try {
+        Files.deleteIfExists(pathOf(versions.get(i)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  public static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": cannot read for its checksum: " + e, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package io.tributary.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.grpo.AdvantageScaling;
+import io.tributary.grpo.GroupSampler;
+import io.tributary.grpo.GrpoConfig;
+import io.tributary.grpo.GrpoTrainer;
+import io.tributary.grpo.LossAggregation;
+import io.tributary.grpo.RolloutGroup;
+import io.tributary.kafka.EmbeddedKafka;
+import io.tributary.kafka.KafkaClients;
+import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaTopics;
+import io.tributary.kafka.TopicAdmin;
+import io.tributary.messages.FinishReason;
+import io.tributary.messages.Message;
+import io.tributary.messages.PolicyVersionEvent;
+import io.tributary.messages.ScoredRollout;
+import io.tributary.model.Completion;
+import io.tributary.model.DeviceChoice;
+import io.tributary.model.ModelConfig;
+import io.tributary.model.PolicyModel;
+import io.tributary.model.SamplingParams;
+import io.tributary.reward.RewardResult;
+import io.tributary.reward.RewardScorer;
+import io.tributary.tasks.TaskPrompt;
+import io.tributary.tokenizer.CharTokenizer;
+import io.tributary.train.OptimizerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LearnerServiceTest {
+  static final CharTokenizer TOKENIZER = new CharTokenizer();
+  static final int G = 4;
+  static EmbeddedKafka broker;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafka.startTemporary();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  static KafkaSettings settings() {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    KafkaTopics topics = new KafkaTopics("p-" + run, "r-" + run, "v-" + run, "d-" + run);
+    // one partition, so members of different groups interleave in it
+    KafkaSettings s = new KafkaSettings(broker.bootstrapServers(), topics, 1, null, null);
+    TopicAdmin.ensureTopics(s);
+    return s;
+  }
+
+  static ModelConfig tiny() {
+    return ModelConfig.builder()
+        .vocabSize(112)
+        .dim(32)
+        .layers(2)
+        .heads(2)
+        .routedExperts(4)
+        .topK(2)
+        .expertHidden(16)
+        .denseHidden(32)
+        .denseLayers(1)
+        .maxSeqLen(48)
+        .device(DeviceChoice.CPU)
+        .build();
+  }
+
+  static GrpoConfig grpo() {
+    return new GrpoConfig(
+        G,
+        2,
+        1.0,
+        1.0,
+        10,
+        0.2,
+        0.28,
+        0.0,
+        LossAggregation.DAPO,
+        AdvantageScaling.GROUP,
+        1,
+        1,
+        false,
+        1,
+        false,
+        0,
+        null,
+        new OptimizerConfig(1e-3, 1e-3, 0, 100, null, null, null, 0.0, 1.0),
+        1L);
+  }
+
+  static SamplingParams sampling() {
+    return SamplingParams.of(TOKENIZER, 1.0, 10);
+  }
+
+  /** Real sampled groups, as the rollout job would publish them. */
+  static List<List<ScoredRollout>> groups(PolicyModel policy, int count, long version, String tag) {
+    List<TaskPrompt> prompts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      prompts.add(
+          new TaskPrompt(
+              tag + i, i + "+" + (i + 1) + "=", String.valueOf(2 * i + 1), "arithmetic", Map.of()));
+    }
+    try (RewardScorer scorer =
+        new RewardScorer(
+            List.of(
+                new RewardScorer.WeightedReward(
+                    "digits",
+                    r ->
+                        RewardResult.score(
+                            r.completion().chars().filter(Character::isDigit).count()
+                                / (1.0 + r.completion().length())),
+                    1.0,
+                    Duration.ofSeconds(5))),
+            1)) {
+      List<RolloutGroup> sampled =
+          new GroupSampler(TOKENIZER, scorer, sampling(), G, 3).sample(policy, prompts, version, 0);
+      List<List<ScoredRollout>> out = new ArrayList<>();
+      for (int g = 0; g < sampled.size(); g++) {
+        RolloutGroup group = sampled.get(g);
+        List<ScoredRollout> members = new ArrayList<>();
+        for (int j = 0; j < G; j++) {
+          Completion c = group.completions().get(j);
+          double[] logProbs = new double[c.length()];
+          for (int k = 0; k < logProbs.length; k++) {
+            logProbs[k] = c.logProbs()[k];
+          }
+          members.add(
+              new ScoredRollout(
+                  ScoredRollout.SCHEMA_VERSION,
+                  group.promptId() + "-" + j,
+                  group.promptId(),
+                  group.promptId(),
+                  j,
+                  G,
+                  prompts.get(g).prompt(),
+                  group.texts().get(j),
+                  c.tokens(),
+                  logProbs,
+                  c.finishReason() == io.tributary.model.FinishReason.STOP
+                      ? FinishReason.STOP
+                      : FinishReason.LENGTH,
+                  version,
+                  Map.of("digits", group.scores().get(j).total()),
+                  Map.of(),
+                  group.scores().get(j).total(),
+                  0.0,
+                  "arithmetic",
+                  prompts.get(g).answer(),
+                  Map.of(),
+                  0L,
+                  0L));
+        }
+        out.add(members);
+      }
+      return out;
+    }
+  }
+
+  /** Produces members of all groups interleaved: g0m0, g1m0, ..., g0m1, g1m1, ... */
+  static void produceInterleaved(KafkaSettings settings, List<List<ScoredRollout>> groups) {
+    try (KafkaProducer<String, Message> producer = KafkaClients.producer(settings)) {
+      for (int j = 0; j < G; j++) {
+        for (List<ScoredRollout> group : groups) {
+          ScoredRollout r = group.get(j);
+          producer.send(new ProducerRecord<>(settings.topics().scoredRollouts(), r.promptId(), r));
+        }
+      }
+      producer.flush();
+    }
+  }
+
+  static LearnerService learner(
+      KafkaSettings settings,
+      PolicyStore store,
+      PolicyModel policy,
+      LearnerConfig config,
+      List<Map<String, Object>> updates) {
+    GrpoTrainer trainer = new GrpoTrainer(policy, null, grpo(), sampling(), TOKENIZER.pad());
+    return new LearnerService(config, settings, store, policy, TOKENIZER, trainer, updates::add);
+  }
+
+  static void pollUntil(LearnerService learner, java.util.function.BooleanSupplier done) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      learner.pollOnce();
+    }
+  }
+
+  @Test
+  void trainsOnEachFullBatchAnnouncesVersionsAndAfterAResumeNeverTrainsTwiceOnARollout() {
+    KafkaSettings settings = settings();
+    PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
+    List<Map<String, Object>> updates = new ArrayList<>();
+    try (PolicyModel source = PolicyModel.create(tiny(), 1)) {
+      produceInterleaved(settings, groups(source, 6, 0, "q"));
+    }
+    try (PolicyModel policy = PolicyModel.create(tiny(), 1);
+        LearnerService first =
+            learner(settings, store, policy, LearnerConfig.defaults(), updates)) {
+      first.start(0);
+      pollUntil(first, () -> first.version() >= 2);
+      assertThat(first.version()).isEqualTo(2);
+      assertThat(first.counter("trained_rollouts")).isEqualTo(4L * G);
+    } // stops here with the third batch's rollouts read but not trained on
+    try (PolicyModel policy = PolicyModel.create(tiny(), 99);
+        LearnerService resumed =
+            learner(settings, store, policy, LearnerConfig.defaults(), updates)) {
+      resumed.start(0);
+      assertThat(resumed.version()).isEqualTo(2); // loaded from the store
+      pollUntil(resumed, () -> resumed.version() >= 3);
+      for (int i = 0; i < 20; i++) {
+        resumed.pollOnce(); // nothing more may arrive, and nothing is trained again
+      }
+      assertThat(resumed.version()).isEqualTo(3);
+      assertThat(resumed.counter("trained_rollouts")).isEqualTo(6L * G);
+    }
+    assertThat(store.versions()).containsExactly(0L, 1L, 2L, 3L);
+    assertThat(updates).hasSize(3);
+    List<Long> announced = new ArrayList<>();
+    try (KafkaConsumer<String, PolicyVersionEvent> reader =
+        KafkaClients.consumer(settings, null, PolicyVersionEvent.class)) {
+      var partition =
+          new org.apache.kafka.common.TopicPartition(settings.topics().policyVersions(), 0);
+      reader.assign(List.of(partition));
+      reader.seekToBeginning(List.of(partition));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (announced.size() < 5 && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, PolicyVersionEvent> r : reader.poll(Duration.ofMillis(200))) {
+          announced.add(r.value().version());
+          assertThat(r.value().checksumSha256())
+              .isEqualTo(PolicyStore.sha256(Path.of(r.value().checkpointPath())));
+        }
+      }
+    }
+    // v0 at the first start, v1 and v2, v2 again at the resume, then v3
+    assertThat(announced).containsExactly(0L, 1L, 2L, 2L, 3L);
+  }
+
+  @Test
+  void groupsOlderThanTheStalenessBoundAreCountedAndNotTrainedOn() {
+    KafkaSettings settings = settings();
+    PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
+    List<Map<String, Object>> updates = new ArrayList<>();
+    try (PolicyModel policy = PolicyModel.create(tiny(), 1)) {
+      store.save(policy, TOKENIZER.spec(), 5, 5, Map.of()); // the learner is at version 5
+      List<List<ScoredRollout>> stale = groups(policy, 2, 1, "old"); // age 4 > 2
+      List<List<ScoredRollout>> fresh = groups(policy, 2, 4, "new"); // age 1
+      List<List<ScoredRollout>> all = new ArrayList<>(stale);
+      all.addAll(fresh);
+      produceInterleaved(settings, stale);
+      produceInterleaved(settings, fresh);
+      try (LearnerService learner =
+          learner(settings, store, policy, LearnerConfig.defaults(), updates)) {
+        learner.start(0);
+        pollUntil(learner, () -> learner.version() >= 6);
+        for (int i = 0; i < 10; i++) {
+          learner.pollOnce();
+        }
+        assertThat(learner.counter("stale_dropped")).isEqualTo(2L * G);
+        assertThat(learner.counter("trained_rollouts")).isEqualTo(2L * G);
+        assertThat(learner.version()).isEqualTo(6);
+      }
+    }
+  }
+}
