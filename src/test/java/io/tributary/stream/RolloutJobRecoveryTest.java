@@ -51,7 +51,7 @@ class RolloutJobRecoveryTest {
   @Test
   void aFailureInjectedMidJobWithRestartsOnStillYieldsExactlyNTimesGWithoutDuplicates()
       throws Exception {
-    int n = 16;
+    int n = 24;
     KafkaSettings kafka = StreamFixtures.kafka(broker.bootstrapServers(), "fail");
     TopicAdmin.ensureTopics(kafka);
     Path policy = StreamFixtures.tinyPolicy(dir, "policy.ckpt", 1, 0);
@@ -72,7 +72,11 @@ class RolloutJobRecoveryTest {
     RolloutJob.Outputs outputs =
         RolloutJob.build(
             RolloutJob.Plan.of(config),
-            RolloutJob.jsonlPrompts(env, prompts),
+            RolloutJob.jsonlPrompts(env, prompts)
+                .map(new Throttle<RawInput>(100))
+                .returns(RawInput.class)
+                .name("throttle")
+                .uid("throttle"),
             RolloutJob.kafkaInput(
                 env,
                 KafkaIo.source(kafka, kafka.topics().policyVersions(), "fail-policy", true),
