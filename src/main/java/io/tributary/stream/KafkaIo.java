@@ -25,13 +25,15 @@ public final class KafkaIo {
   private KafkaIo() {}
 
   /**
-   * Raw records of {@code topic}, from the consumer group's committed offsets (the source commits
-   * them on each checkpoint), or the beginning for a new group.
+   * Raw records of {@code topic}. The source commits its offsets to {@code groupId} on each
+   * completed checkpoint (for monitoring and for a later job to resume from).
    *
+   * @param fromEarliest start at the beginning; otherwise at the group's committed offsets (the
+   *     beginning for a new group)
    * @param bounded stop at the offsets that are the latest when the job starts
    */
   public static KafkaSource<RawInput> source(
-      KafkaSettings settings, String topic, String groupId, boolean bounded) {
+      KafkaSettings settings, String topic, String groupId, boolean fromEarliest, boolean bounded) {
     Properties consumer = KafkaClients.consumerProperties(settings, groupId);
     var builder =
         KafkaSource.<RawInput>builder()
@@ -39,7 +41,10 @@ public final class KafkaIo {
             .setProperties(consumer)
             .setTopics(topic)
             .setGroupId(groupId)
-            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setStartingOffsets(
+                fromEarliest
+                    ? OffsetsInitializer.earliest()
+                    : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .setDeserializer(new RawInputDeserializer());
     if (bounded) {
       builder.setBounded(OffsetsInitializer.latest());

@@ -132,4 +132,24 @@ public record RolloutsConfig(
         runDir,
         seed);
   }
+
+  public RolloutsConfig withWebUiPort(int port) {
+    return new RolloutsConfig(
+        policyCheckpoint,
+        initModel,
+        kafka,
+        rewards,
+        groupSize,
+        microBatch,
+        sampling,
+        parallelism,
+        checkpointIntervalMs,
+        delivery,
+        transactionalIdPrefix,
+        groupTimeoutMs,
+        prompts,
+        port,
+        runDir,
+        seed);
+  }
 }

@@ -88,7 +88,7 @@ class RolloutJobFileTest {
             RolloutJob.jsonlPrompts(env, prompts),
             RolloutJob.kafkaInput(
                 env,
-                KafkaIo.source(kafka, kafka.topics().policyVersions(), "file-policy", true),
+                KafkaIo.source(kafka, kafka.topics().policyVersions(), "file-policy", true, true),
                 "policy-versions"))
         .sinkTo(
             KafkaIo.sink(

@@ -79,7 +79,7 @@ class RolloutJobRecoveryTest {
                 .uid("throttle"),
             RolloutJob.kafkaInput(
                 env,
-                KafkaIo.source(kafka, kafka.topics().policyVersions(), "fail-policy", true),
+                KafkaIo.source(kafka, kafka.topics().policyVersions(), "fail-policy", true, true),
                 "policy-versions"));
     DataStream<ScoredRollout> failing =
         outputs.rollouts().map(new FailOnceAfterCheckpoint("fail")).name("fail-once").uid("fail");
@@ -114,11 +114,12 @@ class RolloutJobRecoveryTest {
             RolloutJob.Plan.of(config),
             RolloutJob.kafkaInput(
                 env,
-                KafkaIo.source(kafka, kafka.topics().prompts(), "reload-prompts", false),
+                KafkaIo.source(kafka, kafka.topics().prompts(), "reload-prompts", false, false),
                 "prompts"),
             RolloutJob.kafkaInput(
                 env,
-                KafkaIo.source(kafka, kafka.topics().policyVersions(), "reload-policy", false),
+                KafkaIo.source(
+                    kafka, kafka.topics().policyVersions(), "reload-policy", true, false),
                 "policy-versions"))
         .sinkTo(
             KafkaIo.sink(kafka, kafka.topics().scoredRollouts(), Delivery.EXACTLY_ONCE, "rl-r"),
