@@ -38,7 +38,7 @@ import org.apache.kafka.common.TopicPartition;
  * sample the same prompts with the same seeds, so they generate the same tokens. The rate is
  * measured from the start of the first generation call to the end of the last group's scoring
  * (model loading and MiniCluster start-up excluded on both sides); the job's wall time, start-up
- * included, is printed beside it.
+ * included, is printed beside it. A warm-up loop runs first; each figure is the better of two runs.
  */
 public final class PipelineBenchmark {
   /** What to measure. */
@@ -88,9 +88,17 @@ public final class PipelineBenchmark {
         "parallelism", "path", "rollouts/s", "tokens/s", "window_s", "wall_s");
     try (EmbeddedKafka broker = EmbeddedKafka.startTemporary()) {
       for (int parallelism : new int[] {1, 2}) {
-        RolloutsConfig config = config(settings, policy, prompts, parallelism, broker, dir);
+        RolloutsConfig config = config(settings, policy, prompts, parallelism, broker, dir, 0);
+        if (parallelism == 1) {
+          plainLoop(config, prompts); // warm-up: JIT, DJL's first use, the allocator
+        }
+        // best of two each, alternating, because the machine is shared and its load moves
         Rate plain = plainLoop(config, prompts);
         Rate pipeline = pipeline(config);
+        pipeline =
+            best(
+                pipeline, pipeline(config(settings, policy, prompts, parallelism, broker, dir, 1)));
+        plain = best(plain, plainLoop(config, prompts));
         out.printf(
             "%-11d %-9s %12.1f %12.1f %9.2f %9s%n",
             parallelism,
@@ -124,8 +132,14 @@ public final class PipelineBenchmark {
   }
 
   private static RolloutsConfig config(
-      Settings s, Path policy, Path prompts, int parallelism, EmbeddedKafka broker, Path dir) {
-    String run = "bench-p" + parallelism;
+      Settings s,
+      Path policy,
+      Path prompts,
+      int parallelism,
+      EmbeddedKafka broker,
+      Path dir,
+      int repeat) {
+    String run = "bench-p" + parallelism + "-r" + repeat;
     KafkaSettings kafka =
         new KafkaSettings(
             broker.bootstrapServers(),
@@ -275,6 +289,10 @@ public final class PipelineBenchmark {
       totalRollouts += rollouts[t];
     }
     return new Rate(totalRollouts, totalTokens, Math.max(1, last - first) / 1000.0, 0);
+  }
+
+  private static Rate best(Rate a, Rate b) {
+    return a.rolloutsPerSecond() >= b.rolloutsPerSecond() ? a : b;
   }
 
   private static double round(double x) {

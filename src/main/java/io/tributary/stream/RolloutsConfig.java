@@ -133,6 +133,26 @@ public record RolloutsConfig(
         seed);
   }
 
+  public RolloutsConfig withPolicyCheckpoint(String path) {
+    return new RolloutsConfig(
+        path,
+        initModel,
+        kafka,
+        rewards,
+        groupSize,
+        microBatch,
+        sampling,
+        parallelism,
+        checkpointIntervalMs,
+        delivery,
+        transactionalIdPrefix,
+        groupTimeoutMs,
+        prompts,
+        webUiPort,
+        runDir,
+        seed);
+  }
+
   public RolloutsConfig withWebUiPort(int port) {
     return new RolloutsConfig(
         policyCheckpoint,
