@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       KafkaCommand.class,
       TailCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      RolloutsCommand.class
     })
 public final class TributaryCli implements Runnable {
   /** Exit codes: 0 success, 1 runtime failure, 2 usage error (picocli), 3 bad config or input. */

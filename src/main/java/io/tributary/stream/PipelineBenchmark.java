@@ -1,0 +1,301 @@
+package io.tributary.stream;
+
+import io.tributary.checkpoint.Checkpoint;
+import io.tributary.json.Json;
+import io.tributary.kafka.EmbeddedKafka;
+import io.tributary.kafka.KafkaClients;
+import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaTopics;
+import io.tributary.kafka.TopicAdmin;
+import io.tributary.messages.MessageCodec;
+import io.tributary.messages.PromptMessage;
+import io.tributary.messages.ScoredRollout;
+import io.tributary.model.ModelConfig;
+import io.tributary.model.PolicyModel;
+import io.tributary.reward.RewardScorer;
+import io.tributary.reward.RewardSpec;
+import io.tributary.reward.RewardsConfig;
+import io.tributary.tokenizer.CharTokenizer;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code ./tributary bench pipeline}: scored rollouts and generated tokens per second through the
+ * whole job (file source, MiniCluster, exactly-once Kafka sink on an in-process broker) beside the
+ * same generation and scoring in a plain loop on as many threads, for parallelism 1 and 2. Both
+ * sample the same prompts with the same seeds, so they generate the same tokens. The rate is
+ * measured from the start of the first generation call to the end of the last group's scoring
+ * (model loading and MiniCluster start-up excluded on both sides); the job's wall time, start-up
+ * included, is printed beside it. A warm-up loop runs first; each figure is the better of two runs.
+ */
+public final class PipelineBenchmark {
+  /** What to measure. */
+  public record Settings(
+      Path modelConfig, int prompts, int groupSize, int maxNewTokens, int batchSize) {}
+
+  private record Rate(long rollouts, long tokens, double seconds, double wallSeconds) {
+    double rolloutsPerSecond() {
+      return rollouts / seconds;
+    }
+
+    double tokensPerSecond() {
+      return tokens / seconds;
+    }
+  }
+
+  private PipelineBenchmark() {}
+
+  public static void run(Settings settings, PrintStream out) throws Exception {
+    Path dir = Files.createTempDirectory("tributary-bench-pipeline-");
+    Path policy = dir.resolve("policy.ckpt");
+    try (PolicyModel model = PolicyModel.create(ModelConfig.load(settings.modelConfig()), 1)) {
+      Checkpoint.save(policy, model, new CharTokenizer().spec(), 0, 0, Map.of());
+    }
+    Path prompts = dir.resolve("prompts.jsonl");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < settings.prompts(); i++) {
+      int a = 3 + (i * 7) % 47;
+      int b = 2 + (i * 5) % 31;
+      lines.add(
+          MessageCodec.encodeToString(
+              new PromptMessage(
+                  "b" + i, a + "*" + b + "=", "arithmetic", "" + a * b, Map.of(), 0)));
+    }
+    Files.write(prompts, lines);
+
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("benchmark", "pipeline");
+    json.put("prompts", settings.prompts());
+    json.put("group_size", settings.groupSize());
+    json.put("max_new_tokens", settings.maxNewTokens());
+    json.put("micro_batch", settings.batchSize());
+    json.put("model", settings.modelConfig().toString());
+    double worst = Double.POSITIVE_INFINITY;
+    out.printf(
+        "%-11s %-9s %12s %12s %9s %9s%n",
+        "parallelism", "path", "rollouts/s", "tokens/s", "window_s", "wall_s");
+    try (EmbeddedKafka broker = EmbeddedKafka.startTemporary()) {
+      for (int parallelism : new int[] {1, 2}) {
+        RolloutsConfig config = config(settings, policy, prompts, parallelism, broker, dir, 0);
+        if (parallelism == 1) {
+          plainLoop(config, prompts); // warm-up: JIT, DJL's first use, the allocator
+        }
+        // best of two each, alternating, because the machine is shared and its load moves
+        Rate plain = plainLoop(config, prompts);
+        Rate pipeline = pipeline(config);
+        pipeline =
+            best(
+                pipeline, pipeline(config(settings, policy, prompts, parallelism, broker, dir, 1)));
+        plain = best(plain, plainLoop(config, prompts));
+        out.printf(
+            "%-11d %-9s %12.1f %12.1f %9.2f %9s%n",
+            parallelism,
+            "plain",
+            plain.rolloutsPerSecond(),
+            plain.tokensPerSecond(),
+            plain.seconds(),
+            "-");
+        out.printf(
+            "%-11d %-9s %12.1f %12.1f %9.2f %9.2f%n",
+            parallelism,
+            "pipeline",
+            pipeline.rolloutsPerSecond(),
+            pipeline.tokensPerSecond(),
+            pipeline.seconds(),
+            pipeline.wallSeconds());
+        double ratio = pipeline.rolloutsPerSecond() / plain.rolloutsPerSecond();
+        worst = Math.min(worst, ratio);
+        String p = "p" + parallelism + "_";
+        json.put(p + "pipeline_rollouts_per_s", round(pipeline.rolloutsPerSecond()));
+        json.put(p + "pipeline_tokens_per_s", round(pipeline.tokensPerSecond()));
+        json.put(p + "pipeline_wall_s", round(pipeline.wallSeconds()));
+        json.put(p + "plain_rollouts_per_s", round(plain.rolloutsPerSecond()));
+        json.put(p + "plain_tokens_per_s", round(plain.tokensPerSecond()));
+        json.put(p + "same_tokens", plain.tokens() == pipeline.tokens());
+        json.put(p + "pipeline_over_plain_ratio", round(ratio));
+      }
+    }
+    json.put("pipeline_over_plain_ratio", round(worst));
+    out.println(Json.write(json));
+  }
+
+  private static RolloutsConfig config(
+      Settings s,
+      Path policy,
+      Path prompts,
+      int parallelism,
+      EmbeddedKafka broker,
+      Path dir,
+      int repeat) {
+    String run = "bench-p" + parallelism + "-r" + repeat;
+    KafkaSettings kafka =
+        new KafkaSettings(
+            broker.bootstrapServers(),
+            new KafkaTopics(run + ".prompts", run + ".rollouts", run + ".policy", run + ".dead"),
+            parallelism,
+            null,
+            null);
+    TopicAdmin.ensureTopics(kafka);
+    RewardsConfig rewards =
+        new RewardsConfig(
+            List.of(
+                RewardSpec.of("accuracy", 1.0),
+                RewardSpec.of("format", 0.2),
+                new RewardSpec("overlong", 1.0, Map.of("maxLength", 32, "buffer", 16), null)),
+            1);
+    return new RolloutsConfig(
+        policy.toString(),
+        null,
+        kafka,
+        rewards,
+        s.groupSize(),
+        new MicroBatchConfig(s.batchSize(), 100L),
+        new SamplingConfig(1.0, 1.0, s.maxNewTokens()),
+        parallelism,
+        1000L,
+        Delivery.EXACTLY_ONCE,
+        run,
+        600_000L,
+        PromptsConfig.file(prompts.toString()),
+        0,
+        dir.toString(),
+        0L);
+  }
+
+  private static Rate pipeline(RolloutsConfig config) throws Exception {
+    Configuration flink = RolloutJob.flinkConfiguration(config);
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
+    RolloutJob.configure(env, config);
+    RolloutsRunner.wire(env, RolloutJob.Plan.of(config));
+    long start = System.nanoTime();
+    env.execute("bench pipeline p" + config.parallelism());
+    double wall = (System.nanoTime() - start) / 1e9;
+    List<ScoredRollout> rollouts = readAll(config.kafka());
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    long tokens = 0;
+    for (ScoredRollout r : rollouts) {
+      first = Math.min(first, r.createdAtMillis());
+      last = Math.max(last, r.scoredAtMillis());
+      tokens += r.completionLength();
+    }
+    return new Rate(rollouts.size(), tokens, Math.max(1, last - first) / 1000.0, wall);
+  }
+
+  private static List<ScoredRollout> readAll(KafkaSettings kafka) {
+    String topic = kafka.topics().scoredRollouts();
+    List<ScoredRollout> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bytesConsumer(kafka, null)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      int empty = 0;
+      while (empty < 3) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        empty = records.isEmpty() ? empty + 1 : 0;
+        records.forEach(r -> out.add(MessageCodec.decode(r.value(), ScoredRollout.class)));
+      }
+    }
+    return out;
+  }
+
+  /** The same work without Flink or Kafka: one generator and scorer per thread. */
+  private static Rate plainLoop(RolloutsConfig config, Path promptsFile) throws Exception {
+    int threads = config.parallelism();
+    List<RawInput> inputs = JsonlInput.read(promptsFile);
+    long[] tokens = new long[threads];
+    long[] rollouts = new long[threads];
+    long[] firstStart = new long[threads];
+    long[] lastEnd = new long[threads];
+    CyclicBarrier ready = new CyclicBarrier(threads);
+    List<Thread> workers = new ArrayList<>();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread worker =
+          new Thread(
+              () -> {
+                try (RolloutGenerator generator =
+                        RolloutGenerator.open(
+                            Path.of(config.policyCheckpoint()),
+                            config.sampling(),
+                            config.groupSize(),
+                            config.seed());
+                    RolloutScoring scoring =
+                        new RolloutScoring(RewardScorer.fromConfig(config.rewards()))) {
+                  PromptValidator validator =
+                      new PromptValidator(generator.tokenizer(), generator.maxSeqLen());
+                  List<ValidPrompt> mine = new ArrayList<>();
+                  for (int i = id; i < inputs.size(); i += threads) {
+                    mine.add(((Validation.Accepted) validator.validate(inputs.get(i), 0)).prompt());
+                  }
+                  ready.await();
+                  firstStart[id] = System.currentTimeMillis();
+                  int size = config.microBatch().size();
+                  for (int from = 0; from < mine.size(); from += size) {
+                    List<ValidPrompt> batch =
+                        mine.subList(from, Math.min(mine.size(), from + size));
+                    for (SampledGroup group : generator.generate(batch, 0)) {
+                      List<ScoredRollout> members = new ArrayList<>();
+                      for (ScoredMember m : scoring.score(group, 0)) {
+                        members.add(m.rollout());
+                      }
+                      for (ScoredRollout r : GroupAssembler.complete(members, 0)) {
+                        rollouts[id]++;
+                        tokens[id] += r.completionLength();
+                      }
+                    }
+                  }
+                  lastEnd[id] = System.currentTimeMillis();
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              },
+              "plain-" + t);
+      workers.add(worker);
+      worker.start();
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("plain loop failed", failures.get(0));
+    }
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    long totalTokens = 0;
+    long totalRollouts = 0;
+    for (int t = 0; t < threads; t++) {
+      first = Math.min(first, firstStart[t]);
+      last = Math.max(last, lastEnd[t]);
+      totalTokens += tokens[t];
+      totalRollouts += rollouts[t];
+    }
+    return new Rate(totalRollouts, totalTokens, Math.max(1, last - first) / 1000.0, 0);
+  }
+
+  private static Rate best(Rate a, Rate b) {
+    return a.rolloutsPerSecond() >= b.rolloutsPerSecond() ? a : b;
+  }
+
+  private static double round(double x) {
+    return Math.round(x * 1000) / 1000.0;
+  }
+}

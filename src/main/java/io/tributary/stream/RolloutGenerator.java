@@ -1,0 +1,192 @@
+package io.tributary.stream;
+
+import io.tributary.checkpoint.Checkpoint;
+import io.tributary.checkpoint.CheckpointException;
+import io.tributary.messages.FinishReason;
+import io.tributary.messages.PolicyVersionEvent;
+import io.tributary.model.Completion;
+import io.tributary.model.GradMode;
+import io.tributary.model.PolicyModel;
+import io.tributary.model.Sampler;
+import io.tributary.model.SamplingParams;
+import io.tributary.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One policy replica and its tokenizer: turns a micro-batch of prompts into G completions each, in
+ * one batched sampler call over prompts × G rows, and swaps to a newer policy checkpoint between
+ * batches. Not thread-safe: one per generation subtask, used on that subtask's thread.
+ */
+public final class RolloutGenerator implements AutoCloseable {
+  private final PolicyModel replica;
+  private final Tokenizer tokenizer;
+  private final SamplingParams params;
+  private final int groupSize;
+  private final long seed;
+  private long policyVersion;
+
+  private RolloutGenerator(
+      PolicyModel replica,
+      Tokenizer tokenizer,
+      SamplingParams params,
+      int groupSize,
+      long seed,
+      long policyVersion) {
+    this.replica = replica;
+    this.tokenizer = tokenizer;
+    this.params = params;
+    this.groupSize = groupSize;
+    this.seed = seed;
+    this.policyVersion = policyVersion;
+  }
+
+  /**
+   * Loads the policy at {@code checkpoint} and turns autograd recording off on the calling thread,
+   * the thread that will generate (libtorch's grad mode is per thread: shared/notes/djl.md).
+   */
+  public static RolloutGenerator open(
+      Path checkpoint, SamplingConfig sampling, int groupSize, long seed) {
+    Checkpoint read = Checkpoint.read(checkpoint);
+    Tokenizer tokenizer = Tokenizer.fromSpec(read.header().tokenizer());
+    PolicyModel replica = read.toModel(null);
+    GradMode.disabled(); // left off for the life of this thread: no graph is ever wanted here
+    return new RolloutGenerator(
+        replica,
+        tokenizer,
+        sampling.params(tokenizer),
+        groupSize,
+        seed,
+        read.header().policyVersion());
+  }
+
+  public long policyVersion() {
+    return policyVersion;
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public int maxSeqLen() {
+    return replica.config().maxSeqLen();
+  }
+
+  public int groupSize() {
+    return groupSize;
+  }
+
+  /** G completions of every prompt, sampled by the current policy in one batched call. */
+  public List<SampledGroup> generate(List<ValidPrompt> prompts, long nowMillis) {
+    List<int[]> rows = new ArrayList<>(prompts.size() * groupSize);
+    long[] seeds = new long[prompts.size() * groupSize];
+    for (ValidPrompt p : prompts) {
+      for (int i = 0; i < groupSize; i++) {
+        seeds[rows.size()] = seed(seed, p.groupId(), i);
+        rows.add(p.tokens());
+      }
+    }
+    List<Completion> completions = Sampler.generate(replica, rows, params, seeds);
+    List<SampledGroup> groups = new ArrayList<>(prompts.size());
+    for (int g = 0; g < prompts.size(); g++) {
+      List<Sample> samples = new ArrayList<>(groupSize);
+      for (int i = 0; i < groupSize; i++) {
+        Completion c = completions.get(g * groupSize + i);
+        double[] logProbs = new double[c.logProbs().length];
+        for (int t = 0; t < logProbs.length; t++) {
+          logProbs[t] = c.logProbs()[t];
+        }
+        FinishReason finish =
+            c.finishReason() == io.tributary.model.FinishReason.STOP
+                ? FinishReason.STOP
+                : FinishReason.LENGTH;
+        samples.add(new Sample(c.tokens(), logProbs, tokenizer.decode(c.tokens()), finish));
+      }
+      groups.add(new SampledGroup(prompts.get(g), policyVersion, samples, nowMillis));
+    }
+    return groups;
+  }
+
+  /**
+   * Loads the event's checkpoint into the replica if it is newer than the running version and its
+   * SHA-256 matches the event's; otherwise leaves the replica as it was and says why.
+   */
+  public PolicySwap reload(PolicyVersionEvent event) {
+    if (event.version() <= policyVersion) {
+      return new PolicySwap.Ignored(policyVersion, event.version());
+    }
+    long start = System.nanoTime();
+    Path file = Path.of(event.checkpointPath());
+    try {
+      String actual = sha256(file);
+      if (!actual.equals(event.checksumSha256())) {
+        return refuse(event, "checksum mismatch: file has " + actual);
+      }
+      Checkpoint read = Checkpoint.read(file);
+      if (!read.header().tokenizer().equals(tokenizer.spec())) {
+        return refuse(event, "the checkpoint's tokenizer differs from the running policy's");
+      }
+      read.loadInto(replica);
+    } catch (IOException | CheckpointException e) {
+      return refuse(event, e.getMessage());
+    }
+    long from = policyVersion;
+    policyVersion = event.version();
+    return new PolicySwap.Loaded(from, policyVersion, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private PolicySwap refuse(PolicyVersionEvent event, String reason) {
+    return new PolicySwap.Refused(
+        policyVersion, event.version(), event.checkpointPath() + ": " + reason);
+  }
+
+  /** Hex SHA-256 of a file's bytes, as the policy-version event carries it. */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /**
+   * The sampling seed of one row: a function of the group id (prompt id and input position) and the
+   * sample index only, so a replay after a restart draws the same completions, whatever batch the
+   * prompt lands in. SplitMix64's finaliser spreads nearby inputs (Steele et al. 2014).
+   */
+  static long seed(long base, String groupId, int sampleIndex) {
+    long h = base;
+    for (byte b : groupId.getBytes(StandardCharsets.UTF_8)) {
+      h = mix(h ^ (b & 0xff));
+    }
+    return mix(h ^ (0x9E3779B97F4A7C15L * (sampleIndex + 1)));
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  @Override
+  public void close() {
+    replica.close();
+    tokenizer.close();
+  }
+}

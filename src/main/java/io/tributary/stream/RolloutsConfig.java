@@ -1,0 +1,175 @@
+package io.tributary.stream;
+
+import io.tributary.config.ConfigException;
+import io.tributary.config.Yaml;
+import io.tributary.kafka.KafkaSettings;
+import io.tributary.reward.RewardsConfig;
+import java.nio.file.Path;
+
+/**
+ * The config of the rollout job ({@code ./tributary rollouts --config FILE}); every key is a
+ * component below and a missing key takes its default. See {@code configs/rollouts.yaml}.
+ *
+ * @param policyCheckpoint the policy the job starts from (a Tributary checkpoint file)
+ * @param initModel a model config YAML: when {@code policyCheckpoint} does not exist, the command
+ *     writes a freshly initialised policy of this config there (and says so); null to require it
+ * @param rewards the reward functions (docs/rewards.md)
+ * @param groupSize G, completions per prompt; at least 2 (a group of one has no advantage)
+ * @param parallelism generation subtasks, each with its own policy replica
+ * @param checkpointIntervalMs Flink checkpoint interval; with exactly-once delivery, rollouts
+ *     become visible to read_committed readers at this pace
+ * @param transactionalIdPrefix prefix of the Kafka transactional ids of the sinks; two jobs on one
+ *     cluster need different prefixes
+ * @param groupTimeoutMs a group still missing members this long after its first member arrived goes
+ *     to dead letters
+ * @param webUiPort the Flink web UI of the embedded MiniCluster; 0 picks a free port
+ * @param runDir where the embedded broker keeps its data when no bootstrap servers are given
+ * @param seed mixed into every sampling seed (seeds also depend on the group and sample index)
+ */
+public record RolloutsConfig(
+    String policyCheckpoint,
+    String initModel,
+    KafkaSettings kafka,
+    RewardsConfig rewards,
+    Integer groupSize,
+    MicroBatchConfig microBatch,
+    SamplingConfig sampling,
+    Integer parallelism,
+    Long checkpointIntervalMs,
+    Delivery delivery,
+    String transactionalIdPrefix,
+    Long groupTimeoutMs,
+    PromptsConfig prompts,
+    Integer webUiPort,
+    String runDir,
+    Long seed) {
+
+  public RolloutsConfig {
+    if (policyCheckpoint == null || policyCheckpoint.isBlank()) {
+      throw ConfigException.badValue("policyCheckpoint", policyCheckpoint, "a checkpoint path");
+    }
+    kafka = kafka == null ? KafkaSettings.defaults() : kafka;
+    if (rewards == null) {
+      throw ConfigException.badValue("rewards", null, "a rewards section (docs/rewards.md)");
+    }
+    groupSize = groupSize == null ? 4 : groupSize;
+    if (groupSize < 2) {
+      throw ConfigException.badValue("groupSize", groupSize, "a number >= 2");
+    }
+    microBatch = microBatch == null ? MicroBatchConfig.defaults() : microBatch;
+    sampling = sampling == null ? SamplingConfig.defaults() : sampling;
+    parallelism = parallelism == null ? 1 : parallelism;
+    if (parallelism < 1) {
+      throw ConfigException.badValue("parallelism", parallelism, "a number >= 1");
+    }
+    checkpointIntervalMs = checkpointIntervalMs == null ? 2000L : checkpointIntervalMs;
+    if (checkpointIntervalMs < 10) {
+      throw ConfigException.badValue("checkpointIntervalMs", checkpointIntervalMs, "≥ 10 ms");
+    }
+    delivery = delivery == null ? Delivery.EXACTLY_ONCE : delivery;
+    transactionalIdPrefix =
+        transactionalIdPrefix == null ? "tributary-rollouts" : transactionalIdPrefix;
+    if (transactionalIdPrefix.isBlank()) {
+      throw ConfigException.badValue("transactionalIdPrefix", "", "a non-blank prefix");
+    }
+    groupTimeoutMs = groupTimeoutMs == null ? 600_000L : groupTimeoutMs;
+    if (groupTimeoutMs < 1) {
+      throw ConfigException.badValue("groupTimeoutMs", groupTimeoutMs, "a number of ms >= 1");
+    }
+    prompts = prompts == null ? PromptsConfig.kafka() : prompts;
+    webUiPort = webUiPort == null ? 8081 : webUiPort;
+    if (webUiPort < 0 || webUiPort > 65535) {
+      throw ConfigException.badValue("webUiPort", webUiPort, "a port in [0, 65535]");
+    }
+    runDir = runDir == null ? "runs/rollouts" : runDir;
+    seed = seed == null ? 0L : seed;
+  }
+
+  public static RolloutsConfig read(Path file) {
+    return Yaml.read(file, RolloutsConfig.class);
+  }
+
+  public static RolloutsConfig parse(String yaml, String source) {
+    return Yaml.read(yaml, RolloutsConfig.class, source);
+  }
+
+  public RolloutsConfig withKafka(KafkaSettings settings) {
+    return new RolloutsConfig(
+        policyCheckpoint,
+        initModel,
+        settings,
+        rewards,
+        groupSize,
+        microBatch,
+        sampling,
+        parallelism,
+        checkpointIntervalMs,
+        delivery,
+        transactionalIdPrefix,
+        groupTimeoutMs,
+        prompts,
+        webUiPort,
+        runDir,
+        seed);
+  }
+
+  public RolloutsConfig withParallelism(int p) {
+    return new RolloutsConfig(
+        policyCheckpoint,
+        initModel,
+        kafka,
+        rewards,
+        groupSize,
+        microBatch,
+        sampling,
+        p,
+        checkpointIntervalMs,
+        delivery,
+        transactionalIdPrefix,
+        groupTimeoutMs,
+        prompts,
+        webUiPort,
+        runDir,
+        seed);
+  }
+
+  public RolloutsConfig withPolicyCheckpoint(String path) {
+    return new RolloutsConfig(
+        path,
+        initModel,
+        kafka,
+        rewards,
+        groupSize,
+        microBatch,
+        sampling,
+        parallelism,
+        checkpointIntervalMs,
+        delivery,
+        transactionalIdPrefix,
+        groupTimeoutMs,
+        prompts,
+        webUiPort,
+        runDir,
+        seed);
+  }
+
+  public RolloutsConfig withWebUiPort(int port) {
+    return new RolloutsConfig(
+        policyCheckpoint,
+        initModel,
+        kafka,
+        rewards,
+        groupSize,
+        microBatch,
+        sampling,
+        parallelism,
+        checkpointIntervalMs,
+        delivery,
+        transactionalIdPrefix,
+        groupTimeoutMs,
+        prompts,
+        port,
+        runDir,
+        seed);
+  }
+}

@@ -1,0 +1,212 @@
+package io.tributary.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.kafka.EmbeddedKafka;
+import io.tributary.kafka.KafkaClients;
+import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.TopicAdmin;
+import io.tributary.messages.Message;
+import io.tributary.messages.MessageCodec;
+import io.tributary.messages.PolicyVersionEvent;
+import io.tributary.messages.ScoredRollout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job under a failure with restarts on, and under a policy hot reload; one broker. */
+class RolloutJobRecoveryTest {
+  static final int G = 3;
+  static EmbeddedKafka broker;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafka.startTemporary();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void aFailureInjectedMidJobWithRestartsOnStillYieldsExactlyNTimesGWithoutDuplicates()
+      throws Exception {
+    int n = 24;
+    KafkaSettings kafka = StreamFixtures.kafka(broker.bootstrapServers(), "fail");
+    TopicAdmin.ensureTopics(kafka);
+    Path policy = StreamFixtures.tinyPolicy(dir, "policy.ckpt", 1, 0);
+    Path prompts = dir.resolve("prompts.jsonl");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      lines.add(StreamFixtures.promptLine(i));
+    }
+    Files.write(prompts, lines, StandardCharsets.UTF_8);
+    RolloutsConfig config = StreamFixtures.config(policy, kafka, 2, "fail-run");
+    Configuration flink = RolloutJob.flinkConfiguration(config);
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
+    RolloutJob.configure(env, config);
+
+    RolloutJob.Outputs outputs =
+        RolloutJob.build(
+            RolloutJob.Plan.of(config),
+            RolloutJob.jsonlPrompts(env, prompts)
+                .map(new Throttle<RawInput>(100))
+                .returns(RawInput.class)
+                .name("throttle")
+                .uid("throttle"),
+            RolloutJob.kafkaInput(
+                env,
+                KafkaIo.source(kafka, kafka.topics().policyVersions(), "fail-policy", true, true),
+                "policy-versions"));
+    DataStream<ScoredRollout> failing =
+        outputs.rollouts().map(new FailOnceAfterCheckpoint("fail")).name("fail-once").uid("fail");
+    new RolloutJob.Outputs(failing, outputs.deadLetters())
+        .sinkTo(
+            KafkaIo.sink(kafka, kafka.topics().scoredRollouts(), Delivery.EXACTLY_ONCE, "fail-r"),
+            KafkaIo.sink(kafka, kafka.topics().deadLetters(), Delivery.EXACTLY_ONCE, "fail-d"));
+    env.execute("rollouts with an injected failure");
+
+    assertThat(FailOnceAfterCheckpoint.FAILURES.get("fail").get()).as("failures injected").isOne();
+    List<ScoredRollout> rollouts =
+        StreamFixtures.readCommitted(
+                kafka, kafka.topics().scoredRollouts(), n * G, Duration.ofSeconds(20))
+            .stream()
+            .map(r -> MessageCodec.decode(r.value(), ScoredRollout.class))
+            .toList();
+    assertThat(rollouts).hasSize(n * G);
+    assertThat(rollouts.stream().map(ScoredRollout::rolloutId).distinct()).hasSize(n * G);
+  }
+
+  @Test
+  void aPolicyVersionEventMidStreamMakesLaterRolloutsCarryTheNewVersion() throws Exception {
+    KafkaSettings kafka = StreamFixtures.kafka(broker.bootstrapServers(), "reload");
+    TopicAdmin.ensureTopics(kafka);
+    Path policy = StreamFixtures.tinyPolicy(dir, "v0.ckpt", 1, 0);
+    RolloutsConfig config = StreamFixtures.config(policy, kafka, 2, "reload-run");
+    Configuration flink = RolloutJob.flinkConfiguration(config);
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
+    RolloutJob.configure(env, config);
+    RolloutJob.build(
+            RolloutJob.Plan.of(config),
+            RolloutJob.kafkaInput(
+                env,
+                KafkaIo.source(kafka, kafka.topics().prompts(), "reload-prompts", false, false),
+                "prompts"),
+            RolloutJob.kafkaInput(
+                env,
+                KafkaIo.source(
+                    kafka, kafka.topics().policyVersions(), "reload-policy", true, false),
+                "policy-versions"))
+        .sinkTo(
+            KafkaIo.sink(kafka, kafka.topics().scoredRollouts(), Delivery.EXACTLY_ONCE, "rl-r"),
+            KafkaIo.sink(kafka, kafka.topics().deadLetters(), Delivery.EXACTLY_ONCE, "rl-d"));
+    JobClient job = env.executeAsync("rollouts with a hot reload");
+    try (KafkaProducer<String, Message> producer = KafkaClients.producer(kafka)) {
+      send(producer, kafka, 0, 6);
+      List<ScoredRollout> before = read(kafka, 6 * G);
+      assertThat(before).hasSize(6 * G).allSatisfy(r -> assertThat(r.policyVersion()).isZero());
+
+      Path v1 = StreamFixtures.tinyPolicy(dir, "v1.ckpt", 2, 1);
+      PolicyVersionEvent event =
+          new PolicyVersionEvent(
+              1,
+              v1.toString(),
+              RolloutGenerator.sha256(v1),
+              1,
+              Map.of(),
+              System.currentTimeMillis());
+      producer
+          .send(new ProducerRecord<>(kafka.topics().policyVersions(), event.key(), event))
+          .get();
+      awaitCommittedOffset(kafka, "reload-policy", kafka.topics().policyVersions());
+
+      send(producer, kafka, 6, 12);
+      List<ScoredRollout> all = read(kafka, 12 * G);
+      assertThat(all).hasSize(12 * G);
+      Map<Long, List<String>> promptsByVersion =
+          all.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      ScoredRollout::policyVersion,
+                      Collectors.mapping(ScoredRollout::promptId, Collectors.toList())));
+      assertThat(promptsByVersion.keySet()).containsExactlyInAnyOrder(0L, 1L);
+      assertThat(promptsByVersion.get(1L))
+          .hasSize(6 * G)
+          .allSatisfy(
+              id -> assertThat(Integer.parseInt(id.substring(1))).isGreaterThanOrEqualTo(6));
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private static void send(
+      KafkaProducer<String, Message> producer, KafkaSettings kafka, int from, int to)
+      throws Exception {
+    for (int i = from; i < to; i++) {
+      var p = StreamFixtures.prompt(i);
+      producer.send(new ProducerRecord<>(kafka.topics().prompts(), p.key(), p)).get();
+    }
+  }
+
+  private static List<ScoredRollout> read(KafkaSettings kafka, int expected) {
+    return StreamFixtures.readCommitted(
+            kafka, kafka.topics().scoredRollouts(), expected, Duration.ofSeconds(60))
+        .stream()
+        .map(r -> MessageCodec.decode(r.value(), ScoredRollout.class))
+        .toList();
+  }
+
+  /**
+   * The policy source commits its offsets when a checkpoint completes; a checkpoint completes only
+   * after its barrier passed every generation subtask, behind the event (aligned checkpoints). So
+   * once the event's offset is committed, every subtask holds the event and loads it before its
+   * next batch.
+   */
+  private static void awaitCommittedOffset(KafkaSettings kafka, String group, String topic)
+      throws Exception {
+    try (Admin admin = KafkaClients.admin(kafka)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        long committed =
+            admin
+                .listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get()
+                .entrySet()
+                .stream()
+                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset())
+                .sum();
+        if (committed >= 1) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+      throw new AssertionError("the policy event's offset was never committed");
+    }
+  }
+}
