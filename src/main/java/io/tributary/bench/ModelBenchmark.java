@@ -1,14 +1,18 @@
 package io.tributary.bench;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.tributary.json.Json;
 import io.tributary.model.Completion;
 import io.tributary.model.Dispatch;
 import io.tributary.model.GradMode;
 import io.tributary.model.ModelConfig;
+import io.tributary.model.MoeFeedForward;
 import io.tributary.model.PolicyModel;
+import io.tributary.model.RoutingContext;
 import io.tributary.model.Sampler;
 import io.tributary.model.SamplingParams;
 import io.tributary.train.OptimizerConfig;
@@ -67,13 +71,18 @@ public final class ModelBenchmark {
       r.put("gen_tokens_per_s_nocache", noCache);
       r.put("gen_kv_speedup", kv / noCache);
 
-      // MoE dispatch: the same training step with sparse and with dense (all experts) dispatch
-      List<SftExample> batch = examples(s.trainBatch(), s.trainLength(), config.vocabSize(), 5);
-      double sparse = trainRate(model, batch, Dispatch.SPARSE, s.repeats());
-      double dense = trainRate(model, batch, Dispatch.DENSE, s.repeats());
+      // MoE dispatch: one MoE layer, forward and backward, sparse vs dense (every expert on
+      // every token); and the whole training step with each, for context
+      double sparse = moeLayerRate(config, s, Dispatch.SPARSE);
+      double dense = moeLayerRate(config, s, Dispatch.DENSE);
       r.put("moe_sparse_tokens_per_s", sparse);
       r.put("moe_dense_tokens_per_s", dense);
       r.put("moe_sparse_speedup", sparse / dense);
+      List<SftExample> batch = examples(s.trainBatch(), s.trainLength(), config.vocabSize(), 5);
+      double stepSparse = trainRate(model, batch, Dispatch.SPARSE, s.repeats());
+      double stepDense = trainRate(model, batch, Dispatch.DENSE, s.repeats());
+      r.put("train_step_sparse_tokens_per_s", stepSparse);
+      r.put("train_step_dense_tokens_per_s", stepDense);
     }
 
     // a fresh model trained for trainSteps: throughput and resident memory
@@ -153,6 +162,39 @@ public final class ModelBenchmark {
                 }
               });
       rates[i] = steps * tokens / seconds;
+    }
+    return Measure.median(rates);
+  }
+
+  /** Tokens per second through one MoE layer, forward and backward, on (B·T, C) activations. */
+  static double moeLayerRate(ModelConfig config, Settings s, Dispatch dispatch) {
+    int tokens = s.trainBatch() * s.trainLength();
+    double[] rates = new double[s.repeats()];
+    try (NDManager manager = NDManager.newBaseManager(config.device().resolve())) {
+      MoeFeedForward layer = MoeFeedForward.standalone(config, manager, 3);
+      RoutingContext routing = new RoutingContext(dispatch, false, null);
+      Runnable pass =
+          () -> {
+            try (NDManager step = manager.newSubManager();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+              NDArray x =
+                  step.randomNormal(new Shape(s.trainBatch(), s.trainLength(), config.dim()));
+              x.setRequiresGradient(true);
+              collector.backward(layer.forward(x, routing).square().mean());
+            }
+          };
+      pass.run(); // warm-up
+      for (int i = 0; i < rates.length; i++) {
+        double seconds =
+            Measure.seconds(
+                () -> {
+                  for (int k = 0; k < 5; k++) {
+                    pass.run();
+                  }
+                });
+        rates[i] = 5.0 * tokens / seconds;
+      }
+      layer.getParameters().forEach(p -> p.getValue().close());
     }
     return Measure.median(rates);
   }

@@ -1,44 +1,61 @@
 package io.tributary.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
- * Keys and values of past positions, per layer, each (B, H, S, D). Owns its arrays in its own
- * manager; appending closes the arrays it replaces, so memory grows linearly with S.
+ * Keys and values of past positions, per layer. Buffers of (B, H, capacity, D) are allocated at the
+ * first append and filled in place, so appending a step costs the step, not the whole past (a
+ * concatenation per step would copy all S cached positions of every layer each time).
  */
 public final class KvCache implements AutoCloseable {
   private final NDManager manager;
   private final NDArray[] keys;
   private final NDArray[] values;
+  private final int capacity;
+  private int length;
 
-  public KvCache(NDManager parent, int layers) {
+  /** A cache for at most {@code capacity} positions. */
+  public KvCache(NDManager parent, int layers, int capacity) {
     manager = parent.newSubManager();
     keys = new NDArray[layers];
     values = new NDArray[layers];
+    this.capacity = capacity;
   }
 
-  /** Appends (B, H, T, D) keys and values of layer {@code layer}; returns the full (B, H, S, D). */
+  /**
+   * Writes (B, H, T, D) keys and values of layer {@code layer} after the cached positions and
+   * returns views of all S cached ones, (B, H, S, D). The last layer's append advances the length.
+   */
   NDArray[] append(int layer, NDArray k, NDArray v) {
-    keys[layer] = extend(keys[layer], k);
-    values[layer] = extend(values[layer], v);
-    return new NDArray[] {keys[layer], values[layer]};
-  }
-
-  private NDArray extend(NDArray past, NDArray now) {
-    NDArray next = past == null ? now.duplicate() : NDArrays.concat(new NDList(past, now), 2);
-    next.attach(manager);
-    if (past != null) {
-      past.close();
+    long[] shape = k.getShape().getShape();
+    int t = (int) shape[2];
+    if (length + t > capacity) {
+      throw new IllegalStateException("KV cache full: " + length + " + " + t + " > " + capacity);
     }
-    return next;
+    if (keys[layer] == null) {
+      Shape full = new Shape(shape[0], shape[1], capacity, shape[3]);
+      keys[layer] = manager.zeros(full, k.getDataType(), k.getDevice());
+      values[layer] = manager.zeros(full, v.getDataType(), v.getDevice());
+    }
+    NDIndex slot = new NDIndex(":, :, {}:{}, :", length, length + t);
+    keys[layer].set(slot, k);
+    values[layer].set(slot, v);
+    NDIndex filled = new NDIndex(":, :, :{}, :", length + t);
+    NDArray[] out = {
+      keys[layer].get(k.getManager(), filled), values[layer].get(v.getManager(), filled)
+    };
+    if (layer == keys.length - 1) {
+      length += t;
+    }
+    return out;
   }
 
   /** Cached positions S. */
   public int length() {
-    return keys[0] == null ? 0 : (int) keys[0].getShape().get(2);
+    return length;
   }
 
   @Override

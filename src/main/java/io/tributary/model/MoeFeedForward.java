@@ -17,7 +17,7 @@ import java.util.List;
  * slice, and the weighted outputs are put back in token order by a gather with the inverse
  * permutation.
  */
-final class MoeFeedForward extends ModelBlock implements FeedForward {
+public final class MoeFeedForward extends ModelBlock implements FeedForward {
   private final Router router;
   private final List<SwiGlu> experts = new ArrayList<>();
   private final SwiGlu shared;
@@ -42,6 +42,18 @@ final class MoeFeedForward extends ModelBlock implements FeedForward {
             : null;
   }
 
+  /**
+   * One MoE layer on its own, initialised from {@code seed} in {@code manager}: for benchmarks and
+   * for users who compose their own blocks.
+   */
+  public static MoeFeedForward standalone(
+      ModelConfig config, ai.djl.ndarray.NDManager manager, long seed) {
+    MoeFeedForward layer = new MoeFeedForward(config);
+    layer.initializeFrom(new java.util.Random(seed), manager, config.initStd(), config.layers());
+    return layer;
+  }
+
+  /** (B, T, C) -> (B, T, C) */
   @Override
   public NDArray forward(NDArray x, RoutingContext context) {
     long[] shape = x.getShape().getShape(); // (B, T, C)

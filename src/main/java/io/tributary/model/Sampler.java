@@ -64,7 +64,9 @@ public final class Sampler {
     try (GradMode ignored = GradMode.disabled();
         NDManager generation = model.manager().newSubManager();
         KvCache cache =
-            params.useKvCache() ? new KvCache(generation, model.config().layers()) : null) {
+            params.useKvCache()
+                ? new KvCache(generation, model.config().layers(), promptLength + maxNew)
+                : null) {
       for (int step = 0; step < maxNew; step++) {
         int total = promptLength + step; // tokens known so far in every row
         float[] last;

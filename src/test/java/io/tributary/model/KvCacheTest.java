@@ -16,7 +16,7 @@ class KvCacheTest {
     int[][] continuation = PolicyModelTest.randomTokens(3, 10, vocab, 11);
     try (PolicyModel model = PolicyModel.create(TinyModels.tiny(), 5);
         NDManager m = model.manager().newSubManager();
-        KvCache cache = new KvCache(m, model.config().layers())) {
+        KvCache cache = new KvCache(m, model.config().layers(), 16)) {
       int batch = prompts.length;
       int promptLength = 6;
       int[] padding = new int[batch];
