@@ -25,6 +25,7 @@ import java.util.Random;
  * class turns scored groups into optimizer steps.
  */
 public final class GrpoTrainer {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GrpoTrainer.class);
   private final PolicyModel policy;
   private final PolicyModel reference;
   private final GrpoConfig config;
@@ -173,6 +174,10 @@ public final class GrpoTrainer {
     StepOutcome outcome = optimizer.apply(lossValue);
     if (!outcome.applied()) {
       skippedUpdates++;
+      LOG.warn(
+          "GRPO update skipped, weights unchanged ({} so far): {}",
+          skippedUpdates,
+          outcome.skipReason());
     }
     stats.add(lossValue, lossStats, entropy, outcome, rows.activeTokens(), expertShare);
   }

@@ -58,7 +58,9 @@ final class Router extends ModelBlock {
     NDManager manager = x.getManager();
     NDArray gates = scores.mul(manager.create(mask, new Shape(n, experts))); // (N, E), K non-zero
     if (normalizeTopK || scoring == ScoringFunction.SIGMOID) {
-      gates = gates.div(gates.sum(new int[] {-1}, true).add(1e-20f));
+      // floor the denominator: when the bias selects experts whose softmax scores underflowed
+      // to 0, a tiny epsilon here made d(gate)/d(score) ~1e20 and the backward overflowed
+      gates = gates.div(gates.sum(new int[] {-1}, true).maximum(1e-6f));
     }
     return new Routing(scores, gates, chosen, n, topK);
   }

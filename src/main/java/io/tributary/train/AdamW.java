@@ -2,6 +2,8 @@ package io.tributary.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.tributary.model.GradMode;
@@ -43,16 +45,27 @@ public final class AdamW {
         NDManager scratch = model.manager().newSubManager()) {
       NDArray[] grads = new NDArray[params.size()];
       double squared = 0;
+      String firstNonFinite = null;
       for (int i = 0; i < params.size(); i++) {
         grads[i] = params.get(i).getValue().getArray().getGradient();
         grads[i].attach(scratch);
-        squared += grads[i].square().sum().getFloat();
+        // in float64: a float32 sum of squares overflows for gradients above ~1e19, which
+        // clipping would otherwise have handled
+        double s = grads[i].toType(DataType.FLOAT64, false).square().sum().getDouble();
+        if (!Double.isFinite(s) && firstNonFinite == null) {
+          firstNonFinite = params.get(i).getKey();
+        }
+        squared += s;
       }
       double norm = Math.sqrt(squared);
       if (!Double.isFinite(lossValue) || !Double.isFinite(norm)) {
         zero(grads);
         return StepOutcome.skipped(
-            norm, lr, !Double.isFinite(lossValue) ? "non-finite loss" : "non-finite gradient");
+            norm,
+            lr,
+            !Double.isFinite(lossValue)
+                ? "non-finite loss"
+                : "non-finite gradient in " + firstNonFinite);
       }
       float clip = (float) Math.min(1.0, config.maxGradNorm() / (norm + 1e-6));
       step++;
@@ -100,9 +113,13 @@ public final class AdamW {
     return array;
   }
 
+  /**
+   * Sets the gradients to 0 in place. Not {@code g.subi(g)}: after an overflowing backward that
+   * leaves NaN (∞ − ∞), which the next step then accumulates onto forever.
+   */
   private static void zero(NDArray[] grads) {
     for (NDArray g : grads) {
-      g.subi(g);
+      g.set(new NDIndex("..."), 0f);
     }
   }
 

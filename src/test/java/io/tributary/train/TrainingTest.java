@@ -128,6 +128,31 @@ class TrainingTest {
   }
 
   @Test
+  void anOverflowingGradientIsSkippedAndTheNextStepTrainsNormally() {
+    try (PolicyModel model = PolicyModel.create(tiny(), 6)) {
+      SftTrainer trainer = new SftTrainer(model, OptimizerConfig.of(1e-3, 10), 0);
+      trainer.step(examples(4, 1));
+      List<float[]> before = snapshot(model);
+      try (NDManager m = model.manager().newSubManager();
+          ai.djl.training.GradientCollector c =
+              ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        NDArray logits = model.logits(m, new int[][] {{1, 5, 6, 7}}, RoutingContext.inference());
+        c.backward(logits.sum().mul(Float.POSITIVE_INFINITY)); // every gradient becomes ±inf or NaN
+      }
+      StepOutcome skipped = trainer.optimizer().apply(1.0);
+      assertThat(skipped.applied()).isFalse();
+      assertThat(skipped.skipReason()).startsWith("non-finite gradient in ");
+      List<float[]> after = snapshot(model);
+      for (int i = 0; i < before.size(); i++) {
+        assertThat(after.get(i)).containsExactly(before.get(i));
+      }
+      SftTrainer.StepResult next = trainer.step(examples(4, 2));
+      assertThat(next.outcome().applied()).as("gradients were zeroed, not left NaN").isTrue();
+      assertThat(Double.isFinite(next.outcome().gradNorm())).isTrue();
+    }
+  }
+
+  @Test
   void biasBalancingLowersTheMaxMinExpertLoadRatioOnASkewedStream() {
     ModelConfig config = tiny().toBuilder().biasUpdateRate(0.002).balanceLossWeight(0.0).build();
     try (PolicyModel model = PolicyModel.create(config, 5)) {
