@@ -172,6 +172,7 @@ public final class LearnerService implements AutoCloseable {
 
   private void train(List<List<GroupBuffer.Held>> heldGroups) {
     List<RolloutGroup> groups = new ArrayList<>();
+    List<List<GroupBuffer.Held>> kept = new ArrayList<>();
     for (List<GroupBuffer.Held> held : heldGroups) {
       long sampledWith =
           held.stream().mapToLong(h -> h.rollout().policyVersion()).min().orElse(version);
@@ -186,6 +187,7 @@ public final class LearnerService implements AutoCloseable {
         weight = Math.pow(config.downweightFactor(), age - config.maxStaleness());
       }
       groups.add(toGroup(held, weight));
+      kept.add(held);
     }
     UpdateStats stats = groups.isEmpty() ? null : trainer.update(groups);
     if (stats != null) {
@@ -235,7 +237,45 @@ public final class LearnerService implements AutoCloseable {
             .mapToLong(g -> version - 1 - g.get(0).rollout().policyVersion())
             .max()
             .orElse(0));
+    report.put("trained_rollouts", counter("trained_rollouts"));
+    report.put("stale_rollouts", counter("stale_rollouts"));
+    putRolloutSummary(report, groups, kept);
     onUpdate.accept(report);
+  }
+
+  /**
+   * Reward, length and staleness of what this update trained on, one sample for the report, and the
+   * trained rollout ids (for auditing that no rollout is trained twice).
+   */
+  private void putRolloutSummary(
+      Map<String, Object> report, List<RolloutGroup> groups, List<List<GroupBuffer.Held>> held) {
+    double reward = 0;
+    double length = 0;
+    double age = 0;
+    int n = 0;
+    for (RolloutGroup g : groups) {
+      for (int i = 0; i < g.size(); i++) {
+        reward += g.scores().get(i).total();
+        length += g.completions().get(i).length();
+        age += version - 1 - g.policyVersion();
+        n++;
+      }
+    }
+    report.put("reward_mean", reward / Math.max(1, n));
+    report.put("completion_length_mean", length / Math.max(1, n));
+    report.put("staleness_mean", age / Math.max(1, n));
+    List<String> ids = new ArrayList<>();
+    for (List<GroupBuffer.Held> group : held) {
+      for (GroupBuffer.Held h : group) {
+        ids.add(h.rollout().rolloutId());
+      }
+    }
+    report.put("rollout_ids", ids);
+    ScoredRollout sample = held.get(0).get(0).rollout();
+    report.put("sample_prompt", sample.prompt());
+    report.put("sample_answer", sample.answer());
+    report.put("sample_completion", sample.completion());
+    report.put("sample_reward", sample.totalReward());
   }
 
   /** Per partition: the next offset to read after a restart, below every untrained rollout. */
