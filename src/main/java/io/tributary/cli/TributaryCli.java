@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
       KafkaCommand.class,
       TailCommand.class,
       DemoCommand.class,
-      RolloutsCommand.class
+      RolloutsCommand.class,
+      RunCommand.class,
+      LearnerCommand.class
     })
 public final class TributaryCli implements Runnable {
   /** Exit codes: 0 success, 1 runtime failure, 2 usage error (picocli), 3 bad config or input. */

@@ -264,6 +264,9 @@ public final class LearnerService implements AutoCloseable {
     report.put("reward_mean", reward / Math.max(1, n));
     report.put("completion_length_mean", length / Math.max(1, n));
     report.put("staleness_mean", age / Math.max(1, n));
+    report.put(
+        "sampled_version_max",
+        groups.stream().mapToLong(RolloutGroup::policyVersion).max().orElse(0));
     List<String> ids = new ArrayList<>();
     for (List<GroupBuffer.Held> group : held) {
       for (GroupBuffer.Held h : group) {

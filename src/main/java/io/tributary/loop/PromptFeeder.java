@@ -57,7 +57,10 @@ public final class PromptFeeder implements AutoCloseable {
     this.stream = new PromptStream(train, seed);
     this.maxInFlight = maxInFlight;
     this.consumedGroups = consumedGroups;
-    this.producer = KafkaClients.transactionalProducer(kafka, TRANSACTIONAL_ID);
+    // one feeder per prompts topic: its id fences only a predecessor feeding the same topic
+    this.producer =
+        KafkaClients.transactionalProducer(
+            kafka, TRANSACTIONAL_ID + "-" + kafka.topics().prompts());
     // aborts what a killed predecessor left open, before the topic is read for its end
     producer.initTransactions();
     long next = nextSequence(kafka);
