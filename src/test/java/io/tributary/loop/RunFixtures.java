@@ -40,7 +40,7 @@ final class RunFixtures {
   static String tinyRun(Path model, String kafka, int versions) {
     return """
         model: %s
-        task: {operands: 2, maxOperand: 9, train: 300, heldout: 20}
+        task: {operands: 2, maxOperand: 30, train: 300, heldout: 20}
         sftSteps: 20
         sftBatch: 16
         rewards:
