@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,6 +54,7 @@ public final class LearnerService implements AutoCloseable {
   private final GroupBuffer buffer = new GroupBuffer();
   private final List<List<GroupBuffer.Held>> ready = new ArrayList<>();
   private LearnerState state = LearnerState.empty();
+  private BiConsumer<Long, List<String>> beforeSave = (v, ids) -> {};
   private long version;
   private long step;
 
@@ -73,6 +75,16 @@ public final class LearnerService implements AutoCloseable {
     this.onUpdate = onUpdate;
     this.consumer = KafkaClients.bytesConsumer(kafka, config.consumerGroup());
     this.producer = KafkaClients.producer(kafka);
+  }
+
+  /**
+   * Receives each new version and the rollout ids trained into it just before its checkpoint is
+   * written, for an audit log: a crash after this call and before the save leaves an entry that the
+   * resumed learner's entry for the same version replaces.
+   */
+  public LearnerService beforeSave(BiConsumer<Long, List<String>> audit) {
+    this.beforeSave = audit;
+    return this;
   }
 
   public long version() {
@@ -218,6 +230,7 @@ public final class LearnerService implements AutoCloseable {
       return; // everything was stale: nothing new to save, the positions move on at the next update
     }
     Map<String, Double> metrics = metrics(stats);
+    beforeSave.accept(version, rolloutIds(kept));
     PolicyStore.Entry entry =
         store.save(policy, tokenizer.spec(), version, step, state.toMetadata());
     announce(entry, metrics);
@@ -267,13 +280,6 @@ public final class LearnerService implements AutoCloseable {
     report.put(
         "sampled_version_max",
         groups.stream().mapToLong(RolloutGroup::policyVersion).max().orElse(0));
-    List<String> ids = new ArrayList<>();
-    for (List<GroupBuffer.Held> group : held) {
-      for (GroupBuffer.Held h : group) {
-        ids.add(h.rollout().rolloutId());
-      }
-    }
-    report.put("rollout_ids", ids);
     ScoredRollout sample = held.get(0).get(0).rollout();
     report.put("sample_prompt", sample.prompt());
     report.put("sample_answer", sample.answer());
@@ -294,6 +300,16 @@ public final class LearnerService implements AutoCloseable {
       }
     }
     return commit;
+  }
+
+  private static List<String> rolloutIds(List<List<GroupBuffer.Held>> groups) {
+    List<String> ids = new ArrayList<>();
+    for (List<GroupBuffer.Held> group : groups) {
+      for (GroupBuffer.Held h : group) {
+        ids.add(h.rollout().rolloutId());
+      }
+    }
+    return ids;
   }
 
   private RolloutGroup toGroup(List<GroupBuffer.Held> held, double weight) {

@@ -17,8 +17,9 @@ import java.util.Map;
  * The files a run appends to, one JSON object a line, which the report and a resumed run read back:
  * {@code metrics.jsonl} (one line per policy version), {@code eval.jsonl} (held-out evaluations)
  * and {@code trained-rollouts.jsonl} (the rollout ids each version trained on, for auditing). Lines
- * are written after the version's checkpoint, so a crash can lose a line but never write one for a
- * version a resume will train again.
+ * of metrics are written after the version's checkpoint (a crash can lose one, never duplicate
+ * one); audit lines just before it (a crash can leave one for a version never saved, which the
+ * resumed learner's line for that version replaces).
  */
 public final class RunLog {
   public static final String METRICS = "metrics.jsonl";
@@ -31,14 +32,16 @@ public final class RunLog {
     this.dir = dir;
   }
 
-  /** Appends one update's metrics, and its trained rollout ids to the audit file. */
+  /** Appends one update's metrics. */
   public synchronized void update(Map<String, Object> report) {
-    Map<String, Object> metrics = new LinkedHashMap<>(report);
-    Object ids = metrics.remove("rollout_ids");
-    append(METRICS, metrics);
+    append(METRICS, report);
+  }
+
+  /** Appends the rollout ids trained into {@code version}, before that version is saved. */
+  public synchronized void trained(long version, List<String> rolloutIds) {
     Map<String, Object> audit = new LinkedHashMap<>();
-    audit.put("version", report.get("version"));
-    audit.put("rollout_ids", ids);
+    audit.put("version", version);
+    audit.put("rollout_ids", rolloutIds);
     append(TRAINED, audit);
   }
 
@@ -79,14 +82,20 @@ public final class RunLog {
     return out;
   }
 
-  /** Every rollout id the learner trained on, over all runs of this directory, in order. */
+  /**
+   * Every rollout id the learner trained on, over all runs of this directory, by version. A version
+   * written twice was attempted by a learner that crashed before saving it; the later entry (of the
+   * learner that did save it) is the one that counts.
+   */
   public List<String> trainedRolloutIds() {
-    List<String> ids = new ArrayList<>();
+    Map<Long, List<String>> byVersion = new java.util.TreeMap<>();
     for (Map<String, Object> line : read(TRAINED)) {
-      if (line.get("rollout_ids") instanceof List<?> list) {
-        list.forEach(id -> ids.add(String.valueOf(id)));
+      if (line.get("version") instanceof Number v && line.get("rollout_ids") instanceof List<?> l) {
+        byVersion.put(v.longValue(), l.stream().map(String::valueOf).toList());
       }
     }
+    List<String> ids = new ArrayList<>();
+    byVersion.values().forEach(ids::addAll);
     return ids;
   }
 

@@ -124,6 +124,7 @@ public final class RunLoop {
               tokenizer,
               trainer,
               monitor::onUpdate)) {
+        learner.beforeSave(log::trained);
         learner.start(0);
         monitor.started(learner);
         if (learner.version() == 0 && log.read(RunLog.EVAL).isEmpty()) {

@@ -103,7 +103,6 @@ final class RunMonitor {
     lastTrained = trained;
     lastUpdateSeconds = now;
     log.update(line);
-    line.remove("rollout_ids");
     lastUpdate = line;
     version = ((Number) report.get("version")).longValue();
     if (version % config.evalEveryVersions() == 0) {
