@@ -68,9 +68,14 @@ public final class EmbeddedRolloutJob implements AutoCloseable {
     return restoredFrom;
   }
 
-  /** The job's status, or FAILED with the reason when it can no longer run. */
-  public JobStatus status() throws Exception {
-    return job.getJobStatus().get(10, TimeUnit.SECONDS);
+  /** True once the job failed for good (its restarts spent) or was cancelled. */
+  public boolean hasStopped() {
+    try {
+      JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+      return status == JobStatus.FAILED || status == JobStatus.CANCELED;
+    } catch (Exception e) {
+      return true; // the MiniCluster no longer answers
+    }
   }
 
   /**
