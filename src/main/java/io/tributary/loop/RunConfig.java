@@ -24,7 +24,8 @@ import java.nio.file.Path;
  * @param sftBatch SFT batch size
  * @param sftLearningRate peak SFT learning rate
  * @param grpo the GRPO update; its groupSize, temperature, topP and maxNewTokens also drive the
- *     rollout workers' sampling
+ *     rollout workers' sampling (dynamicSampling and maxSamplingRounds belong to the synchronous
+ *     demo loop: here the learner trains on the groups that arrive)
  * @param rewards reward functions, scored by the rollout job
  * @param learner the learner service (staleness, checkpoints kept)
  * @param kafka the Kafka cluster, or none to start Tributary's own broker in the run directory
