@@ -1,5 +1,6 @@
 package io.tributary.cli;
 
+import io.tributary.checkpoint.CheckpointException;
 import io.tributary.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Command;
       KafkaCommand.class,
       TailCommand.class,
       DemoCommand.class,
-      RolloutsCommand.class
+      RolloutsCommand.class,
+      RunCommand.class,
+      LearnerCommand.class
     })
 public final class TributaryCli implements Runnable {
   /** Exit codes: 0 success, 1 runtime failure, 2 usage error (picocli), 3 bad config or input. */
@@ -35,7 +38,9 @@ public final class TributaryCli implements Runnable {
     CommandLine cli = new CommandLine(new TributaryCli());
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
+          if (ex instanceof ConfigException
+              || ex instanceof IllegalArgumentException
+              || ex instanceof CheckpointException) {
             commandLine.getErr().println("error: " + ex.getMessage());
             return EXIT_BAD_INPUT;
           }

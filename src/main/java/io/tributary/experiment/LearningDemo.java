@@ -12,9 +12,6 @@ import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.SamplingParams;
 import io.tributary.reward.RewardScorer;
-import io.tributary.tasks.ArithmeticConfig;
-import io.tributary.tasks.ArithmeticGenerator;
-import io.tributary.tasks.DatasetGenerator;
 import io.tributary.tasks.GeneratedSplits;
 import io.tributary.tasks.TaskPrompt;
 import io.tributary.tokenizer.CharTokenizer;
@@ -91,41 +88,19 @@ public final class LearningDemo {
   }
 
   private GeneratedSplits data() {
-    DemoConfig.TaskSettings t = config.task();
-    ArithmeticConfig arithmetic =
-        new ArithmeticConfig(
-            t.operands(), t.maxOperand(), t.operators(), t.maxIntermediate(), false);
-    GeneratedSplits splits =
-        DatasetGenerator.generate(
-            new ArithmeticGenerator(arithmetic), t.train(), t.heldout(), config.seed(), t.noise());
-    splits.write(runDir.resolve("data"));
-    return splits;
+    return ColdStart.data(config.task(), config.seed(), runDir);
   }
 
   private void coldStart(ModelConfig modelConfig, GeneratedSplits data, Path target) {
-    List<SftExample> examples = examples(data.sftTrain());
-    try (PolicyModel policy = PolicyModel.create(modelConfig, config.seed())) {
-      SftTrainer trainer = new SftTrainer(policy, sftOptimizer(config.sftSteps()), tokenizer.pad());
-      long start = System.nanoTime();
-      trainFor(
-          trainer,
-          examples,
-          Double.POSITIVE_INFINITY,
-          config.sftSteps(),
-          new Random(config.seed()),
-          "SFT cold start");
-      out.printf(
-          "SFT cold start: %d steps in %.0f s%n",
-          config.sftSteps(), (System.nanoTime() - start) / 1e9);
-      Checkpoint.save(
-          target, policy, tokenizer.spec(), 0, config.sftSteps(), Map.of("stage", "sft"));
-    }
-  }
-
-  private OptimizerConfig sftOptimizer(int totalSteps) {
-    double lr = config.sftLearningRate();
-    return new OptimizerConfig(
-        lr, lr * 0.1, Math.min(50, totalSteps / 10), totalSteps, null, null, null, 0.01, 1.0);
+    ColdStart.train(
+        modelConfig,
+        data,
+        config.sftSteps(),
+        config.sftBatch(),
+        config.sftLearningRate(),
+        config.seed(),
+        target,
+        out);
   }
 
   private long trainFor(
@@ -153,18 +128,7 @@ public final class LearningDemo {
   }
 
   private List<SftExample> examples(List<io.tributary.tasks.SftExample> traces) {
-    List<SftExample> out = new ArrayList<>();
-    for (var t : traces) {
-      int[] body = tokenizer.encode(t.prompt());
-      int[] prompt = new int[body.length + 1];
-      prompt[0] = tokenizer.bos();
-      System.arraycopy(body, 0, prompt, 1, body.length);
-      int[] completionBody = tokenizer.encode(t.completion());
-      int[] completion = java.util.Arrays.copyOf(completionBody, completionBody.length + 1);
-      completion[completionBody.length] = tokenizer.eos();
-      out.add(new SftExample(prompt, completion));
-    }
-    return out;
+    return ColdStart.examples(tokenizer, traces);
   }
 
   /** Held-out accuracy against training seconds, plus per-step metrics for GRPO. */

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,6 +54,7 @@ public final class LearnerService implements AutoCloseable {
   private final GroupBuffer buffer = new GroupBuffer();
   private final List<List<GroupBuffer.Held>> ready = new ArrayList<>();
   private LearnerState state = LearnerState.empty();
+  private BiConsumer<Long, List<String>> beforeSave = (v, ids) -> {};
   private long version;
   private long step;
 
@@ -73,6 +75,16 @@ public final class LearnerService implements AutoCloseable {
     this.onUpdate = onUpdate;
     this.consumer = KafkaClients.bytesConsumer(kafka, config.consumerGroup());
     this.producer = KafkaClients.producer(kafka);
+  }
+
+  /**
+   * Receives each new version and the rollout ids trained into it just before its checkpoint is
+   * written, for an audit log: a crash after this call and before the save leaves an entry that the
+   * resumed learner's entry for the same version replaces.
+   */
+  public LearnerService beforeSave(BiConsumer<Long, List<String>> audit) {
+    this.beforeSave = audit;
+    return this;
   }
 
   public long version() {
@@ -172,6 +184,7 @@ public final class LearnerService implements AutoCloseable {
 
   private void train(List<List<GroupBuffer.Held>> heldGroups) {
     List<RolloutGroup> groups = new ArrayList<>();
+    List<List<GroupBuffer.Held>> kept = new ArrayList<>();
     for (List<GroupBuffer.Held> held : heldGroups) {
       long sampledWith =
           held.stream().mapToLong(h -> h.rollout().policyVersion()).min().orElse(version);
@@ -186,6 +199,7 @@ public final class LearnerService implements AutoCloseable {
         weight = Math.pow(config.downweightFactor(), age - config.maxStaleness());
       }
       groups.add(toGroup(held, weight));
+      kept.add(held);
     }
     UpdateStats stats = groups.isEmpty() ? null : trainer.update(groups);
     if (stats != null) {
@@ -216,6 +230,7 @@ public final class LearnerService implements AutoCloseable {
       return; // everything was stale: nothing new to save, the positions move on at the next update
     }
     Map<String, Double> metrics = metrics(stats);
+    beforeSave.accept(version, rolloutIds(kept));
     PolicyStore.Entry entry =
         store.save(policy, tokenizer.spec(), version, step, state.toMetadata());
     announce(entry, metrics);
@@ -235,7 +250,41 @@ public final class LearnerService implements AutoCloseable {
             .mapToLong(g -> version - 1 - g.get(0).rollout().policyVersion())
             .max()
             .orElse(0));
+    report.put("trained_rollouts", counter("trained_rollouts"));
+    report.put("stale_rollouts", counter("stale_rollouts"));
+    putRolloutSummary(report, groups, kept);
     onUpdate.accept(report);
+  }
+
+  /**
+   * Reward, length and staleness of what this update trained on, one sample for the report, and the
+   * trained rollout ids (for auditing that no rollout is trained twice).
+   */
+  private void putRolloutSummary(
+      Map<String, Object> report, List<RolloutGroup> groups, List<List<GroupBuffer.Held>> held) {
+    double reward = 0;
+    double length = 0;
+    double age = 0;
+    int n = 0;
+    for (RolloutGroup g : groups) {
+      for (int i = 0; i < g.size(); i++) {
+        reward += g.scores().get(i).total();
+        length += g.completions().get(i).length();
+        age += version - 1 - g.policyVersion();
+        n++;
+      }
+    }
+    report.put("reward_mean", reward / Math.max(1, n));
+    report.put("completion_length_mean", length / Math.max(1, n));
+    report.put("staleness_mean", age / Math.max(1, n));
+    report.put(
+        "sampled_version_max",
+        groups.stream().mapToLong(RolloutGroup::policyVersion).max().orElse(0));
+    ScoredRollout sample = held.get(0).get(0).rollout();
+    report.put("sample_prompt", sample.prompt());
+    report.put("sample_answer", sample.answer());
+    report.put("sample_completion", sample.completion());
+    report.put("sample_reward", sample.totalReward());
   }
 
   /** Per partition: the next offset to read after a restart, below every untrained rollout. */
@@ -251,6 +300,16 @@ public final class LearnerService implements AutoCloseable {
       }
     }
     return commit;
+  }
+
+  private static List<String> rolloutIds(List<List<GroupBuffer.Held>> groups) {
+    List<String> ids = new ArrayList<>();
+    for (List<GroupBuffer.Held> group : groups) {
+      for (GroupBuffer.Held h : group) {
+        ids.add(h.rollout().rolloutId());
+      }
+    }
+    return ids;
   }
 
   private RolloutGroup toGroup(List<GroupBuffer.Held> held, double weight) {

@@ -1,0 +1,44 @@
+package io.tributary.cli;
+
+import io.tributary.loop.RunConfig;
+import io.tributary.loop.StandaloneLearner;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tributary learner}: the learner service alone, beside a Flink cluster. */
+@Command(
+    name = "learner",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs the learner alone: reads scored rollouts from Kafka, trains, writes policy"
+            + " versions to the store and announces them (pipeline/README.md, deployment).")
+public final class LearnerCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers")
+  String bootstrap;
+
+  @Option(
+      names = "--policy-store",
+      required = true,
+      description = "policy store directory, shared with the rollout workers")
+  Path policyStore;
+
+  @Option(
+      names = "--config",
+      defaultValue = "configs/default.yaml",
+      description =
+          "run config YAML: its grpo, learner and kafka sections (default: ${DEFAULT-VALUE})")
+  Path config;
+
+  @Option(
+      names = "--init",
+      description = "checkpoint published as version 0 when the store is empty")
+  Path init;
+
+  @Override
+  public Integer call() throws Exception {
+    StandaloneLearner.run(RunConfig.read(config), bootstrap, policyStore, init, System.out);
+    return 0;
+  }
+}

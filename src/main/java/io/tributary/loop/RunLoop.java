@@ -1,0 +1,180 @@
+package io.tributary.loop;
+
+import io.tributary.checkpoint.Checkpoint;
+import io.tributary.config.ConfigException;
+import io.tributary.config.Yaml;
+import io.tributary.experiment.ColdStart;
+import io.tributary.grpo.Evaluator;
+import io.tributary.grpo.GrpoConfig;
+import io.tributary.grpo.GrpoTrainer;
+import io.tributary.kafka.KafkaSession;
+import io.tributary.model.ModelConfig;
+import io.tributary.model.PolicyModel;
+import io.tributary.model.SamplingParams;
+import io.tributary.stream.Delivery;
+import io.tributary.stream.EmbeddedRolloutJob;
+import io.tributary.stream.PromptsConfig;
+import io.tributary.stream.RolloutsConfig;
+import io.tributary.stream.SamplingConfig;
+import io.tributary.tasks.GeneratedSplits;
+import io.tributary.tasks.TaskPrompt;
+import io.tributary.tokenizer.CharTokenizer;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code ./tributary run}: the closed loop on one machine. Kafka (the project's broker with its
+ * data in the run directory, or a given cluster), the SFT cold start when the run has no policy
+ * yet, the learner on its own thread with the policy store in the run directory, the rollout job on
+ * a MiniCluster in this JVM with its checkpoints in the run directory, the prompt feeder, held-out
+ * evaluation every K versions, a progress line, and the report at the end. A resumed run (after a
+ * crash or a kill at any moment) continues from the newest policy checkpoint, the learner's Kafka
+ * positions stored in it, the newest completed Flink checkpoint and the feeder's last committed
+ * prompt.
+ */
+public final class RunLoop {
+  public static final String CONFIG_FILE = "config.yaml";
+  public static final String SFT_CHECKPOINT = "sft.ckpt";
+  public static final String POLICIES = "policies";
+  public static final String FLINK_CHECKPOINTS = "flink-checkpoints";
+
+  private final RunConfig config;
+  private final Path runDir;
+  private final PrintStream out;
+  private final CharTokenizer tokenizer = new CharTokenizer();
+
+  /** What a finished run leaves. */
+  public record Result(long version, double elapsedSeconds, Path report) {}
+
+  private RunLoop(RunConfig config, Path runDir, PrintStream out) {
+    this.config = config;
+    this.runDir = runDir;
+    this.out = out;
+  }
+
+  /** A new run in {@code runDir}, which must not hold one already. */
+  public static Result start(RunConfig config, Path runDir, PrintStream out) throws Exception {
+    config.validate();
+    if (Files.exists(runDir.resolve(CONFIG_FILE))) {
+      throw ConfigException.badValue(
+          "--run-dir", runDir.toString(), "a new directory (it holds a run: use --resume)");
+    }
+    Files.createDirectories(runDir);
+    Files.writeString(runDir.resolve(CONFIG_FILE), Yaml.write(config));
+    return new RunLoop(config, runDir, out).run();
+  }
+
+  /** Continues the run in {@code runDir} with the config saved there. */
+  public static Result resume(Path runDir, PrintStream out) throws Exception {
+    Path saved = runDir.resolve(CONFIG_FILE);
+    if (!Files.isRegularFile(saved)) {
+      throw ConfigException.badValue(
+          "--resume", runDir.toString(), "a run directory (with " + CONFIG_FILE + ")");
+    }
+    RunConfig config = RunConfig.read(saved);
+    config.validate();
+    out.println("resuming the run in " + runDir);
+    return new RunLoop(config, runDir, out).run();
+  }
+
+  private Result run() throws Exception {
+    ModelConfig modelConfig = config.validate();
+    GeneratedSplits data = ColdStart.data(config.task(), config.seed(), runDir);
+    List<TaskPrompt> heldout = data.heldout().subList(0, config.evalPrompts());
+    Path sft = runDir.resolve(SFT_CHECKPOINT);
+    PolicyStore store =
+        new PolicyStore(runDir.resolve(POLICIES), config.learner().keepCheckpoints());
+    if (!Files.exists(sft)) {
+      if (!store.versions().isEmpty()) {
+        throw new io.tributary.checkpoint.CheckpointException(
+            sft + ": missing, but the run has policy versions; the rollout workers start from it");
+      }
+      ColdStart.train(
+          modelConfig,
+          data,
+          config.sftSteps(),
+          config.sftBatch(),
+          config.sftLearningRate(),
+          config.seed(),
+          sft,
+          out);
+    }
+    Checkpoint start = Checkpoint.read(sft); // a corrupt file is a clear error naming it
+    store.latest(); // likewise for the newest policy version
+    try (KafkaSession kafka = KafkaConnect.open(config.kafka(), runDir, out);
+        PolicyModel policy = start.toModel(modelConfig);
+        PolicyModel reference = config.grpo().beta() > 0 ? start.toModel(modelConfig) : null) {
+      GrpoConfig g = config.grpo();
+      SamplingParams sampling =
+          SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP());
+      GrpoTrainer trainer = new GrpoTrainer(policy, reference, g, sampling, tokenizer.pad());
+      RunLog log = new RunLog(runDir);
+      RunMonitor monitor =
+          new RunMonitor(
+              config, log, store, new Evaluator(tokenizer, g.maxNewTokens()), heldout, modelConfig);
+      try (LearnerService learner =
+          new LearnerService(
+              config.learner(),
+              kafka.settings(),
+              store,
+              policy,
+              tokenizer,
+              trainer,
+              monitor::onUpdate)) {
+        learner.beforeSave(log::trained);
+        learner.start(0);
+        monitor.started(learner);
+        if (learner.version() == 0 && log.read(RunLog.EVAL).isEmpty()) {
+          monitor.evaluateLater(0, start);
+        }
+        RolloutsConfig rollouts = rolloutsConfig(kafka, sft);
+        try (EmbeddedRolloutJob job =
+                EmbeddedRolloutJob.start(rollouts, runDir.resolve(FLINK_CHECKPOINTS));
+            PromptFeeder feeder =
+                new PromptFeeder(
+                    kafka.settings(),
+                    data.train(),
+                    config.seed(),
+                    config.maxPromptsInFlight(),
+                    monitor::consumedGroups)) {
+          out.printf(
+              "run: %s; Kafka %s; rollout job %s; learner at version %d; feeder at prompt %d%n",
+              runDir,
+              kafka.settings().bootstrapServers(),
+              job.restoredFrom().map(p -> "restored from " + p).orElse("started fresh"),
+              learner.version(),
+              feeder.fed());
+          monitor.loop(learner, feeder, job::hasStopped, out);
+        }
+        monitor.finish(learner.version(), policy, out);
+      }
+      Path report = new RunReport(runDir).write();
+      out.println("report: " + report.toAbsolutePath());
+      return new Result(monitor.version(), monitor.elapsed(), report);
+    }
+  }
+
+  private RolloutsConfig rolloutsConfig(KafkaSession kafka, Path sft) {
+    GrpoConfig g = config.grpo();
+    RolloutSettings r = config.rollouts();
+    return new RolloutsConfig(
+        sft.toAbsolutePath().toString(),
+        null,
+        kafka.settings(),
+        config.rewards(),
+        g.groupSize(),
+        r.microBatch(),
+        new SamplingConfig(g.temperature(), g.topP(), g.maxNewTokens()),
+        r.parallelism(),
+        r.checkpointIntervalMs(),
+        Delivery.EXACTLY_ONCE,
+        "tributary-run-" + kafka.settings().topics().prompts(),
+        r.groupTimeoutMs(),
+        PromptsConfig.kafka(),
+        0,
+        runDir.toString(),
+        config.seed());
+  }
+}

@@ -1,0 +1,94 @@
+package io.tributary.loop;
+
+import io.tributary.checkpoint.Checkpoint;
+import io.tributary.config.ConfigException;
+import io.tributary.grpo.GrpoConfig;
+import io.tributary.grpo.GrpoTrainer;
+import io.tributary.kafka.KafkaSession;
+import io.tributary.kafka.KafkaSettings;
+import io.tributary.model.PolicyModel;
+import io.tributary.model.SamplingParams;
+import io.tributary.tokenizer.CharTokenizer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code ./tributary learner}: the learner alone, for a GPU machine beside a Flink cluster whose
+ * rollout workers load policy versions from the same (shared) store. Runs until the budget's
+ * version count is reached or the process is stopped; every update is checkpointed first, so a stop
+ * at any moment loses nothing the checkpoint does not restore.
+ */
+public final class StandaloneLearner {
+  private StandaloneLearner() {}
+
+  /**
+   * @param initial the policy to publish as version 0 when the store is empty (e.g. the SFT
+   *     checkpoint); may be null when the store has a version
+   */
+  public static void run(
+      RunConfig config, String bootstrap, Path storeDir, Path initial, PrintStream out)
+      throws Exception {
+    config.validate();
+    KafkaSettings settings = config.kafka().withBootstrapServers(bootstrap);
+    PolicyStore store = new PolicyStore(storeDir, config.learner().keepCheckpoints());
+    Path start =
+        store.latest().map(PolicyStore.Entry::path).orElseGet(() -> requireInitial(initial));
+    Checkpoint checkpoint = Checkpoint.read(start);
+    CharTokenizer tokenizer = new CharTokenizer();
+    GrpoConfig g = config.grpo();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread hook = new Thread(() -> stop.set(true), "learner-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (KafkaSession kafka = KafkaConnect.open(settings, storeDir, out);
+        PolicyModel policy = checkpoint.toModel(null);
+        PolicyModel reference = g.beta() > 0 ? checkpoint.toModel(null) : null) {
+      SamplingParams sampling =
+          SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP());
+      GrpoTrainer trainer = new GrpoTrainer(policy, reference, g, sampling, tokenizer.pad());
+      try (LearnerService learner =
+          new LearnerService(
+              config.learner(),
+              kafka.settings(),
+              store,
+              policy,
+              tokenizer,
+              trainer,
+              report ->
+                  out.printf(
+                      "version %s: reward %.3f, kl %.4f, entropy %.3f, staleness %.2f, %s rollouts"
+                          + " trained%n",
+                      report.get("version"),
+                      report.get("reward_mean"),
+                      report.get("kl"),
+                      report.get("entropy"),
+                      report.get("staleness_mean"),
+                      report.get("trained_rollouts")))) {
+        learner.start(checkpoint.header().trainingStep());
+        out.printf(
+            "learner: version %d from %s; reading %s at %s; store %s%n",
+            learner.version(),
+            start,
+            kafka.settings().topics().scoredRollouts(),
+            kafka.settings().bootstrapServers(),
+            storeDir.toAbsolutePath());
+        Integer versions = config.budget().versions();
+        learner.run(() -> stop.get() || (versions != null && learner.version() >= versions));
+      }
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook has run
+      }
+    }
+  }
+
+  private static Path requireInitial(Path initial) {
+    if (initial == null) {
+      throw ConfigException.badValue(
+          "--init", null, "a policy checkpoint to start from (the policy store is empty)");
+    }
+    return initial;
+  }
+}
