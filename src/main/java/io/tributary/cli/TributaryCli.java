@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       InfoCommand.class,
       BenchCommand.class,
       KafkaCommand.class,
-      TailCommand.class
+      TailCommand.class,
+      TrainRewardModelCommand.class
     })
 public final class TributaryCli implements Runnable {
   /** Exit codes: 0 success, 1 runtime failure, 2 usage error (picocli), 3 bad config or input. */
