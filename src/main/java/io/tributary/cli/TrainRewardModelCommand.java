@@ -51,7 +51,7 @@ public final class TrainRewardModelCommand implements Callable<Integer> {
   double maxSeconds = 300;
 
   @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-  double learningRate = 2e-3;
+  double learningRate = 1e-3;
 
   @Option(names = "--seed", description = "seed (default: ${DEFAULT-VALUE})")
   long seed = 7;
@@ -82,7 +82,7 @@ public final class TrainRewardModelCommand implements Callable<Integer> {
   @Option(
       names = "--sft-steps",
       description = "policy SFT steps at most (default: ${DEFAULT-VALUE})")
-  int sftSteps = 300;
+  int sftSteps = 2500;
 
   @Option(names = "--sft-seconds", description = "policy SFT budget (default: ${DEFAULT-VALUE})")
   double sftSeconds = 120;

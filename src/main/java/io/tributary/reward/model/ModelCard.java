@@ -45,7 +45,7 @@ public final class ModelCard {
       md.append(
           String.format(
               Locale.ROOT,
-              "- task: arithmetic, %d operands from 1 to %d, + and -; a policy (2 layers, d=64)"
+              "- task: arithmetic, %d operands from 1 to %d, + and -; a policy of the same architecture as the reward model"
                   + " fine-tuned on %d prompts' traces with step noise %.2f for %d steps (loss"
                   + " %.3f -> %.3f), then %d completions at temperature 1 for each of %d other"
                   + " prompts, graded by TaskKind.ARITHMETIC's verifier%n",

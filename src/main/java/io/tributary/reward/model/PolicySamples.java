@@ -48,8 +48,7 @@ public final class PolicySamples {
     for (io.tributary.tasks.SftExample e : splits.sftTrain()) {
       examples.add(new SftExample(promptIds(tokenizer, e.prompt()), completionIds(tokenizer, e)));
     }
-    SftTrainer trainer =
-        new SftTrainer(policy, OptimizerConfig.of(learningRate, maxSteps), tokenizer.pad());
+    SftTrainer trainer = new SftTrainer(policy, warmedUp(learningRate, maxSteps), tokenizer.pad());
     SplittableRandom random = new SplittableRandom(seed);
     long start = System.nanoTime();
     double first = Double.NaN;
@@ -68,6 +67,23 @@ public final class PolicySamples {
       }
     }
     return new SftSummary(steps, first, last, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * AdamW with a 5 % linear warm-up (at least 50 steps): with the default 10 steps a small MoE
+   * policy at 3e-3 sometimes collapsed to a constant loss within the first 50 steps.
+   */
+  static OptimizerConfig warmedUp(double learningRate, int totalSteps) {
+    return new OptimizerConfig(
+        learningRate,
+        null,
+        Math.max(50, totalSteps / 20),
+        totalSteps,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /**

@@ -9,7 +9,6 @@ import io.tributary.tasks.GeneratedSplits;
 import io.tributary.tasks.Operator;
 import io.tributary.tokenizer.CharTokenizer;
 import io.tributary.tokenizer.Tokenizer;
-import io.tributary.train.OptimizerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,20 +48,35 @@ public final class RewardModelTraining {
   public static Report run(TrainingOptions options, Consumer<String> log) {
     Path dir = options.outputRoot().resolve(options.name());
     Tokenizer tokenizer = new CharTokenizer();
+    ModelConfig config = rewardModelConfig(options, tokenizer);
     List<LabelledSample> all;
     PolicySamples.SftSummary sft = null;
     String source;
-    if (options.data() != null) {
-      all = LabelledSample.read(options.data());
-      source = options.data().toString();
-    } else {
-      TrainingOptions.GeneratedData g = options.generated();
-      Generated generated = generate(g, tokenizer, options, log);
-      all = generated.samples();
-      sft = generated.sft();
-      source = "policy samples graded by the arithmetic verifier (data/all.jsonl)";
-      LabelledSample.write(dir.resolve("data/all.jsonl"), all);
+    try (RewardModel model = RewardModel.create(config, tokenizer, options.seed())) {
+      if (options.data() != null) {
+        all = LabelledSample.read(options.data());
+        source = options.data().toString();
+      } else {
+        // the reward model starts from the fine-tuned policy, as InstructGPT's starts from the
+        // SFT model (Ouyang et al. 2022, §3.5): it already reads the task's arithmetic
+        Generated generated = generate(options.generated(), tokenizer, config, options, model, log);
+        all = generated.samples();
+        sft = generated.sft();
+        source = "policy samples graded by the arithmetic verifier (data/all.jsonl)";
+        LabelledSample.write(dir.resolve("data/all.jsonl"), all);
+      }
+      return train(options, dir, model, all, sft, source, log);
     }
+  }
+
+  private static Report train(
+      TrainingOptions options,
+      Path dir,
+      RewardModel model,
+      List<LabelledSample> all,
+      PolicySamples.SftSummary sft,
+      String source,
+      Consumer<String> log) {
     List<LabelledSample> train = new ArrayList<>();
     List<LabelledSample> heldout = new ArrayList<>();
     for (LabelledSample s : all) {
@@ -82,58 +96,54 @@ public final class RewardModelTraining {
         String.format(
             "labelled set: %d train, %d held-out samples; %.1f%% of train labelled correct",
             train.size(), heldout.size(), 100 * positiveRate));
-
-    ModelConfig config = rewardModelConfig(options, tokenizer);
-    try (RewardModel model = RewardModel.create(config, tokenizer, options.seed())) {
-      RewardModelTrainer trainer =
-          new RewardModelTrainer(
-              model, OptimizerConfig.of(options.learningRate(), options.maxSteps()));
-      Random random = new Random(options.seed());
-      long start = System.nanoTime();
-      int steps = 0;
-      double loss = Double.NaN;
-      List<LabelledSample> order = new ArrayList<>(train);
-      int cursor = order.size();
-      while (steps < options.maxSteps() && seconds(start) < options.maxSeconds()) {
-        if (cursor + options.batchSize() > order.size()) {
-          Collections.shuffle(order, random);
-          cursor = 0;
-        }
-        int end = Math.min(order.size(), cursor + options.batchSize());
-        loss = trainer.step(order.subList(cursor, end)).loss();
-        cursor = end;
-        steps++;
-        if (steps % 100 == 0) {
-          log.accept(
-              String.format(
-                  "step %d loss %.4f held-out %s (%.0fs)",
-                  steps, loss, brief(evaluate(model, heldout)), seconds(start)));
-        }
+    RewardModelTrainer trainer =
+        new RewardModelTrainer(
+            model, PolicySamples.warmedUp(options.learningRate(), options.maxSteps()));
+    Random random = new Random(options.seed());
+    long start = System.nanoTime();
+    int steps = 0;
+    double loss = Double.NaN;
+    List<LabelledSample> order = new ArrayList<>(train);
+    int cursor = order.size();
+    while (steps < options.maxSteps() && seconds(start) < options.maxSeconds()) {
+      if (cursor + options.batchSize() > order.size()) {
+        Collections.shuffle(order, random);
+        cursor = 0;
       }
-      double trainSeconds = seconds(start);
-      BinaryMetrics trainMetrics = evaluate(model, train);
-      BinaryMetrics heldoutMetrics = evaluate(model, heldout);
-      log.accept("held-out " + brief(heldoutMetrics) + ", train " + brief(trainMetrics));
-      Report report =
-          new Report(
-              options.name(),
-              dir.toString(),
-              source,
-              train.size(),
-              heldout.size(),
-              positiveRate,
-              sft,
-              steps,
-              trainSeconds,
-              loss,
-              model.backbone().parameterCounts().total(),
-              trainMetrics,
-              heldoutMetrics,
-              config);
-      model.save(dir, ModelCard.metadata(report));
-      ModelCard.write(dir, report, options);
-      return report;
+      int end = Math.min(order.size(), cursor + options.batchSize());
+      loss = trainer.step(order.subList(cursor, end)).loss();
+      cursor = end;
+      steps++;
+      if (steps % 100 == 0) {
+        log.accept(
+            String.format(
+                "step %d loss %.4f held-out %s (%.0fs)",
+                steps, loss, brief(evaluate(model, heldout)), seconds(start)));
+      }
     }
+    double trainSeconds = seconds(start);
+    BinaryMetrics trainMetrics = evaluate(model, train);
+    BinaryMetrics heldoutMetrics = evaluate(model, heldout);
+    log.accept("held-out " + brief(heldoutMetrics) + ", train " + brief(trainMetrics));
+    Report report =
+        new Report(
+            options.name(),
+            dir.toString(),
+            source,
+            train.size(),
+            heldout.size(),
+            positiveRate,
+            sft,
+            steps,
+            trainSeconds,
+            loss,
+            model.backbone().parameterCounts().total(),
+            trainMetrics,
+            heldoutMetrics,
+            model.backbone().config());
+    model.save(dir, ModelCard.metadata(report));
+    ModelCard.write(dir, report, options);
+    return report;
   }
 
   public static BinaryMetrics evaluate(RewardModel model, List<LabelledSample> samples) {
@@ -174,10 +184,13 @@ public final class RewardModelTraining {
 
   private record Generated(List<LabelledSample> samples, PolicySamples.SftSummary sft) {}
 
+  /** Makes the labelled set and leaves the fine-tuned policy's weights in {@code model}. */
   private static Generated generate(
       TrainingOptions.GeneratedData g,
       Tokenizer tokenizer,
+      ModelConfig policyConfig,
       TrainingOptions options,
+      RewardModel model,
       Consumer<String> log) {
     ArithmeticConfig task =
         new ArithmeticConfig(
@@ -189,20 +202,6 @@ public final class RewardModelTraining {
             g.rewardPrompts(),
             options.seed(),
             g.noise());
-    ModelConfig policyConfig =
-        ModelConfig.builder()
-            .vocabSize(tokenizer.vocabSize())
-            .dim(64)
-            .layers(2)
-            .heads(4)
-            .routedExperts(4)
-            .topK(2)
-            .expertHidden(64)
-            .denseHidden(128)
-            .denseLayers(1)
-            .maxSeqLen(CONTEXT)
-            .device(options.device())
-            .build();
     try (PolicyModel policy = PolicyModel.create(policyConfig, options.seed() + 1)) {
       PolicySamples.SftSummary sft =
           PolicySamples.finetune(
@@ -212,7 +211,7 @@ public final class RewardModelTraining {
               32,
               g.sftSteps(),
               g.sftSeconds(),
-              3e-3,
+              2e-3,
               options.seed(),
               log);
       log.accept(
@@ -229,6 +228,7 @@ public final class RewardModelTraining {
               CONTEXT - 32,
               128,
               options.seed() + 2);
+      model.backbone().copyWeightsFrom(policy);
       return new Generated(samples, sft);
     }
   }
