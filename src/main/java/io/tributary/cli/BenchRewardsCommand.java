@@ -1,10 +1,13 @@
 package io.tributary.cli;
 
 import io.tributary.reward.RewardBenchmark;
+import io.tributary.reward.RewardFunction;
 import io.tributary.reward.model.ModelRewardBenchmarks;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,10 +55,9 @@ public final class BenchRewardsCommand implements Callable<Integer> {
   public Integer call() {
     RewardBenchmark.Settings settings =
         new RewardBenchmark.Settings(repeats, Duration.ofMillis(runMillis), threads);
-    var models =
+    Map<String, Supplier<RewardFunction>> models =
         noModels
-            ? java.util.Map
-                .<String, java.util.function.Supplier<io.tributary.reward.RewardFunction>>of()
+            ? Map.of()
             : ModelRewardBenchmarks.suppliers(
                 rewardModel, torchScript, device, System.out::println);
     RewardBenchmark.run(settings, models, System.out);

@@ -89,9 +89,12 @@ public final class TrainRewardModelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String command =
-        "./tributary train-reward-model "
-            + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    java.util.List<String> args =
+        new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    if (!args.isEmpty() && args.get(0).equals(spec.name())) {
+      args.remove(0); // the root's parse result starts with this subcommand's name
+    }
+    String command = "./tributary train-reward-model " + String.join(" ", args);
     TrainingOptions options =
         new TrainingOptions(
             name,

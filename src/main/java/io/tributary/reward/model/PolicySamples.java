@@ -13,6 +13,7 @@ import io.tributary.train.OptimizerConfig;
 import io.tributary.train.SftExample;
 import io.tributary.train.SftTrainer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -145,7 +146,7 @@ public final class PolicySamples {
 
   private static int[] completionIds(Tokenizer tokenizer, io.tributary.tasks.SftExample example) {
     int[] text = tokenizer.encode(example.completion());
-    int[] ids = java.util.Arrays.copyOf(text, text.length + 1);
+    int[] ids = Arrays.copyOf(text, text.length + 1);
     ids[text.length] = tokenizer.eos();
     return ids;
   }

@@ -1,6 +1,5 @@
 package io.tributary.reward.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.tributary.config.ConfigException;
 import io.tributary.json.Json;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
  * @param scoreToken the LM head row whose logit at the last real token is the reward logit
  * @param maxLength longest token row scored; longer rows keep their end
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record RewardModelDescriptor(
     Integer format, String checkpoint, Integer scoreToken, Integer maxLength) {
   public static final int FORMAT = 1;

@@ -1,5 +1,6 @@
 package io.tributary.reward.model;
 
+import io.tributary.config.ConfigException;
 import io.tributary.model.DeviceChoice;
 import io.tributary.reward.GroupRewardFunction;
 import io.tributary.reward.RewardFunction;
@@ -22,7 +23,7 @@ public final class RewardModelReward implements GroupRewardFunction, AutoCloseab
 
   public RewardModelReward(RewardModel model, int batchSize) {
     if (batchSize < 1) {
-      throw io.tributary.config.ConfigException.badValue("batchSize", batchSize, "at least 1");
+      throw ConfigException.badValue("batchSize", batchSize, "at least 1");
     }
     this.model = model;
     this.batchSize = batchSize;
@@ -66,8 +67,7 @@ public final class RewardModelReward implements GroupRewardFunction, AutoCloseab
       int batchSize = params.intValue("batchSize", 32);
       DeviceChoice device = params.enumValue("device", DeviceChoice.class, DeviceChoice.AUTO);
       if (batchSize < 1) {
-        throw io.tributary.config.ConfigException.badValue(
-            "params.batchSize", batchSize, "at least 1");
+        throw ConfigException.badValue("params.batchSize", batchSize, "at least 1");
       }
       return new RewardModelReward(RewardModel.load(dir, device), batchSize);
     }

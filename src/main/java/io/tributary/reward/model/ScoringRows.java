@@ -1,6 +1,7 @@
 package io.tributary.reward.model;
 
 import io.tributary.tokenizer.Tokenizer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,7 +32,7 @@ public record ScoringRows(int[][] tokens, int[] lengths) {
     int[][] tokens = new int[b][longest];
     int[] lengths = new int[b];
     for (int i = 0; i < b; i++) {
-      java.util.Arrays.fill(tokens[i], tokenizer.pad());
+      Arrays.fill(tokens[i], tokenizer.pad());
       System.arraycopy(rows[i], 0, tokens[i], 0, rows[i].length);
       lengths[i] = rows[i].length;
     }
@@ -49,7 +50,7 @@ public record ScoringRows(int[][] tokens, int[] lengths) {
     row[row.length - 1] = tokenizer.eos();
     return row.length <= maxLength
         ? row
-        : java.util.Arrays.copyOfRange(row, row.length - maxLength, row.length);
+        : Arrays.copyOfRange(row, row.length - maxLength, row.length);
   }
 
   public int rows() {

@@ -1,5 +1,6 @@
 package io.tributary.reward.model;
 
+import io.tributary.config.ConfigException;
 import io.tributary.model.DeviceChoice;
 import io.tributary.reward.GroupRewardFunction;
 import io.tributary.reward.RewardFunction;
@@ -21,7 +22,7 @@ public final class TorchScriptReward implements GroupRewardFunction, AutoCloseab
 
   public TorchScriptReward(TorchScriptRewardModel model, int batchSize) {
     if (batchSize < 1) {
-      throw io.tributary.config.ConfigException.badValue("batchSize", batchSize, "at least 1");
+      throw ConfigException.badValue("batchSize", batchSize, "at least 1");
     }
     this.model = model;
     this.batchSize = batchSize;
@@ -64,11 +65,10 @@ public final class TorchScriptReward implements GroupRewardFunction, AutoCloseab
     @Override
     public RewardFunction create(RewardParams params) {
       params.allowOnly("path", "batchSize", "device");
-      var file = ModelPaths.resolve(params.stringValue("path", null), "params.path");
+      java.nio.file.Path file = ModelPaths.resolve(params.stringValue("path", null), "params.path");
       int batchSize = params.intValue("batchSize", 32);
       if (batchSize < 1) {
-        throw io.tributary.config.ConfigException.badValue(
-            "params.batchSize", batchSize, "at least 1");
+        throw ConfigException.badValue("params.batchSize", batchSize, "at least 1");
       }
       DeviceChoice device = params.enumValue("device", DeviceChoice.class, DeviceChoice.AUTO);
       return new TorchScriptReward(TorchScriptRewardModel.load(file, device), batchSize);
