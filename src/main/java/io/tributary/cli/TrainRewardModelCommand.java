@@ -48,10 +48,10 @@ public final class TrainRewardModelCommand implements Callable<Integer> {
   int steps = 3000;
 
   @Option(names = "--max-seconds", description = "training budget (default: ${DEFAULT-VALUE})")
-  double maxSeconds = 300;
+  double maxSeconds = 900;
 
   @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-  double learningRate = 1e-3;
+  double learningRate = 5e-4;
 
   @Option(names = "--seed", description = "seed (default: ${DEFAULT-VALUE})")
   long seed = 7;
@@ -63,10 +63,10 @@ public final class TrainRewardModelCommand implements Callable<Integer> {
   int operands = 3;
 
   @Option(names = "--max-operand", description = "largest operand (default: ${DEFAULT-VALUE})")
-  int maxOperand = 30;
+  int maxOperand = 12;
 
   @Option(names = "--sft-prompts", description = "policy SFT prompts (default: ${DEFAULT-VALUE})")
-  int sftPrompts = 2000;
+  int sftPrompts = 3000;
 
   @Option(
       names = "--prompts",
@@ -82,10 +82,10 @@ public final class TrainRewardModelCommand implements Callable<Integer> {
   @Option(
       names = "--sft-steps",
       description = "policy SFT steps at most (default: ${DEFAULT-VALUE})")
-  int sftSteps = 2500;
+  int sftSteps = 1500;
 
   @Option(names = "--sft-seconds", description = "policy SFT budget (default: ${DEFAULT-VALUE})")
-  double sftSeconds = 120;
+  double sftSeconds = 600;
 
   @Override
   public Integer call() {

@@ -92,6 +92,13 @@ public final class RewardModelTraining {
     }
     double positiveRate =
         train.stream().filter(LabelledSample::positive).count() / (double) train.size();
+    if (positiveRate < 0.02 || positiveRate > 0.98) {
+      throw new IllegalArgumentException(
+          String.format(
+              "data: %.1f%% of the %d training samples are labelled correct; a reward model needs"
+                  + " both labels",
+              100 * positiveRate, train.size()));
+    }
     log.accept(
         String.format(
             "labelled set: %d train, %d held-out samples; %.1f%% of train labelled correct",
