@@ -43,6 +43,12 @@ public record TrainingOptions(
     if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
       throw ConfigException.badValue("name", name, "a folder name of letters, digits, . _ -");
     }
+    if (data != null && !java.nio.file.Files.isRegularFile(data)) {
+      throw ConfigException.badValue("data", data.toString(), "an existing labelled JSONL file");
+    }
+    if (data == null && generated == null) {
+      throw ConfigException.badValue("generated", null, "settings to generate data without data");
+    }
     if (!(heldoutFraction > 0 && heldoutFraction < 1)) {
       throw ConfigException.badValue("heldoutFraction", heldoutFraction, "a number in (0, 1)");
     }
