@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RolloutsCommand.class,
       RunCommand.class,
-      LearnerCommand.class
+      LearnerCommand.class,
+      TrainRewardModelCommand.class
     })
 public final class TributaryCli implements Runnable {
   /** Exit codes: 0 success, 1 runtime failure, 2 usage error (picocli), 3 bad config or input. */

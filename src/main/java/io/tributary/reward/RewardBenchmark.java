@@ -58,30 +58,48 @@ public final class RewardBenchmark {
 
   /** Runs the benchmark, prints a table to {@code out} and ends with one JSON line. */
   public static Report run(Settings settings, PrintStream out) {
+    return run(settings, Map.of(), out);
+  }
+
+  /**
+   * As {@link #run(Settings, PrintStream)}, then the {@code extra} rewards (the model-based ones,
+   * which the caller loads); a function that is {@link AutoCloseable} is closed after its rows.
+   */
+  public static Report run(
+      Settings settings, Map<String, Supplier<RewardFunction>> extra, PrintStream out) {
     List<List<Rollout>> pool = SyntheticRollouts.groups(64, 32, 20250101L);
     List<Row> rows = new ArrayList<>();
     out.printf(
-        "%-12s %6s %18s %18s%n", "reward", "batch", "direct rollouts/s", "scorer rollouts/s");
-    for (Map.Entry<String, Supplier<RewardFunction>> entry : builtIns().entrySet()) {
+        "%-18s %6s %18s %18s%n", "reward", "batch", "direct rollouts/s", "scorer rollouts/s");
+    Map<String, Supplier<RewardFunction>> all = new LinkedHashMap<>(builtIns());
+    all.putAll(extra);
+    for (Map.Entry<String, Supplier<RewardFunction>> entry : all.entrySet()) {
       RewardFunction function = entry.getValue().get();
-      try (RewardScorer scorer =
-          new RewardScorer(
-              List.of(
-                  new RewardScorer.WeightedReward(
-                      entry.getKey(), function, 1.0, Duration.ofSeconds(2))),
-              settings.threads())) {
+      try (AutoCloseable ignored = closerOf(function);
+          RewardScorer scorer =
+              new RewardScorer(
+                  List.of(
+                      new RewardScorer.WeightedReward(
+                          entry.getKey(), function, 1.0, Duration.ofSeconds(2))),
+                  settings.threads())) {
         for (int batch : BATCHES) {
           List<List<Rollout>> batches = batches(pool, batch);
           double direct = median(settings, batches, function::scoreGroup);
           double viaScorer = median(settings, batches, scorer::scoreGroup);
           rows.add(new Row(entry.getKey(), batch, direct, viaScorer));
-          out.printf("%-12s %6d %18.0f %18.0f%n", entry.getKey(), batch, direct, viaScorer);
+          out.printf("%-18s %6d %18.0f %18.0f%n", entry.getKey(), batch, direct, viaScorer);
         }
+      } catch (Exception e) {
+        throw new IllegalStateException(entry.getKey() + ": " + e.getMessage(), e);
       }
     }
     Report report = new Report("rewards", settings, List.copyOf(rows));
     out.println(Json.write(report));
     return report;
+  }
+
+  private static AutoCloseable closerOf(RewardFunction function) {
+    return function instanceof AutoCloseable closeable ? closeable : () -> {};
   }
 
   private static List<List<Rollout>> batches(List<List<Rollout>> pool, int batch) {
