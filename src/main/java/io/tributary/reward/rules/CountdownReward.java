@@ -21,8 +21,8 @@ public final class CountdownReward implements RewardFunction {
 
   @Override
   public RewardResult score(Rollout rollout) {
-    Object numbers = rollout.fields().get("numbers");
-    Object target = rollout.fields().get("target");
+    Object numbers = decoded(rollout.fields().get("numbers"));
+    Object target = decoded(rollout.fields().get("target"));
     if (!(numbers instanceof List<?> list) || !(target instanceof Number goal)) {
       return RewardResult.notApplicable(
           "fields 'numbers' (a list) and 'target' (a number) are needed");
@@ -39,6 +39,18 @@ public final class CountdownReward implements RewardFunction {
         .map(Verdict::isCorrect)
         .map(correct -> RewardResult.score(correct ? 1.0 : 0.0))
         .orElse(RewardResult.score(0.0));
+  }
+
+  /** Fields that crossed Kafka arrive as JSON text (pipeline/README.md): read them back. */
+  private static Object decoded(Object value) {
+    if (value instanceof String text) {
+      try {
+        return io.tributary.json.Json.mapper().readValue(text, Object.class);
+      } catch (java.io.IOException e) {
+        return value;
+      }
+    }
+    return value;
   }
 
   /** {@code countdown}: no params. */

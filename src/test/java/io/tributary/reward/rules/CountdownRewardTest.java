@@ -42,6 +42,14 @@ class CountdownRewardTest {
   }
 
   @org.junit.jupiter.api.Test
+  void readsTaskFieldsThatArriveAsJsonTextFromKafka() {
+    Map<String, Object> fromKafka = Map.of("numbers", "[25,50,3,7]", "target", "82");
+    assertThat(
+            new CountdownReward().score(Rollout.of("p", "<answer>(50-25)*3+7</answer>", fromKafka)))
+        .isEqualTo(RewardResult.score(1.0));
+  }
+
+  @org.junit.jupiter.api.Test
   void isNotApplicableWithoutTheTaskFieldsAndIsFoundByName() {
     assertThat(new CountdownReward().score(Rollout.of("p", "<answer>1+2</answer>", Map.of())))
         .isInstanceOf(RewardResult.NotApplicable.class);
