@@ -93,10 +93,7 @@ public final class ColdStart {
       CharTokenizer tokenizer, List<io.tributary.tasks.SftExample> traces) {
     List<SftExample> out = new ArrayList<>();
     for (var t : traces) {
-      int[] body = tokenizer.encode(t.prompt());
-      int[] prompt = new int[body.length + 1];
-      prompt[0] = tokenizer.bos();
-      System.arraycopy(body, 0, prompt, 1, body.length);
+      int[] prompt = tokenizer.encodePrompt(t.prompt());
       int[] completionBody = tokenizer.encode(t.completion());
       int[] completion = Arrays.copyOf(completionBody, completionBody.length + 1);
       completion[completionBody.length] = tokenizer.eos();

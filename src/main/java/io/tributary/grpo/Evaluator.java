@@ -86,11 +86,7 @@ public final class Evaluator {
   }
 
   private int[] encode(TaskPrompt prompt) {
-    int[] body = tokenizer.encode(prompt.prompt());
-    int[] tokens = new int[body.length + 1];
-    tokens[0] = tokenizer.bos();
-    System.arraycopy(body, 0, tokens, 1, body.length);
-    return tokens;
+    return tokenizer.encodePrompt(prompt.prompt());
   }
 
   public static boolean isCorrect(TaskPrompt prompt, String completion) {

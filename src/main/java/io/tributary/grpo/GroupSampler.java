@@ -35,11 +35,7 @@ public final class GroupSampler {
   }
 
   public int[] promptTokens(TaskPrompt prompt) {
-    int[] body = tokenizer.encode(prompt.prompt());
-    int[] tokens = new int[body.length + 1];
-    tokens[0] = tokenizer.bos();
-    System.arraycopy(body, 0, tokens, 1, body.length);
-    return tokens;
+    return tokenizer.encodePrompt(prompt.prompt());
   }
 
   /** G scored completions for each prompt; {@code round} varies the seeds of redrawn prompts. */

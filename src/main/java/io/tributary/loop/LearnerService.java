@@ -317,10 +317,7 @@ public final class LearnerService implements AutoCloseable {
     List<String> texts = new ArrayList<>();
     List<RolloutScores> scores = new ArrayList<>();
     ScoredRollout first = held.get(0).rollout();
-    int[] body = tokenizer.encode(first.prompt());
-    int[] promptTokens = new int[body.length + 1];
-    promptTokens[0] = tokenizer.bos();
-    System.arraycopy(body, 0, promptTokens, 1, body.length);
+    int[] promptTokens = tokenizer.encodePrompt(first.prompt());
     long minVersion = Long.MAX_VALUE;
     for (GroupBuffer.Held h : held) {
       ScoredRollout r = h.rollout();

@@ -49,8 +49,8 @@ public final class PromptValidator {
     } catch (MessageFormatException e) {
       return reject(input, payload, e.getMessage(), nowMillis);
     }
-    int[] text = tokenizer.encode(prompt.prompt());
-    int length = text.length + 1; // BOS first
+    int[] tokens = tokenizer.encodePrompt(prompt.prompt());
+    int length = tokens.length; // BOS first
     if (length >= maxSeqLen) {
       return reject(
           input,
@@ -64,9 +64,6 @@ public final class PromptValidator {
               + ") leaves room to generate",
           nowMillis);
     }
-    int[] tokens = new int[length];
-    tokens[0] = tokenizer.bos();
-    System.arraycopy(text, 0, tokens, 1, text.length);
     String groupId = prompt.promptId() + "@" + input.origin().tag();
     return new Validation.Accepted(new ValidPrompt(input.origin(), prompt, tokens, groupId));
   }

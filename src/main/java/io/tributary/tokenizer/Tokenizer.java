@@ -12,6 +12,18 @@ public interface Tokenizer extends AutoCloseable {
 
   int vocabSize();
 
+  /**
+   * A prompt as the policy sees it: BOS, then the text. The one place that decides it, because the
+   * sampler, the rollout job and the learner must agree token for token.
+   */
+  default int[] encodePrompt(String text) {
+    int[] body = encode(text);
+    int[] tokens = new int[body.length + 1];
+    tokens[0] = bos();
+    System.arraycopy(body, 0, tokens, 1, body.length);
+    return tokens;
+  }
+
   int bos();
 
   int eos();

@@ -145,11 +145,7 @@ public final class PolicySamples {
   }
 
   private static int[] promptIds(Tokenizer tokenizer, String prompt) {
-    int[] text = tokenizer.encode(prompt);
-    int[] ids = new int[text.length + 1];
-    ids[0] = tokenizer.bos();
-    System.arraycopy(text, 0, ids, 1, text.length);
-    return ids;
+    return tokenizer.encodePrompt(prompt);
   }
 
   private static int[] completionIds(Tokenizer tokenizer, io.tributary.tasks.SftExample example) {
