@@ -277,6 +277,27 @@ public final class Checkpoint {
     return a.toBuilder().device(b.device()).build().equals(b);
   }
 
+  /**
+   * Hex SHA-256 of a checkpoint file's bytes: what the learner announces with a policy version and
+   * what every rollout worker checks before loading it, so both sides compute it here.
+   */
+  public static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(file + ": no such checkpoint file");
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": cannot read for its checksum: " + e, e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
   private static byte[] toBytes(NDArray array) {
     ByteBuffer buffer = array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     byte[] out = new byte[buffer.remaining()];

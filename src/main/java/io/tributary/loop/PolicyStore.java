@@ -1,18 +1,13 @@
 package io.tributary.loop;
 
 import io.tributary.checkpoint.Checkpoint;
-import io.tributary.checkpoint.CheckpointException;
 import io.tributary.model.PolicyModel;
 import io.tributary.tokenizer.TokenizerSpec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,7 +53,7 @@ public final class PolicyStore {
       Map<String, String> metadata) {
     Path path = pathOf(version);
     Checkpoint.save(path, model, tokenizer, version, step, metadata);
-    Entry entry = new Entry(version, path, sha256(path));
+    Entry entry = new Entry(version, path, Checkpoint.sha256(path));
     prune();
     return entry;
   }
@@ -72,7 +67,7 @@ public final class PolicyStore {
     long newest = versions.get(versions.size() - 1);
     Path path = pathOf(newest);
     Checkpoint.read(path); // throws CheckpointException naming the file
-    return Optional.of(new Entry(newest, path, sha256(path)));
+    return Optional.of(new Entry(newest, path, Checkpoint.sha256(path)));
   }
 
   public List<Long> versions() {
@@ -103,21 +98,6 @@ public final class PolicyStore {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }
-  }
-
-  public static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new CheckpointException(file + ": cannot read for its checksum: " + e, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -10,15 +10,9 @@ import io.tributary.model.PolicyModel;
 import io.tributary.model.Sampler;
 import io.tributary.model.SamplingParams;
 import io.tributary.tokenizer.Tokenizer;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -126,7 +120,7 @@ public final class RolloutGenerator implements AutoCloseable {
     long start = System.nanoTime();
     Path file = Path.of(event.checkpointPath());
     try {
-      String actual = sha256(file);
+      String actual = Checkpoint.sha256(file);
       if (!actual.equals(event.checksumSha256())) {
         return refuse(event, "checksum mismatch: file has " + actual);
       }
@@ -135,7 +129,7 @@ public final class RolloutGenerator implements AutoCloseable {
         return refuse(event, "the checkpoint's tokenizer differs from the running policy's");
       }
       read.loadInto(replica);
-    } catch (IOException | CheckpointException e) {
+    } catch (CheckpointException e) {
       return refuse(event, e.getMessage());
     }
     long from = policyVersion;
@@ -146,23 +140,6 @@ public final class RolloutGenerator implements AutoCloseable {
   private PolicySwap refuse(PolicyVersionEvent event, String reason) {
     return new PolicySwap.Refused(
         policyVersion, event.version(), event.checkpointPath() + ": " + reason);
-  }
-
-  /** Hex SHA-256 of a file's bytes, as the policy-version event carries it. */
-  public static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   /**

@@ -246,7 +246,8 @@ class LearnerServiceTest {
         for (ConsumerRecord<String, PolicyVersionEvent> r : reader.poll(Duration.ofMillis(200))) {
           announced.add(r.value().version());
           assertThat(r.value().checksumSha256())
-              .isEqualTo(PolicyStore.sha256(Path.of(r.value().checkpointPath())));
+              .isEqualTo(
+                  io.tributary.checkpoint.Checkpoint.sha256(Path.of(r.value().checkpointPath())));
         }
       }
     }

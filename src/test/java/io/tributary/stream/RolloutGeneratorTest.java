@@ -73,7 +73,8 @@ class RolloutGeneratorTest {
     try (RolloutGenerator generator = open(StreamFixtures.tinyPolicy(dir, "v0", 1, 0))) {
       List<ValidPrompt> p = prompts(generator, 2);
       SampledGroup before = generator.generate(p, 1).get(0);
-      PolicySwap swap = generator.reload(event(1, v1, RolloutGenerator.sha256(v1)));
+      PolicySwap swap =
+          generator.reload(event(1, v1, io.tributary.checkpoint.Checkpoint.sha256(v1)));
       assertThat(swap).isInstanceOf(PolicySwap.Loaded.class);
       assertThat(generator.policyVersion()).isEqualTo(1);
       SampledGroup after = generator.generate(p, 1).get(0);
@@ -92,7 +93,7 @@ class RolloutGeneratorTest {
               PolicySwap.Refused.class, r -> assertThat(r.reason()).contains("checksum mismatch"));
       assertThat(generator.reload(event(5, dir.resolve("gone"), "0".repeat(64))))
           .isInstanceOf(PolicySwap.Refused.class);
-      assertThat(generator.reload(event(2, v1, RolloutGenerator.sha256(v1))))
+      assertThat(generator.reload(event(2, v1, io.tributary.checkpoint.Checkpoint.sha256(v1))))
           .isEqualTo(new PolicySwap.Ignored(3, 2));
       assertThat(generator.policyVersion()).isEqualTo(3);
     }

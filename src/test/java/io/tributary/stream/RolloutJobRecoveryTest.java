@@ -135,7 +135,7 @@ class RolloutJobRecoveryTest {
           new PolicyVersionEvent(
               1,
               v1.toString(),
-              RolloutGenerator.sha256(v1),
+              io.tributary.checkpoint.Checkpoint.sha256(v1),
               1,
               Map.of(),
               System.currentTimeMillis());

@@ -31,18 +31,11 @@ public final class TorchScriptReward implements GroupRewardFunction, AutoCloseab
   @Override
   public synchronized List<RewardResult> scoreGroup(List<Rollout> group) {
     List<RewardResult> results = new ArrayList<>(group.size());
-    for (int from = 0; from < group.size(); from += batchSize) {
-      List<Rollout> batch = group.subList(from, Math.min(group.size(), from + batchSize));
-      float[] scores =
-          model.score(
-              batch.stream().map(Rollout::prompt).toList(),
-              batch.stream().map(Rollout::completion).toList());
-      for (float score : scores) {
-        results.add(
-            Float.isFinite(score)
-                ? RewardResult.score(score)
-                : RewardResult.notApplicable("the TorchScript model returned " + score));
-      }
+    for (float score : GroupBatches.score(group, batchSize, model::score)) {
+      results.add(
+          Float.isFinite(score)
+              ? RewardResult.score(score)
+              : RewardResult.notApplicable("the TorchScript model returned " + score));
     }
     return results;
   }
