@@ -17,6 +17,8 @@ import ai.djl.ndarray.types.Shape;
  * derived from it, so it lives in the manager of {@code logp}: the caller's per-step sub-manager.
  */
 public final class GrpoLoss {
+  static final float MAX_LOG_RATIO = 20f;
+
   private GrpoLoss() {}
 
   public static GrpoLossResult compute(LossInputs in, GrpoLossConfig config) {
@@ -26,8 +28,12 @@ public final class GrpoLoss {
     advantages.attach(logp.getManager()); // freed with the step, not with the caller's array
     NDArray mask = in.completionMask(); // (B, T)
 
-    // importance ratio ρ = π_θ / π_θold per token (DeepSeekMath eq. 3)
-    NDArray ratio = logp.sub(in.logpOld()).exp(); // (B, T)
+    // importance ratio ρ = π_θ / π_θold per token (DeepSeekMath eq. 3). The log-ratio is bounded
+    // to [-20, 20] first, as veRL's compute_policy_loss does: where ρ would overflow float32 (a
+    // padded slot, a far off-policy token) the forward is finite after the mask or the ratio cap,
+    // but the backward would multiply their zero gradient by exp'(log ρ) = inf, giving NaN.
+    NDArray logRatio = logp.sub(in.logpOld()).clip(-MAX_LOG_RATIO, MAX_LOG_RATIO); // (B, T)
+    NDArray ratio = logRatio.exp(); // (B, T)
     // clip(ρ, 1 - ε_low, 1 + ε_high): DAPO's decoupled clip-higher
     NDArray clippedRatio =
         ratio.clip((float) (1 - config.epsilonLow()), (float) (1 + config.epsilonHigh())); // (B, T)
@@ -70,11 +76,13 @@ public final class GrpoLoss {
     double ratioSum = 0;
     double klSum = 0;
     double active = 0;
+    double maxAbsLogRatio = 0;
     for (int i = 0; i < logp.length; i++) {
       double m = mask[i];
       if (m == 0) {
         continue;
       }
+      maxAbsLogRatio = Math.max(maxAbsLogRatio, Math.abs((double) logp[i] - logpOld[i]));
       double advantage = advantages[i / tokensPerRow];
       double ratio = Math.exp((double) logp[i] - logpOld[i]);
       boolean isLow = ratio < 1 - config.epsilonLow() && advantage < 0;
@@ -99,7 +107,8 @@ public final class GrpoLoss {
         region / denominator,
         capped / denominator,
         ratioSum / denominator,
-        Math.round(active));
+        Math.round(active),
+        maxAbsLogRatio);
   }
 
   private static float[] detachedCopy(NDArray array) {

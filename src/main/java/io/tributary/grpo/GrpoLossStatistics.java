@@ -13,6 +13,7 @@ package io.tributary.grpo;
  *     without a cap)
  * @param meanRatio mean importance ratio
  * @param activeTokens number of mask-1 tokens in this (micro-)batch
+ * @param maxAbsLogRatio largest |log ρ| over the active tokens: how far off-policy the batch is
  */
 public record GrpoLossStatistics(
     double meanKl,
@@ -21,4 +22,5 @@ public record GrpoLossStatistics(
     double clipFracRegion,
     double cappedFraction,
     double meanRatio,
-    long activeTokens) {}
+    long activeTokens,
+    double maxAbsLogRatio) {}

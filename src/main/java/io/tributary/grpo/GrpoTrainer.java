@@ -175,9 +175,14 @@ public final class GrpoTrainer {
     if (!outcome.applied()) {
       skippedUpdates++;
       LOG.warn(
-          "GRPO update skipped, weights unchanged ({} so far): {}",
+          "GRPO update skipped, weights unchanged ({} so far): {} (loss {}, {} active tokens,"
+              + " max |log ratio| {}, mean ratio {})",
           skippedUpdates,
-          outcome.skipReason());
+          outcome.skipReason(),
+          lossValue,
+          lossStats.activeTokens(),
+          lossStats.maxAbsLogRatio(),
+          lossStats.meanRatio());
     }
     stats.add(lossValue, lossStats, entropy, outcome, rows.activeTokens(), expertShare);
   }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -232,6 +233,34 @@ class GrpoLossTest {
       assertThatThrownBy(
               () -> GrpoLoss.compute(ragged, GrpoLossConfig.defaults(LossAggregation.GRPO, 4)))
           .hasMessageContaining("logpOld: got shape (2, 2), expected (2, 3)");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(LossAggregation.class)
+  void anOverflowingRatioAtAPaddedOrCappedTokenLeavesTheGradientFinite(
+      LossAggregation aggregation) {
+    // log-ratio 100 (exp overflows float32) at the padding slot of row 0, and at a real token of
+    // row 1 whose advantage is negative, where the ratio cap binds: the forward is finite either
+    // way, and without a bound on the log-ratio the backward multiplies 0 by exp(100) = inf
+    double[][] logRatio = {{0.1, 0.4, 100.0}, {-0.5, 100.0, 1.5}};
+    double[][] logp = new double[2][3];
+    for (int i = 0; i < 2; i++) {
+      for (int t = 0; t < 3; t++) {
+        logp[i][t] = LOGP_OLD[i][t] + logRatio[i][t];
+      }
+    }
+    GrpoLossConfig config = new GrpoLossConfig(0.2, 0.28, 0.0, aggregation, 4, 3.0);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      float[] gradient = gradient(manager, manager.create(toFloat(logp)), null, ADVANTAGES, config);
+      for (float g : gradient) {
+        assertThat(Float.isFinite(g))
+            .as("every gradient finite: %s", Arrays.toString(gradient))
+            .isTrue();
+      }
+      // the padded slot and the capped token carry no gradient
+      assertThat(gradient[2]).isZero();
+      assertThat(gradient[4]).isZero();
     }
   }
 
