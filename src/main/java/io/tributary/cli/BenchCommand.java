@@ -7,7 +7,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: each prints a table and, last, one JSON line.",
-    subcommands = {BenchModelCommand.class, BenchRewardsCommand.class, BenchPipelineCommand.class})
+    subcommands = {
+      BenchModelCommand.class,
+      BenchRewardsCommand.class,
+      BenchPipelineCommand.class,
+      BenchDeviceCommand.class
+    })
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
