@@ -25,11 +25,12 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Writes the training prompts to the prompts topic in a seeded shuffled order, epoch after epoch,
- * in Kafka transactions, while fewer than {@code maxInFlight} fed prompts are still unconsumed by
- * the learner (the bound keeps rollouts from running ahead of the policy, i.e. bounds staleness).
- * Every prompt id starts with its sequence number in that order, so a resumed feeder reads the
- * topic (read_committed) for the highest committed number and continues after it: no prompt is lost
- * or fed twice across a crash, and the fixed transactional id fences a killed feeder's open
+ * in Kafka transactions, while fewer than {@code maxInFlight} fed prompts are still in flight:
+ * neither consumed by the learner nor given up on by the rollout job ({@link DeadLetteredPrompts}).
+ * The bound keeps rollouts from running ahead of the policy, i.e. bounds staleness. Every prompt id
+ * starts with its sequence number in that order, so a resumed feeder reads the topic
+ * (read_committed) for the highest committed number and continues after it: no prompt is lost or
+ * fed twice across a crash, and the fixed transactional id fences a killed feeder's open
  * transaction (Kafka's transactional producer, KIP-98).
  */
 public final class PromptFeeder implements AutoCloseable {
@@ -42,6 +43,7 @@ public final class PromptFeeder implements AutoCloseable {
   private final int maxInFlight;
   private final LongSupplier consumedGroups;
   private final KafkaProducer<String, Message> producer;
+  private final DeadLetteredPrompts deadLettered;
   private volatile long fed;
 
   /**
@@ -68,6 +70,8 @@ public final class PromptFeeder implements AutoCloseable {
       stream.take(Math.toIntExact(next)); // the same seeded order, fast-forwarded
     }
     this.fed = next;
+    this.deadLettered = new DeadLetteredPrompts(kafka);
+    deadLettered.catchUp(Duration.ofSeconds(60)); // a resumed feeder counts earlier runs' letters
   }
 
   /** Prompts fed so far, over all runs of this run directory. */
@@ -75,8 +79,9 @@ public final class PromptFeeder implements AutoCloseable {
     return fed;
   }
 
+  /** Fed prompts neither consumed by the learner nor dead-lettered by the rollout job. */
   public long inFlight() {
-    return fed - consumedGroups.getAsLong();
+    return fed - consumedGroups.getAsLong() - deadLettered.count();
   }
 
   public int epoch() {
@@ -84,15 +89,25 @@ public final class PromptFeeder implements AutoCloseable {
   }
 
   /** Feeds until {@code stop} says so, waiting while the in-flight bound is reached. */
-  public void run(BooleanSupplier stop) throws InterruptedException {
+  public void run(BooleanSupplier stop) {
     while (!stop.getAsBoolean()) {
-      long room = maxInFlight - inFlight();
-      if (room <= 0) {
-        Thread.sleep(50);
-        continue;
-      }
-      feed((int) Math.min(room, CHUNK));
+      feedWhatFits(Duration.ofMillis(50));
     }
+  }
+
+  /**
+   * Reads new dead letters (waiting up to {@code wait} for them while the bound is reached), then
+   * feeds one transaction of prompts if there is room. Returns how many it fed.
+   */
+  int feedWhatFits(Duration wait) {
+    deadLettered.poll(inFlight() < maxInFlight ? Duration.ZERO : wait);
+    long room = maxInFlight - inFlight();
+    if (room <= 0) {
+      return 0;
+    }
+    int n = (int) Math.min(room, CHUNK);
+    feed(n);
+    return n;
   }
 
   /** One transaction of {@code n} prompts. */
@@ -162,6 +177,8 @@ public final class PromptFeeder implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close(Duration.ofSeconds(5));
+    try (deadLettered) {
+      producer.close(Duration.ofSeconds(5));
+    }
   }
 }

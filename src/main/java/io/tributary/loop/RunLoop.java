@@ -22,6 +22,7 @@ import io.tributary.tokenizer.CharTokenizer;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -62,7 +63,10 @@ public final class RunLoop {
           "--run-dir", runDir.toString(), "a new directory (it holds a run: use --resume)");
     }
     Files.createDirectories(runDir);
-    Files.writeString(runDir.resolve(CONFIG_FILE), Yaml.write(config));
+    // written whole or not at all: a kill mid-write must not leave a run that cannot be resumed
+    Path temp = Files.createTempFile(runDir, "." + CONFIG_FILE + ".", ".tmp");
+    Files.writeString(temp, Yaml.write(config));
+    Files.move(temp, runDir.resolve(CONFIG_FILE), StandardCopyOption.ATOMIC_MOVE);
     return new RunLoop(config, runDir, out).run();
   }
 

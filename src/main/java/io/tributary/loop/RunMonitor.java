@@ -140,13 +140,13 @@ final class RunMonitor {
         thread(
             "run-learner",
             () -> {
-              while (!stop) {
+              // the budget is checked before the first poll too: a resumed run that had reached
+              // its last version must not train one more
+              while (!stop && !config.budget().spent(elapsed(), learner.version())) {
                 learner.pollOnce();
                 consumed.set(consumedGroups(learner));
-                if (config.budget().spent(elapsed(), learner.version())) {
-                  stop = true;
-                }
               }
+              stop = true;
             });
     Thread feederThread = thread("run-feeder", () -> promptFeeder.run(() -> stop));
     long nextProgress = System.nanoTime();
