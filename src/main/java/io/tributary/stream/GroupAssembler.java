@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * The last step of the job, as pure functions over the members of one group: whether the group is
  * complete (all G sample indices present), the members with their group advantages (DeepSeekMath
- * §4.1.2, via {@link Advantages}) once it is, and the dead letter of a group that timed out
- * incomplete. The Flink function keeps the members in keyed state and calls these.
+ * §4.1.2, via {@link Advantages}) once it is, and the dead letters of a group that timed out
+ * incomplete and of a member that arrived after that. The Flink function keeps the members in keyed
+ * state and calls these.
  */
 public final class GroupAssembler {
   private GroupAssembler() {}
@@ -77,6 +78,32 @@ public final class GroupAssembler {
             + " members after "
             + timeoutMillis
             + " ms (group timeout); advantages need the whole group";
+    return origin.deadLetter(Json.write(payload), reason, nowMillis);
+  }
+
+  /**
+   * The dead letter of a member that arrived after its group had timed out: its group went to the
+   * dead letters without it, so it can never be part of a complete group.
+   */
+  public static DeadLetter lateMember(
+      InputOrigin origin, ScoredRollout member, long timeoutMillis, long nowMillis) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("groupId", member.groupId());
+    payload.put("promptId", member.promptId());
+    payload.put("prompt", member.prompt());
+    payload.put("rolloutId", member.rolloutId());
+    payload.put("sampleIndex", member.sampleIndex());
+    payload.put("groupSize", member.groupSize());
+    String reason =
+        "group "
+            + member.groupId()
+            + ": member "
+            + member.sampleIndex()
+            + " of "
+            + member.groupSize()
+            + " arrived after its group had timed out incomplete ("
+            + timeoutMillis
+            + " ms group timeout) and gone to the dead letters; advantages need the whole group";
     return origin.deadLetter(Json.write(payload), reason, nowMillis);
   }
 

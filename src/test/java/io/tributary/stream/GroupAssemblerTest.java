@@ -82,4 +82,16 @@ class GroupAssemblerTest {
     assertThat(letter.reason()).contains("group g: 2 of 3 members after 500 ms");
     assertThat(letter.payload()).contains("\"receivedSampleIndices\":[0,2]");
   }
+
+  @Test
+  void aLateMemberBecomesADeadLetterNamingItsGroupAndIndex() {
+    DeadLetter letter =
+        GroupAssembler.lateMember(InputOrigin.fileLine("prompts.jsonl", 4), member(1, 0), 500, 9);
+    assertThat(letter.sourceKind()).isEqualTo(DeadLetter.SourceKind.FILE);
+    assertThat(letter.position()).isEqualTo(4);
+    assertThat(letter.reason())
+        .contains("group g: member 1 of 3 arrived after its group had timed out")
+        .contains("500 ms");
+    assertThat(letter.payload()).contains("\"rolloutId\":\"g/1\"");
+  }
 }

@@ -1,6 +1,7 @@
 package io.tributary.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
@@ -10,11 +11,8 @@ import io.tributary.messages.Message;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.ScoredRollout;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -48,19 +46,20 @@ class RolloutJobRecoveryTest {
     broker.close();
   }
 
+  /**
+   * Prompts come from a topic in two halves. Only once the first half's rollouts are committed (so
+   * a checkpoint has completed and its transactions are committed) is the failure armed; it fires
+   * on the first rollout of the second half, with that half's transaction open. The job must
+   * restart from the completed checkpoint and still deliver every rollout exactly once.
+   */
   @Test
-  void aFailureInjectedMidJobWithRestartsOnStillYieldsExactlyNTimesGWithoutDuplicates()
+  void aFailureAfterACompletedCheckpointRestartsFromItAndStillYieldsExactlyNTimesG()
       throws Exception {
     int n = 24;
-    KafkaSettings kafka = StreamFixtures.kafka(broker.bootstrapServers(), "fail");
+    String run = "fail";
+    KafkaSettings kafka = StreamFixtures.kafka(broker.bootstrapServers(), run);
     TopicAdmin.ensureTopics(kafka);
     Path policy = StreamFixtures.tinyPolicy(dir, "policy.ckpt", 1, 0);
-    Path prompts = dir.resolve("prompts.jsonl");
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      lines.add(StreamFixtures.promptLine(i));
-    }
-    Files.write(prompts, lines, StandardCharsets.UTF_8);
     RolloutsConfig config = StreamFixtures.config(policy, kafka, 2, "fail-run");
     Configuration flink = RolloutJob.flinkConfiguration(config);
     flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -68,36 +67,67 @@ class RolloutJobRecoveryTest {
     flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
     RolloutJob.configure(env, config);
-
     RolloutJob.Outputs outputs =
         RolloutJob.build(
             RolloutJob.Plan.of(config),
-            RolloutJob.jsonlPrompts(env, prompts)
-                .map(new Throttle<RawInput>(100))
-                .returns(RawInput.class)
-                .name("throttle")
-                .uid("throttle"),
             RolloutJob.kafkaInput(
                 env,
-                KafkaIo.source(kafka, kafka.topics().policyVersions(), "fail-policy", true, true),
+                KafkaIo.source(kafka, kafka.topics().prompts(), "fail-prompts", true, false),
+                "prompts"),
+            RolloutJob.kafkaInput(
+                env,
+                KafkaIo.source(kafka, kafka.topics().policyVersions(), "fail-policy", true, false),
                 "policy-versions"));
     DataStream<ScoredRollout> failing =
-        outputs.rollouts().map(new FailOnceAfterCheckpoint("fail")).name("fail-once").uid("fail");
+        outputs.rollouts().map(new FailOnceWhenArmed(run)).name("fail-once").uid("fail-once");
     new RolloutJob.Outputs(failing, outputs.deadLetters())
         .sinkTo(
             KafkaIo.sink(kafka, kafka.topics().scoredRollouts(), Delivery.EXACTLY_ONCE, "fail-r"),
             KafkaIo.sink(kafka, kafka.topics().deadLetters(), Delivery.EXACTLY_ONCE, "fail-d"));
-    env.execute("rollouts with an injected failure");
+    JobClient job = env.executeAsync("rollouts with an injected failure");
+    List<ScoredRollout> rollouts;
+    try (KafkaProducer<String, Message> producer = KafkaClients.producer(kafka)) {
+      send(producer, kafka, 0, n / 2);
+      assertThat(read(kafka, n / 2 * G)).as("first half, committed").hasSize(n / 2 * G);
+      FailOnceWhenArmed.arm(run);
+      send(producer, kafka, n / 2, n);
+      // after the last one, long enough for several more checkpoints: duplicates would show
+      rollouts =
+          StreamFixtures.readCommitted(
+                  kafka,
+                  kafka.topics().scoredRollouts(),
+                  n * G,
+                  Duration.ofSeconds(60),
+                  Duration.ofSeconds(2))
+              .stream()
+              .map(r -> MessageCodec.decode(r.value(), ScoredRollout.class))
+              .toList();
+    } finally {
+      job.cancel().get();
+    }
 
-    assertThat(FailOnceAfterCheckpoint.FAILURES.get("fail").get()).as("failures injected").isOne();
-    List<ScoredRollout> rollouts =
-        StreamFixtures.readCommitted(
-                kafka, kafka.topics().scoredRollouts(), n * G, Duration.ofSeconds(20))
-            .stream()
-            .map(r -> MessageCodec.decode(r.value(), ScoredRollout.class))
-            .toList();
+    FailOnceWhenArmed.Events events = FailOnceWhenArmed.events(run);
+    assertThat(events.failures).as("failures injected").hasValue(1);
+    long checkpointBeforeFailure = events.lastCompletedCheckpointAtFailure.get();
+    assertThat(checkpointBeforeFailure).as("checkpoint completed before the failure").isPositive();
+    assertThat(events.restoredInstances).as("task instances restored").hasPositiveValue();
+    assertThat(events.restoredFromCheckpoint.get())
+        .as("checkpoint restored from")
+        .isGreaterThanOrEqualTo(checkpointBeforeFailure);
     assertThat(rollouts).hasSize(n * G);
     assertThat(rollouts.stream().map(ScoredRollout::rolloutId).distinct()).hasSize(n * G);
+    Map<String, List<ScoredRollout>> groups =
+        rollouts.stream().collect(Collectors.groupingBy(ScoredRollout::groupId));
+    assertThat(groups).hasSize(n);
+    assertThat(groups.values())
+        .allSatisfy(
+            group -> {
+              assertThat(group)
+                  .extracting(ScoredRollout::sampleIndex)
+                  .containsExactlyInAnyOrder(0, 1, 2);
+              assertThat(group.stream().mapToDouble(ScoredRollout::advantage).sum())
+                  .isCloseTo(0, within(1e-9));
+            });
   }
 
   @Test

@@ -105,6 +105,15 @@ final class StreamFixtures {
   /** Every committed record of {@code topic}, waiting until {@code expected} arrived. */
   static List<ConsumerRecord<String, byte[]>> readCommitted(
       KafkaSettings settings, String topic, int expected, Duration timeout) {
+    return readCommitted(settings, topic, expected, timeout, Duration.ofMillis(500));
+  }
+
+  /**
+   * As above, reading on for {@code linger} once {@code expected} arrived: more than expected would
+   * be a bug the test must see.
+   */
+  static List<ConsumerRecord<String, byte[]>> readCommitted(
+      KafkaSettings settings, String topic, int expected, Duration timeout, Duration linger) {
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bytesConsumer(settings, null)) {
       List<TopicPartition> partitions =
@@ -117,8 +126,10 @@ final class StreamFixtures {
       while (out.size() < expected && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
       }
-      // a little longer: more than expected would be a bug the test must see
-      consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+      long lingerEnd = System.nanoTime() + linger.toNanos();
+      while (System.nanoTime() < lingerEnd) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
     }
     return out;
   }
