@@ -92,7 +92,8 @@ final class GenerateFunction
     int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     if (outcome instanceof PolicySwap.Loaded loaded) {
       policyLoads.inc();
-      LOG.info(
+      // one line per version: DEBUG, the policyLoads metric and the policyVersion gauge count them
+      LOG.debug(
           "generation subtask {}: policy version {} -> {} in {} ms",
           subtask,
           loaded.from(),
