@@ -4,29 +4,39 @@ import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.MessageCodec;
+import io.tributary.messages.ScoredRollout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The fed prompts that the rollout job gave up on (rejected by its validator, or a group that timed
- * out incomplete), read read_committed from the dead-letters topic since its beginning. Such a
- * prompt never reaches the learner, so the feeder counts it as done here; otherwise it would hold a
- * slot of the in-flight bound forever, and enough of them would stall the loop. A prompt is named
- * by its partition and offset in the prompts topic (the job's dead letters carry that origin), so
- * one dead-lettered twice (a late member's group timing out again) counts once, and letters about
- * other inputs (policy-version events, the learner's malformed records) count not at all.
+ * The fed prompts that the rollout job or the learner gave up on, read read_committed from the
+ * dead-letters topic since its beginning. Such a prompt is never trained on, so the feeder counts
+ * it as done here; otherwise it would hold a slot of the in-flight bound forever, and enough of
+ * them would stall the loop. A prompt is named by its partition and offset in the prompts topic:
+ * the job's letters (a rejected prompt, a group timed out incomplete) carry that origin; the
+ * learner's letters about a group that cannot complete carry a scored rollout whose group id ends
+ * in it ({@code <promptId>@p<partition>o<offset>}, see pipeline/README.md). So a prompt
+ * dead-lettered several times (a late member's group timing out again, each of a group's G members)
+ * counts once, and letters about other inputs (policy-version events, records that are not scored
+ * rollouts) count not at all.
  */
 final class DeadLetteredPrompts implements AutoCloseable {
   private record PromptPosition(int partition, long offset) {}
 
+  // the origin tag the rollout job puts at the end of a group id (InputOrigin.tag)
+  private static final Pattern PROMPT_ORIGIN = Pattern.compile(".*@p(\\d{1,9})o(\\d{1,18})");
+
   private final String promptsTopic;
+  private final String scoredRolloutsTopic;
   private final KafkaConsumer<String, byte[]> reader;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Set<PromptPosition> prompts = new HashSet<>();
@@ -34,6 +44,7 @@ final class DeadLetteredPrompts implements AutoCloseable {
 
   DeadLetteredPrompts(KafkaSettings kafka) {
     this.promptsTopic = kafka.topics().prompts();
+    this.scoredRolloutsTopic = kafka.topics().scoredRollouts();
     this.reader = KafkaClients.bytesConsumer(kafka, null);
     reader
         .partitionsFor(kafka.topics().deadLetters())
@@ -80,9 +91,23 @@ final class DeadLetteredPrompts implements AutoCloseable {
     } catch (RuntimeException e) {
       return; // not a letter in Tributary's format, so not about one of the feeder's prompts
     }
-    if (letter.sourceKind() == DeadLetter.SourceKind.TOPIC
-        && letter.source().equals(promptsTopic)) {
+    if (letter.sourceKind() != DeadLetter.SourceKind.TOPIC) {
+      return;
+    }
+    if (letter.source().equals(promptsTopic)) {
       prompts.add(new PromptPosition(letter.partition(), letter.position()));
+    } else if (letter.source().equals(scoredRolloutsTopic)) {
+      ScoredRollout member;
+      try {
+        member = MessageCodec.decode(letter.payload(), ScoredRollout.class);
+      } catch (RuntimeException e) {
+        return; // a record that was not a scored rollout names no prompt
+      }
+      Matcher origin = PROMPT_ORIGIN.matcher(member.groupId());
+      if (origin.matches()) {
+        prompts.add(
+            new PromptPosition(Integer.parseInt(origin.group(1)), Long.parseLong(origin.group(2))));
+      }
     }
   }
 

@@ -11,6 +11,9 @@ import static io.tributary.config.ConfigException.badValue;
  * @param downweightFactor per version beyond the bound, for DOWNWEIGHT
  * @param keepCheckpoints newest policy versions kept in the store
  * @param pollMillis Kafka poll timeout
+ * @param groupTimeoutMs a group still incomplete this long after its first member arrived is
+ *     dead-lettered (the job writes a group's members together, so one that stays incomplete is
+ *     broken; until then it holds back the committed offsets and a prompt slot)
  */
 public record LearnerConfig(
     String consumerGroup,
@@ -18,7 +21,8 @@ public record LearnerConfig(
     StalenessPolicy staleness,
     Double downweightFactor,
     Integer keepCheckpoints,
-    Integer pollMillis) {
+    Integer pollMillis,
+    Long groupTimeoutMs) {
   public LearnerConfig {
     consumerGroup = consumerGroup != null ? consumerGroup : "tributary-learner";
     maxStaleness = maxStaleness != null ? maxStaleness : 2;
@@ -26,6 +30,7 @@ public record LearnerConfig(
     downweightFactor = downweightFactor != null ? downweightFactor : 0.5;
     keepCheckpoints = keepCheckpoints != null ? keepCheckpoints : 3;
     pollMillis = pollMillis != null ? pollMillis : 200;
+    groupTimeoutMs = groupTimeoutMs != null ? groupTimeoutMs : 600_000L;
     if (consumerGroup.isBlank()) {
       throw badValue("consumerGroup", consumerGroup, "a non-empty consumer group name");
     }
@@ -41,9 +46,12 @@ public record LearnerConfig(
     if (pollMillis < 1) {
       throw badValue("pollMillis", pollMillis, "a positive number of milliseconds");
     }
+    if (groupTimeoutMs < 1) {
+      throw badValue("groupTimeoutMs", groupTimeoutMs, "1 ms or more");
+    }
   }
 
   public static LearnerConfig defaults() {
-    return new LearnerConfig(null, null, null, null, null, null);
+    return new LearnerConfig(null, null, null, null, null, null, null);
   }
 }

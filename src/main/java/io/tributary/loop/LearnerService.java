@@ -6,18 +6,12 @@ import io.tributary.grpo.RolloutGroup;
 import io.tributary.grpo.UpdateStats;
 import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaSettings;
-import io.tributary.messages.DeadLetter;
 import io.tributary.messages.Message;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.ScoredRollout;
-import io.tributary.model.Completion;
-import io.tributary.model.FinishReason;
 import io.tributary.model.PolicyModel;
-import io.tributary.reward.Rollout;
-import io.tributary.reward.RolloutScores;
 import io.tributary.tokenizer.Tokenizer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +21,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -39,7 +34,10 @@ import org.apache.kafka.common.TopicPartition;
  * drops or down-weights stale ones, runs the GRPO update on each full batch, writes the next policy
  * version to the store, announces it on the policy-versions topic, and only then commits the Kafka
  * offsets of what it trained on. Resuming from the newest checkpoint reads on exactly where that
- * checkpoint's update left off, so no rollout is trained on twice.
+ * checkpoint's update left off, so no rollout is trained on twice. A record that does not decode,
+ * and every member of a group that cannot complete ({@link GroupBuffer}), is dead-lettered ({@link
+ * LearnerDeadLetters}) and counts as read: it holds back neither the committed offsets nor, as the
+ * feeder reads the letters, a prompt slot.
  */
 public final class LearnerService implements AutoCloseable {
   private final LearnerConfig config;
@@ -54,7 +52,9 @@ public final class LearnerService implements AutoCloseable {
   private final GroupBuffer buffer = new GroupBuffer();
   private final List<List<GroupBuffer.Held>> ready = new ArrayList<>();
   private LearnerState state = LearnerState.empty();
+  private final LearnerDeadLetters deadLetters;
   private BiConsumer<Long, List<String>> beforeSave = (v, ids) -> {};
+  private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
   private long version;
   private long step;
 
@@ -75,6 +75,7 @@ public final class LearnerService implements AutoCloseable {
     this.onUpdate = onUpdate;
     this.consumer = KafkaClients.bytesConsumer(kafka, config.consumerGroup());
     this.producer = KafkaClients.producer(kafka);
+    this.deadLetters = new LearnerDeadLetters(producer, kafka);
   }
 
   /**
@@ -84,6 +85,12 @@ public final class LearnerService implements AutoCloseable {
    */
   public LearnerService beforeSave(BiConsumer<Long, List<String>> audit) {
     this.beforeSave = audit;
+    return this;
+  }
+
+  /** The milliseconds that group timeouts are measured in (a monotonic clock unless a test's). */
+  LearnerService clock(LongSupplier millis) {
+    this.clock = millis;
     return this;
   }
 
@@ -141,6 +148,7 @@ public final class LearnerService implements AutoCloseable {
         consumer.poll(Duration.ofMillis(config.pollMillis()))) {
       accept(record);
     }
+    buffer.expire(clock.getAsLong(), config.groupTimeoutMs()).forEach(this::settle);
     int batch = trainer.config().promptsPerStep();
     if (ready.size() < batch) {
       return false;
@@ -152,33 +160,34 @@ public final class LearnerService implements AutoCloseable {
   }
 
   private void accept(ConsumerRecord<String, byte[]> record) {
+    if (state.deadLetteredAhead().contains(List.of((long) record.partition(), record.offset()))) {
+      count("skipped_already_dead_lettered", 1);
+      return;
+    }
     ScoredRollout rollout;
     try {
       rollout = MessageCodec.decode(record.value(), ScoredRollout.class);
     } catch (RuntimeException e) {
       count("malformed_records", 1);
-      producer.send(
-          new ProducerRecord<>(
-              kafka.topics().deadLetters(),
-              record.key(),
-              new DeadLetter(
-                  DeadLetter.SourceKind.TOPIC,
-                  record.topic(),
-                  record.partition(),
-                  record.offset(),
-                  new String(record.value(), StandardCharsets.UTF_8),
-                  e.getMessage(),
-                  System.currentTimeMillis())));
+      deadLetters.undecodable(record.partition(), record.offset(), record.value(), e.getMessage());
       return;
     }
     if (state.trainedAhead().containsKey(rollout.rolloutId())) {
       count("skipped_already_trained", 1);
       return;
     }
-    List<GroupBuffer.Held> group =
-        buffer.add(new GroupBuffer.Held(rollout, record.partition(), record.offset()));
-    if (group != null) {
-      ready.add(group);
+    GroupBuffer.Held held = new GroupBuffer.Held(rollout, record.partition(), record.offset());
+    settle(buffer.add(held, clock.getAsLong()));
+  }
+
+  /** A complete group waits for its batch; a failed one is dead-lettered and counts as read. */
+  private void settle(GroupBuffer.Outcome outcome) {
+    if (outcome instanceof GroupBuffer.Complete complete) {
+      ready.add(complete.members());
+    } else if (outcome instanceof GroupBuffer.Failed failed) {
+      count("dead_lettered_groups", 1);
+      count("dead_lettered_rollouts", failed.members().size());
+      deadLetters.group(failed.members(), failed.reason());
     }
   }
 
@@ -198,7 +207,7 @@ public final class LearnerService implements AutoCloseable {
         }
         weight = Math.pow(config.downweightFactor(), age - config.maxStaleness());
       }
-      groups.add(toGroup(held, weight));
+      groups.add(TrainingGroups.toGroup(held, weight, tokenizer));
       kept.add(held);
     }
     UpdateStats stats = groups.isEmpty() ? null : trainer.update(groups);
@@ -225,12 +234,17 @@ public final class LearnerService implements AutoCloseable {
         }
       }
     }
-    state = new LearnerState(commit, ahead, state.counters());
+    state =
+        new LearnerState(
+            commit,
+            ahead,
+            deadLetters.atOrPast(commit, state.deadLetteredAhead()),
+            state.counters());
     if (stats == null) {
       return; // everything was stale: nothing new to save, the positions move on at the next update
     }
     Map<String, Double> metrics = metrics(stats);
-    beforeSave.accept(version, rolloutIds(kept));
+    beforeSave.accept(version, TrainingGroups.rolloutIds(kept));
     PolicyStore.Entry entry =
         store.save(policy, tokenizer.spec(), version, step, state.toMetadata());
     announce(entry, metrics);
@@ -300,51 +314,6 @@ public final class LearnerService implements AutoCloseable {
       }
     }
     return commit;
-  }
-
-  private static List<String> rolloutIds(List<List<GroupBuffer.Held>> groups) {
-    List<String> ids = new ArrayList<>();
-    for (List<GroupBuffer.Held> group : groups) {
-      for (GroupBuffer.Held h : group) {
-        ids.add(h.rollout().rolloutId());
-      }
-    }
-    return ids;
-  }
-
-  private RolloutGroup toGroup(List<GroupBuffer.Held> held, double weight) {
-    List<Completion> completions = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    List<RolloutScores> scores = new ArrayList<>();
-    ScoredRollout first = held.get(0).rollout();
-    int[] promptTokens = tokenizer.encodePrompt(first.prompt());
-    long minVersion = Long.MAX_VALUE;
-    for (GroupBuffer.Held h : held) {
-      ScoredRollout r = h.rollout();
-      float[] logProbs = new float[r.behaviourLogProbs().length];
-      for (int i = 0; i < logProbs.length; i++) {
-        logProbs[i] = (float) r.behaviourLogProbs()[i];
-      }
-      FinishReason finish =
-          r.finishReason() == io.tributary.messages.FinishReason.STOP
-              ? FinishReason.STOP
-              : FinishReason.LENGTH;
-      completions.add(new Completion(r.completionTokenIds(), logProbs, finish));
-      texts.add(r.completion());
-      Map<String, Object> fields = new HashMap<>(r.fields());
-      Rollout rollout = new Rollout(r.prompt(), r.completion(), r.completionTokenIds(), fields);
-      Map<String, Double> rewards = new LinkedHashMap<>(r.rewards());
-      scores.add(
-          new RolloutScores(
-              rollout,
-              rewards,
-              Map.of(),
-              r.rewardErrors() == null ? Map.of() : r.rewardErrors(),
-              r.totalReward()));
-      minVersion = Math.min(minVersion, r.policyVersion());
-    }
-    return new RolloutGroup(
-        first.promptId(), promptTokens, completions, texts, scores, minVersion, weight);
   }
 
   private Map<String, Double> metrics(UpdateStats s) {

@@ -26,12 +26,12 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Writes the training prompts to the prompts topic in a seeded shuffled order, epoch after epoch,
  * in Kafka transactions, while fewer than {@code maxInFlight} fed prompts are still in flight:
- * neither consumed by the learner nor given up on by the rollout job ({@link DeadLetteredPrompts}).
- * The bound keeps rollouts from running ahead of the policy, i.e. bounds staleness. Every prompt id
- * starts with its sequence number in that order, so a resumed feeder reads the topic
- * (read_committed) for the highest committed number and continues after it: no prompt is lost or
- * fed twice across a crash, and the fixed transactional id fences a killed feeder's open
- * transaction (Kafka's transactional producer, KIP-98).
+ * neither consumed by the learner nor given up on by the rollout job or the learner ({@link
+ * DeadLetteredPrompts}). The bound keeps rollouts from running ahead of the policy, i.e. bounds
+ * staleness. Every prompt id starts with its sequence number in that order, so a resumed feeder
+ * reads the topic (read_committed) for the highest committed number and continues after it: no
+ * prompt is lost or fed twice across a crash, and the fixed transactional id fences a killed
+ * feeder's open transaction (Kafka's transactional producer, KIP-98).
  */
 public final class PromptFeeder implements AutoCloseable {
   static final String TRANSACTIONAL_ID = "tributary-run-prompt-feeder";
@@ -79,7 +79,7 @@ public final class PromptFeeder implements AutoCloseable {
     return fed;
   }
 
-  /** Fed prompts neither consumed by the learner nor dead-lettered by the rollout job. */
+  /** Fed prompts neither consumed by the learner nor dead-lettered (by the job or the learner). */
   public long inFlight() {
     return fed - consumedGroups.getAsLong() - deadLettered.count();
   }

@@ -44,6 +44,11 @@ class RunConfigTest {
             "budget: {}",
             "budget: got '{}'"),
         Arguments.of(
+            "a learner group timeout of zero",
+            "pollMillis: 100}",
+            "pollMillis: 100, groupTimeoutMs: 0}",
+            "in 'learner': groupTimeoutMs: got 0"),
+        Arguments.of(
             "a nested bad value",
             "checkpointIntervalMs: 400",
             "checkpointIntervalMs: 1",
