@@ -3,6 +3,7 @@ package io.tributary.grpo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.tributary.model.Scalars;
 
 /**
  * The clipped GRPO surrogate with an optional k3 KL penalty, on per-token log-probabilities.
@@ -41,7 +42,7 @@ public final class GrpoLoss {
     NDArray cappedRatio =
         config.importanceRatioCap() == null
             ? ratio
-            : ratio.minimum(config.importanceRatioCap().floatValue()); // (B, T)
+            : Scalars.minimum(ratio, config.importanceRatioCap().floatValue()); // (B, T)
     // -min(ρA, clip(ρ)A)
     NDArray perTokenLoss =
         cappedRatio.mul(advantages).minimum(clippedRatio.mul(advantages)).neg(); // (B, T)
@@ -50,7 +51,7 @@ public final class GrpoLoss {
       // DeepSeekMath eq. 4): exp(ref - logp) - (ref - logp) - 1, unbiased and always >= 0
       NDArray refMinusLogp = logp.neg().add(in.logpRef()); // (B, T), logp as receiver
       NDArray perTokenKl = refMinusLogp.exp().sub(refMinusLogp).sub(1f); // (B, T)
-      perTokenLoss = perTokenLoss.add(perTokenKl.mul((float) config.beta())); // (B, T)
+      perTokenLoss = perTokenLoss.add(Scalars.mul(perTokenKl, (float) config.beta())); // (B, T)
     }
     NDArray maskedLoss = perTokenLoss.mul(mask); // (B, T)
     NDArray loss =

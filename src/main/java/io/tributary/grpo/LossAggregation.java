@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.tributary.config.ConfigException;
+import io.tributary.model.Scalars;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -26,7 +27,7 @@ public enum LossAggregation {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, int maxCompletionLength, long dapoTokens) {
       NDArray perSequence = maskedLoss.sum(new int[] {1}); // (B)
-      NDArray tokensPerSequence = mask.sum(new int[] {1}).maximum(1f); // (B)
+      NDArray tokensPerSequence = Scalars.maximum(mask.sum(new int[] {1}), 1f); // (B)
       return perSequence.div(tokensPerSequence).mean(); // ()
     }
   },
@@ -34,7 +35,7 @@ public enum LossAggregation {
   BNPO {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, int maxCompletionLength, long dapoTokens) {
-      return maskedLoss.sum().div(mask.sum().maximum(1f));
+      return maskedLoss.sum().div(Scalars.maximum(mask.sum(), 1f));
     }
   },
   /**
@@ -45,7 +46,7 @@ public enum LossAggregation {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, int maxCompletionLength, long dapoTokens) {
       long sequences = maskedLoss.getShape().get(0);
-      return maskedLoss.sum().div((float) (sequences * maxCompletionLength));
+      return Scalars.div(maskedLoss.sum(), (float) (sequences * maxCompletionLength));
     }
   },
   /**
@@ -56,7 +57,7 @@ public enum LossAggregation {
   DAPO {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, int maxCompletionLength, long dapoTokens) {
-      return maskedLoss.sum().div((float) dapoTokens);
+      return Scalars.div(maskedLoss.sum(), (float) dapoTokens);
     }
   };
 

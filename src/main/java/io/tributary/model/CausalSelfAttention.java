@@ -42,7 +42,8 @@ final class CausalSelfAttention extends ModelBlock {
       k = kv[0];
       v = kv[1];
     }
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim)); // (B,H,T,S)
+    NDArray scores =
+        Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(headDim)); // (B,H,T,S)
     if (mask != null) {
       scores = scores.add(mask);
     }

@@ -66,7 +66,7 @@ public final class MoeFeedForward extends ModelBlock implements FeedForward {
             ? sparse(tokens, routing)
             : dense(tokens, routing); // (N, C)
     if (routedScale != 1f) {
-      routed = routed.mul(routedScale);
+      routed = Scalars.mul(routed, routedScale);
     }
     NDArray out = shared == null ? routed : routed.add(shared.forward(tokens));
     if (context.training() && balanceLossWeight > 0) {

@@ -60,7 +60,7 @@ final class Router extends ModelBlock {
     if (normalizeTopK || scoring == ScoringFunction.SIGMOID) {
       // floor the denominator: when the bias selects experts whose softmax scores underflowed
       // to 0, a tiny epsilon here made d(gate)/d(score) ~1e20 and the backward overflowed
-      gates = gates.div(gates.sum(new int[] {-1}, true).maximum(1e-6f));
+      gates = gates.div(Scalars.maximum(gates.sum(new int[] {-1}, true), 1e-6f));
     }
     return new Routing(scores, gates, chosen, n, topK);
   }
@@ -124,7 +124,7 @@ final class Router extends ModelBlock {
     NDArray meanScore = weighted.reshape(batch, time, experts).sum(new int[] {1}); // (B, E)
     NDArray perSequence =
         meanScore.mul(manager.create(frequency, new Shape(batch, experts))).sum(new int[] {1});
-    return perSequence.mean().mul((float) alpha);
+    return Scalars.mul(perSequence.mean(), (float) alpha);
   }
 
   /** Tokens routed to each expert since the last {@link #updateBias}. */

@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import io.tributary.model.Dispatch;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.RoutingContext;
+import io.tributary.model.Scalars;
 import java.util.List;
 
 /**
@@ -58,7 +59,7 @@ public final class SftTrainer {
     NDArray logits = model.logits(step, batch.inputs(), routing); // (B, T, V)
     NDArray logProbs = TokenLogProbs.of(logits, batch.targets(), 1.0); // (B, T)
     NDArray mask = batch.mask(step);
-    NDArray nll = logProbs.mul(mask).sum().neg().div(mask.sum().maximum(1f));
+    NDArray nll = logProbs.mul(mask).sum().neg().div(Scalars.maximum(mask.sum(), 1f));
     return routing.balanceLoss() == null ? nll : nll.add(routing.balanceLoss());
   }
 

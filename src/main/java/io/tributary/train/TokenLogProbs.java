@@ -3,6 +3,7 @@ package io.tributary.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.tributary.model.Scalars;
 
 /**
  * Per-token log-probabilities of given next tokens: log softmax(logits / τ) gathered at the
@@ -25,7 +26,7 @@ public final class TokenLogProbs {
         flat[i * t + j] = targets[i][j];
       }
     }
-    NDArray scaled = temperature == 1.0 ? logits : logits.div((float) temperature);
+    NDArray scaled = temperature == 1.0 ? logits : Scalars.div(logits, (float) temperature);
     NDArray logProbs = scaled.logSoftmax(-1); // (B, T, V)
     NDArray index = manager.create(flat, new Shape(b, t, 1));
     return logProbs.gather(index, -1).squeeze(-1); // (B, T)

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.tributary.model.RoutingContext;
+import io.tributary.model.Scalars;
 import io.tributary.train.AdamW;
 import io.tributary.train.OptimizerConfig;
 import io.tributary.train.StepOutcome;
@@ -56,6 +57,6 @@ public final class RewardModelTrainer {
    */
   static NDArray binaryCrossEntropy(NDArray logits, NDArray labels) {
     NDArray softplusTail = logits.abs().neg().exp().add(1f).log();
-    return logits.maximum(0f).sub(logits.mul(labels)).add(softplusTail).mean();
+    return Scalars.maximum(logits, 0f).sub(logits.mul(labels)).add(softplusTail).mean();
   }
 }
