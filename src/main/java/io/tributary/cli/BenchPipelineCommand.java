@@ -23,7 +23,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 
   @Option(
       names = "--prompts",
-      defaultValue = "48",
+      defaultValue = "800",
       description = "prompts (default: ${DEFAULT-VALUE})")
   int prompts;
 

@@ -170,7 +170,7 @@ public final class RunLoop {
         config.rewards(),
         g.groupSize(),
         r.microBatch(),
-        new SamplingConfig(g.temperature(), g.topP(), g.maxNewTokens()),
+        new SamplingConfig(g.temperature(), g.topP(), g.maxNewTokens(), null),
         r.parallelism(),
         r.checkpointIntervalMs(),
         Delivery.EXACTLY_ONCE,

@@ -40,6 +40,9 @@ final class GenerateFunction
   private transient Meter tokens;
   private transient Counter policyLoads;
   private transient Counter policyRefusals;
+  private transient long groupsGenerated;
+  private transient long busyNanos;
+  private transient long openedNanos;
 
   GenerateFunction(String checkpoint, SamplingConfig sampling, int groupSize, long seed) {
     this.checkpoint = checkpoint;
@@ -52,6 +55,7 @@ final class GenerateFunction
   public void open(OpenContext context) {
     generator = RolloutGenerator.open(Path.of(checkpoint), sampling, groupSize, seed);
     refusedVersion = -1;
+    openedNanos = System.nanoTime();
     var metrics = getRuntimeContext().getMetricGroup();
     rollouts = metrics.meter("rolloutsPerSecond", new MeterView(10));
     tokens = metrics.meter("tokensPerSecond", new MeterView(10));
@@ -79,7 +83,10 @@ final class GenerateFunction
         && latest.version() != refusedVersion) {
       swap(latest);
     }
+    long start = System.nanoTime();
     List<SampledGroup> groups = generator.generate(batch.prompts(), System.currentTimeMillis());
+    busyNanos += System.nanoTime() - start;
+    groupsGenerated += groups.size();
     for (SampledGroup group : groups) {
       rollouts.markEvent(group.samples().size());
       tokens.markEvent(group.tokenCount());
@@ -114,6 +121,12 @@ final class GenerateFunction
 
   @Override
   public void close() {
+    LOG.info(
+        "generation subtask {}: {} groups, generating {} s of {} s open",
+        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+        groupsGenerated,
+        String.format("%.1f", busyNanos / 1e9),
+        String.format("%.1f", (System.nanoTime() - openedNanos) / 1e9));
     if (generator != null) {
       generator.close();
     }

@@ -35,23 +35,68 @@ import org.apache.kafka.common.TopicPartition;
  * {@code ./tributary bench pipeline}: scored rollouts and generated tokens per second through the
  * whole job (file source, MiniCluster, exactly-once Kafka sink on an in-process broker) beside the
  * same generation and scoring in a plain loop on as many threads, for parallelism 1 and 2. Both
- * sample the same prompts with the same seeds, so they generate the same tokens. The rate is
- * measured from the start of the first generation call to the end of the last group's scoring
- * (model loading and MiniCluster start-up excluded on both sides); the job's wall time, start-up
- * included, is printed beside it. A warm-up loop runs first; each figure is the better of two runs.
+ * sample the same prompts with the same seeds, so they generate the same tokens.
+ *
+ * <p>Rates are steady-state rates, the same way on both sides: rollouts completed between the
+ * moments the first 10% and the first 90% had completed, over that time. This leaves out what is
+ * not throughput: model loading and MiniCluster start-up, the ramp while the first micro-batches
+ * fill, and the tail where one subtask finishes its last batch alone (a hash partition of N prompts
+ * is uneven by about sqrt(N), a round-robin split in the plain loop is not). The whole-run rate
+ * (first generation call to last rollout) and the job's wall time are printed beside it. A warm-up
+ * loop runs first; each figure is the better of two runs, alternating sides.
  */
 public final class PipelineBenchmark {
   /** What to measure. */
   public record Settings(
       Path modelConfig, int prompts, int groupSize, int maxNewTokens, int batchSize) {}
 
-  private record Rate(long rollouts, long tokens, double seconds, double wallSeconds) {
+  /**
+   * @param rollouts rollouts completed inside the steady-state window
+   * @param tokens their completion tokens
+   * @param seconds the window: from 10% to 90% of the rollouts completed
+   * @param wholeRunRate all rollouts over first generation call to last completion
+   * @param wallSeconds the job's wall time, start-up included (0 for the plain loop)
+   * @param allTokens completion tokens of all rollouts, to check both sides generated the same
+   */
+  private record Rate(
+      long rollouts,
+      long tokens,
+      double seconds,
+      double wholeRunRate,
+      double wallSeconds,
+      long allTokens) {
     double rolloutsPerSecond() {
       return rollouts / seconds;
     }
 
     double tokensPerSecond() {
       return tokens / seconds;
+    }
+
+    /**
+     * Rollouts that completed at {@code ends} (ms) with {@code tokens} each; work began at {@code
+     * firstStart}.
+     */
+    static Rate of(long[] ends, int[] tokens, long firstStart, double wallSeconds) {
+      int n = ends.length;
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> ends[i]));
+      int from = n / 10;
+      int to = n - n / 10 - 1;
+      long windowTokens = 0;
+      for (int k = from + 1; k <= to; k++) {
+        windowTokens += tokens[order[k]];
+      }
+      double window = Math.max(1, ends[order[to]] - ends[order[from]]) / 1000.0;
+      double whole = Math.max(1, ends[order[n - 1]] - firstStart) / 1000.0;
+      long allTokens = 0;
+      for (int t : tokens) {
+        allTokens += t;
+      }
+      return new Rate(to - from, windowTokens, window, n / whole, wallSeconds, allTokens);
     }
   }
 
@@ -84,8 +129,8 @@ public final class PipelineBenchmark {
     json.put("model", settings.modelConfig().toString());
     double worst = Double.POSITIVE_INFINITY;
     out.printf(
-        "%-11s %-9s %12s %12s %9s %9s%n",
-        "parallelism", "path", "rollouts/s", "tokens/s", "window_s", "wall_s");
+        "%-11s %-9s %12s %12s %9s %15s %9s%n",
+        "parallelism", "path", "rollouts/s", "tokens/s", "window_s", "whole_run_r/s", "wall_s");
     try (EmbeddedKafka broker = EmbeddedKafka.startTemporary()) {
       for (int parallelism : new int[] {1, 2}) {
         RolloutsConfig config = config(settings, policy, prompts, parallelism, broker, dir, 0);
@@ -100,20 +145,22 @@ public final class PipelineBenchmark {
                 pipeline, pipeline(config(settings, policy, prompts, parallelism, broker, dir, 1)));
         plain = best(plain, plainLoop(config, prompts));
         out.printf(
-            "%-11d %-9s %12.1f %12.1f %9.2f %9s%n",
+            "%-11d %-9s %12.1f %12.1f %9.2f %15.1f %9s%n",
             parallelism,
             "plain",
             plain.rolloutsPerSecond(),
             plain.tokensPerSecond(),
             plain.seconds(),
+            plain.wholeRunRate(),
             "-");
         out.printf(
-            "%-11d %-9s %12.1f %12.1f %9.2f %9.2f%n",
+            "%-11d %-9s %12.1f %12.1f %9.2f %15.1f %9.2f%n",
             parallelism,
             "pipeline",
             pipeline.rolloutsPerSecond(),
             pipeline.tokensPerSecond(),
             pipeline.seconds(),
+            pipeline.wholeRunRate(),
             pipeline.wallSeconds());
         double ratio = pipeline.rolloutsPerSecond() / plain.rolloutsPerSecond();
         worst = Math.min(worst, ratio);
@@ -121,9 +168,11 @@ public final class PipelineBenchmark {
         json.put(p + "pipeline_rollouts_per_s", round(pipeline.rolloutsPerSecond()));
         json.put(p + "pipeline_tokens_per_s", round(pipeline.tokensPerSecond()));
         json.put(p + "pipeline_wall_s", round(pipeline.wallSeconds()));
+        json.put(p + "pipeline_whole_run_rollouts_per_s", round(pipeline.wholeRunRate()));
         json.put(p + "plain_rollouts_per_s", round(plain.rolloutsPerSecond()));
+        json.put(p + "plain_whole_run_rollouts_per_s", round(plain.wholeRunRate()));
         json.put(p + "plain_tokens_per_s", round(plain.tokensPerSecond()));
-        json.put(p + "same_tokens", plain.tokens() == pipeline.tokens());
+        json.put(p + "same_tokens", plain.allTokens() == pipeline.allTokens());
         json.put(p + "pipeline_over_plain_ratio", round(ratio));
       }
     }
@@ -162,7 +211,7 @@ public final class PipelineBenchmark {
         rewards,
         s.groupSize(),
         new MicroBatchConfig(s.batchSize(), 100L),
-        new SamplingConfig(1.0, 1.0, s.maxNewTokens()),
+        new SamplingConfig(1.0, 1.0, s.maxNewTokens(), null),
         parallelism,
         1000L,
         Delivery.EXACTLY_ONCE,
@@ -185,15 +234,16 @@ public final class PipelineBenchmark {
     env.execute("bench pipeline p" + config.parallelism());
     double wall = (System.nanoTime() - start) / 1e9;
     List<ScoredRollout> rollouts = readAll(config.kafka());
+    long[] ends = new long[rollouts.size()];
+    int[] tokens = new int[rollouts.size()];
     long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    long tokens = 0;
-    for (ScoredRollout r : rollouts) {
+    for (int i = 0; i < ends.length; i++) {
+      ScoredRollout r = rollouts.get(i);
       first = Math.min(first, r.createdAtMillis());
-      last = Math.max(last, r.scoredAtMillis());
-      tokens += r.completionLength();
+      ends[i] = r.scoredAtMillis();
+      tokens[i] = r.completionLength();
     }
-    return new Rate(rollouts.size(), tokens, Math.max(1, last - first) / 1000.0, wall);
+    return Rate.of(ends, tokens, first, wall);
   }
 
   private static List<ScoredRollout> readAll(KafkaSettings kafka) {
@@ -220,15 +270,15 @@ public final class PipelineBenchmark {
   private static Rate plainLoop(RolloutsConfig config, Path promptsFile) throws Exception {
     int threads = config.parallelism();
     List<RawInput> inputs = JsonlInput.read(promptsFile);
-    long[] tokens = new long[threads];
-    long[] rollouts = new long[threads];
+    List<List<long[]>> done = new ArrayList<>(); // per thread: {completed at ms, tokens}
     long[] firstStart = new long[threads];
-    long[] lastEnd = new long[threads];
     CyclicBarrier ready = new CyclicBarrier(threads);
     List<Thread> workers = new ArrayList<>();
     List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
+      List<long[]> mine = new ArrayList<>();
+      done.add(mine);
       Thread worker =
           new Thread(
               () -> {
@@ -242,28 +292,28 @@ public final class PipelineBenchmark {
                         new RolloutScoring(RewardScorer.fromConfig(config.rewards()))) {
                   PromptValidator validator =
                       new PromptValidator(generator.tokenizer(), generator.maxSeqLen());
-                  List<ValidPrompt> mine = new ArrayList<>();
+                  List<ValidPrompt> prompts = new ArrayList<>();
                   for (int i = id; i < inputs.size(); i += threads) {
-                    mine.add(((Validation.Accepted) validator.validate(inputs.get(i), 0)).prompt());
+                    prompts.add(
+                        ((Validation.Accepted) validator.validate(inputs.get(i), 0)).prompt());
                   }
                   ready.await();
                   firstStart[id] = System.currentTimeMillis();
                   int size = config.microBatch().size();
-                  for (int from = 0; from < mine.size(); from += size) {
+                  for (int from = 0; from < prompts.size(); from += size) {
                     List<ValidPrompt> batch =
-                        mine.subList(from, Math.min(mine.size(), from + size));
+                        prompts.subList(from, Math.min(prompts.size(), from + size));
                     for (SampledGroup group : generator.generate(batch, 0)) {
                       List<ScoredRollout> members = new ArrayList<>();
                       for (ScoredMember m : scoring.score(group, 0)) {
                         members.add(m.rollout());
                       }
-                      for (ScoredRollout r : GroupAssembler.complete(members, 0)) {
-                        rollouts[id]++;
-                        tokens[id] += r.completionLength();
+                      long now = System.currentTimeMillis();
+                      for (ScoredRollout r : GroupAssembler.complete(members, now)) {
+                        mine.add(new long[] {now, r.completionLength()});
                       }
                     }
                   }
-                  lastEnd[id] = System.currentTimeMillis();
                 } catch (Throwable e) {
                   failures.add(e);
                 }
@@ -278,17 +328,19 @@ public final class PipelineBenchmark {
     if (!failures.isEmpty()) {
       throw new IllegalStateException("plain loop failed", failures.get(0));
     }
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    long totalTokens = 0;
-    long totalRollouts = 0;
-    for (int t = 0; t < threads; t++) {
-      first = Math.min(first, firstStart[t]);
-      last = Math.max(last, lastEnd[t]);
-      totalTokens += tokens[t];
-      totalRollouts += rollouts[t];
+    List<long[]> all = new ArrayList<>();
+    done.forEach(all::addAll);
+    long[] ends = new long[all.size()];
+    int[] tokens = new int[all.size()];
+    for (int i = 0; i < ends.length; i++) {
+      ends[i] = all.get(i)[0];
+      tokens[i] = (int) all.get(i)[1];
     }
-    return new Rate(totalRollouts, totalTokens, Math.max(1, last - first) / 1000.0, 0);
+    long first = Long.MAX_VALUE;
+    for (long f : firstStart) {
+      first = Math.min(first, f);
+    }
+    return Rate.of(ends, tokens, first, 0);
   }
 
   private static Rate best(Rate a, Rate b) {

@@ -6,6 +6,7 @@ import io.tributary.messages.FinishReason;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.model.Completion;
 import io.tributary.model.GradMode;
+import io.tributary.model.IntraOpThreads;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.Sampler;
 import io.tributary.model.SamplingParams;
@@ -53,6 +54,7 @@ public final class RolloutGenerator implements AutoCloseable {
     Tokenizer tokenizer = Tokenizer.fromSpec(read.header().tokenizer());
     PolicyModel replica = read.toModel(null);
     GradMode.disabled(); // left off for the life of this thread: no graph is ever wanted here
+    IntraOpThreads.setForThisThread(sampling.threads());
     return new RolloutGenerator(
         replica,
         tokenizer,

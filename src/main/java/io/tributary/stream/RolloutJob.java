@@ -58,6 +58,9 @@ public final class RolloutJob {
   public static Configuration flinkConfiguration(RolloutsConfig config) {
     Configuration flink = new Configuration();
     flink.set(PipelineOptions.GENERIC_TYPES, false);
+    // stream elements are immutable records: chained operators may pass them on without the deep
+    // copy (token ids, log-probs) Flink makes otherwise
+    flink.set(PipelineOptions.OBJECT_REUSE, true);
     flink.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
     flink.set(
         CheckpointingOptions.CHECKPOINTING_INTERVAL,

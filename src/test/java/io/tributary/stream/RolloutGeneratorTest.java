@@ -28,7 +28,7 @@ class RolloutGeneratorTest {
   }
 
   RolloutGenerator open(Path policy) {
-    return RolloutGenerator.open(policy, new SamplingConfig(1.0, 1.0, 10), 4, 3);
+    return RolloutGenerator.open(policy, new SamplingConfig(1.0, 1.0, 10, null), 4, 3);
   }
 
   @Test

@@ -69,7 +69,7 @@ final class StreamFixtures {
         rewards(),
         3,
         new MicroBatchConfig(4, 50L),
-        new SamplingConfig(1.0, 1.0, 12),
+        new SamplingConfig(1.0, 1.0, 12, null),
         parallelism,
         300L,
         Delivery.EXACTLY_ONCE,
