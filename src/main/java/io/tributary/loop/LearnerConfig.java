@@ -14,6 +14,9 @@ import static io.tributary.config.ConfigException.badValue;
  * @param groupTimeoutMs a group still incomplete this long after its first member arrived is
  *     dead-lettered (the job writes a group's members together, so one that stays incomplete is
  *     broken; until then it holds back the committed offsets and a prompt slot)
+ * @param threads libtorch intra-op threads of the learner's thread (default: all cores); set
+ *     explicitly because the count a thread gets otherwise depends on which thread ran torch first
+ *     (see IntraOpThreads)
  */
 public record LearnerConfig(
     String consumerGroup,
@@ -22,7 +25,8 @@ public record LearnerConfig(
     Double downweightFactor,
     Integer keepCheckpoints,
     Integer pollMillis,
-    Long groupTimeoutMs) {
+    Long groupTimeoutMs,
+    Integer threads) {
   public LearnerConfig {
     consumerGroup = consumerGroup != null ? consumerGroup : "tributary-learner";
     maxStaleness = maxStaleness != null ? maxStaleness : 2;
@@ -31,6 +35,7 @@ public record LearnerConfig(
     keepCheckpoints = keepCheckpoints != null ? keepCheckpoints : 3;
     pollMillis = pollMillis != null ? pollMillis : 200;
     groupTimeoutMs = groupTimeoutMs != null ? groupTimeoutMs : 600_000L;
+    threads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     if (consumerGroup.isBlank()) {
       throw badValue("consumerGroup", consumerGroup, "a non-empty consumer group name");
     }
@@ -49,9 +54,12 @@ public record LearnerConfig(
     if (groupTimeoutMs < 1) {
       throw badValue("groupTimeoutMs", groupTimeoutMs, "1 ms or more");
     }
+    if (threads < 1) {
+      throw badValue("threads", threads, "1 or more");
+    }
   }
 
   public static LearnerConfig defaults() {
-    return new LearnerConfig(null, null, null, null, null, null, null);
+    return new LearnerConfig(null, null, null, null, null, null, null, null);
   }
 }

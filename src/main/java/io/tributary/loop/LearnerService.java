@@ -10,6 +10,7 @@ import io.tributary.messages.Message;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.ScoredRollout;
+import io.tributary.model.IntraOpThreads;
 import io.tributary.model.PolicyModel;
 import io.tributary.tokenizer.Tokenizer;
 import java.time.Duration;
@@ -137,6 +138,7 @@ public final class LearnerService implements AutoCloseable {
 
   /** Polls and trains until {@code stop} says so. */
   public void run(BooleanSupplier stop) {
+    IntraOpThreads.setForThisThread(config.threads());
     while (!stop.getAsBoolean()) {
       pollOnce();
     }

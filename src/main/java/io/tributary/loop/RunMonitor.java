@@ -2,6 +2,7 @@ package io.tributary.loop;
 
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.grpo.Evaluator;
+import io.tributary.model.IntraOpThreads;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.tasks.TaskPrompt;
@@ -114,6 +115,7 @@ final class RunMonitor {
   void evaluateLater(long at, Checkpoint checkpoint) {
     evaluations.submit(
         () -> {
+          IntraOpThreads.setForThisThread(1); // sampling: see SamplingConfig.threads
           try (PolicyModel copy = checkpoint.toModel(modelConfig)) {
             record(at, copy);
           } catch (Throwable t) {

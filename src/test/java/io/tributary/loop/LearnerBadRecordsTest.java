@@ -58,7 +58,7 @@ class LearnerBadRecordsTest {
       throws Exception {
     KafkaSettings kafka = settings();
     TopicPartition rollouts = new TopicPartition(kafka.topics().scoredRollouts(), 0);
-    LearnerConfig config = new LearnerConfig(null, 100, null, null, 10, 50, TIMEOUT_MS);
+    LearnerConfig config = new LearnerConfig(null, 100, null, null, 10, 50, TIMEOUT_MS, null);
     PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
     List<Map<String, Object>> updates = new ArrayList<>();
     AtomicLong clock = new AtomicLong();
