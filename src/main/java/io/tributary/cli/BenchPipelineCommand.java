@@ -42,10 +42,18 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       description = "prompts per micro-batch (default: ${DEFAULT-VALUE})")
   int batch;
 
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description =
+          "rounds of both sides at each parallelism; the median is reported (default: ${DEFAULT-VALUE})")
+  int rounds;
+
   @Override
   public Integer call() throws Exception {
     PipelineBenchmark.run(
-        new PipelineBenchmark.Settings(model, prompts, groupSize, maxNewTokens, batch), System.out);
+        new PipelineBenchmark.Settings(model, prompts, groupSize, maxNewTokens, batch, rounds),
+        System.out);
     return 0;
   }
 }

@@ -43,12 +43,12 @@ import org.apache.kafka.common.TopicPartition;
  * fill, and the tail where one subtask finishes its last batch alone (a hash partition of N prompts
  * is uneven by about sqrt(N), a round-robin split in the plain loop is not). The whole-run rate
  * (first generation call to last rollout) and the job's wall time are printed beside it. A warm-up
- * loop runs first; each figure is the better of two runs, alternating sides.
+ * of each side runs first; then rounds of the two sides in turn, and each side's median round.
  */
 public final class PipelineBenchmark {
   /** What to measure. */
   public record Settings(
-      Path modelConfig, int prompts, int groupSize, int maxNewTokens, int batchSize) {}
+      Path modelConfig, int prompts, int groupSize, int maxNewTokens, int batchSize, int rounds) {}
 
   /**
    * @param rollouts rollouts completed inside the steady-state window
@@ -126,6 +126,7 @@ public final class PipelineBenchmark {
     json.put("group_size", settings.groupSize());
     json.put("max_new_tokens", settings.maxNewTokens());
     json.put("micro_batch", settings.batchSize());
+    json.put("rounds", settings.rounds());
     json.put("model", settings.modelConfig().toString());
     double worst = Double.POSITIVE_INFINITY;
     out.printf(
@@ -133,17 +134,29 @@ public final class PipelineBenchmark {
         "parallelism", "path", "rollouts/s", "tokens/s", "window_s", "whole_run_r/s", "wall_s");
     try (EmbeddedKafka broker = EmbeddedKafka.startTemporary()) {
       for (int parallelism : new int[] {1, 2}) {
-        RolloutsConfig config = config(settings, policy, prompts, parallelism, broker, dir, 0);
-        if (parallelism == 1) {
-          plainLoop(config, prompts); // warm-up: JIT, DJL's first use, the allocator
+        // warm-up of both sides at this parallelism, not measured: JIT (C2 compiled for half a
+        // minute into the first parallelism-2 job otherwise), DJL's first use, the allocator
+        RolloutsConfig warmUp = config(settings, policy, prompts, parallelism, broker, dir, 0);
+        plainLoop(warmUp, prompts);
+        pipeline(warmUp);
+        // rounds of (plain, pipeline) in turn, each side's median: the machine is shared and its
+        // load moves, so a single pair of runs can differ by 20% either way
+        List<Rate> plains = new ArrayList<>();
+        List<Rate> pipelines = new ArrayList<>();
+        for (int round = 1; round <= settings.rounds(); round++) {
+          RolloutsConfig config =
+              config(settings, policy, prompts, parallelism, broker, dir, round);
+          plains.add(plainLoop(config, prompts));
+          pipelines.add(pipeline(config));
+          out.printf(
+              "  parallelism %d round %d: plain %.1f, pipeline %.1f rollouts/s%n",
+              parallelism,
+              round,
+              plains.get(round - 1).rolloutsPerSecond(),
+              pipelines.get(round - 1).rolloutsPerSecond());
         }
-        // best of two each, alternating, because the machine is shared and its load moves
-        Rate plain = plainLoop(config, prompts);
-        Rate pipeline = pipeline(config);
-        pipeline =
-            best(
-                pipeline, pipeline(config(settings, policy, prompts, parallelism, broker, dir, 1)));
-        plain = best(plain, plainLoop(config, prompts));
+        Rate plain = median(plains);
+        Rate pipeline = median(pipelines);
         out.printf(
             "%-11d %-9s %12.1f %12.1f %9.2f %15.1f %9s%n",
             parallelism,
@@ -343,8 +356,10 @@ public final class PipelineBenchmark {
     return Rate.of(ends, tokens, first, 0);
   }
 
-  private static Rate best(Rate a, Rate b) {
-    return a.rolloutsPerSecond() >= b.rolloutsPerSecond() ? a : b;
+  private static Rate median(List<Rate> rates) {
+    List<Rate> sorted = new ArrayList<>(rates);
+    sorted.sort(java.util.Comparator.comparingDouble(Rate::rolloutsPerSecond));
+    return sorted.get(sorted.size() / 2);
   }
 
   private static double round(double x) {
