@@ -111,15 +111,29 @@ public final class RunLog {
   }
 
   private void append(String name, Map<String, Object> line) {
+    Path file = dir.resolve(name);
     try {
-      // the leading newline ends a line torn by a crash, so it cannot swallow this one
+      // a line torn by a crash is ended first, so it cannot swallow this one; otherwise no blank
+      // lines, which some JSON Lines readers reject
+      String prefix = endsTorn(file) ? "\n" : "";
       Files.writeString(
-          dir.resolve(name),
-          "\n" + Json.write(line) + "\n",
+          file,
+          prefix + Json.write(line) + "\n",
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
-      throw new UncheckedIOException(dir.resolve(name) + ": cannot append: " + e, e);
+      throw new UncheckedIOException(file + ": cannot append: " + e, e);
+    }
+  }
+
+  private static boolean endsTorn(Path file) throws IOException {
+    if (!Files.exists(file) || Files.size(file) == 0) {
+      return false;
+    }
+    try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+      java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+      channel.read(last, channel.size() - 1);
+      return last.get(0) != '\n';
     }
   }
 }
