@@ -35,7 +35,7 @@ public final class TokenLogProbs {
   /** Mean entropy of softmax(logits / τ) over masked positions, without gradient. */
   public static double meanEntropy(NDArray logits, NDArray mask, double temperature) {
     NDArray detached = logits.stopGradient();
-    NDArray scaled = temperature == 1.0 ? detached : detached.div((float) temperature);
+    NDArray scaled = temperature == 1.0 ? detached : Scalars.div(detached, (float) temperature);
     NDArray logP = scaled.logSoftmax(-1);
     NDArray entropy = logP.exp().mul(logP).sum(new int[] {-1}).neg(); // (B, T)
     float total = mask.sum().getFloat();
