@@ -5,14 +5,13 @@ import io.tributary.kafka.KafkaSettings;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.ScoredRollout;
+import io.tributary.stream.InputOrigin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -30,16 +29,11 @@ import org.apache.kafka.common.TopicPartition;
  * rollouts) count not at all.
  */
 final class DeadLetteredPrompts implements AutoCloseable {
-  private record PromptPosition(int partition, long offset) {}
-
-  // the origin tag the rollout job puts at the end of a group id (InputOrigin.tag)
-  private static final Pattern PROMPT_ORIGIN = Pattern.compile(".*@p(\\d{1,9})o(\\d{1,18})");
-
   private final String promptsTopic;
   private final String scoredRolloutsTopic;
   private final KafkaConsumer<String, byte[]> reader;
   private final List<TopicPartition> partitions = new ArrayList<>();
-  private final Set<PromptPosition> prompts = new HashSet<>();
+  private final Set<InputOrigin> prompts = new HashSet<>();
   private volatile long count;
 
   DeadLetteredPrompts(KafkaSettings kafka) {
@@ -95,7 +89,7 @@ final class DeadLetteredPrompts implements AutoCloseable {
       return;
     }
     if (letter.source().equals(promptsTopic)) {
-      prompts.add(new PromptPosition(letter.partition(), letter.position()));
+      prompts.add(InputOrigin.topic(promptsTopic, letter.partition(), letter.position()));
     } else if (letter.source().equals(scoredRolloutsTopic)) {
       ScoredRollout member;
       try {
@@ -103,11 +97,7 @@ final class DeadLetteredPrompts implements AutoCloseable {
       } catch (RuntimeException e) {
         return; // a record that was not a scored rollout names no prompt
       }
-      Matcher origin = PROMPT_ORIGIN.matcher(member.groupId());
-      if (origin.matches()) {
-        prompts.add(
-            new PromptPosition(Integer.parseInt(origin.group(1)), Long.parseLong(origin.group(2))));
-      }
+      InputOrigin.topicOfGroupId(member.groupId(), promptsTopic).ifPresent(prompts::add);
     }
   }
 

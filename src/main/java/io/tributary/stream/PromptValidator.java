@@ -64,7 +64,7 @@ public final class PromptValidator {
               + ") leaves room to generate",
           nowMillis);
     }
-    String groupId = prompt.promptId() + "@" + input.origin().tag();
+    String groupId = input.origin().groupId(prompt.promptId());
     return new Validation.Accepted(new ValidPrompt(input.origin(), prompt, tokens, groupId));
   }
 

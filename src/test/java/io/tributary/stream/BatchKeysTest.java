@@ -21,7 +21,7 @@ class BatchKeysTest {
       InputOrigin origin = InputOrigin.fileLine("prompts.jsonl", i + 1);
       PromptMessage prompt = new PromptMessage("b" + i, i + "*3=", "arithmetic", "", Map.of(), 0);
       ValidPrompt valid =
-          new ValidPrompt(origin, prompt, new int[] {1}, prompt.promptId() + "@" + origin.tag());
+          new ValidPrompt(origin, prompt, new int[] {1}, origin.groupId(prompt.promptId()));
       int key = keys.getKey(valid);
       perSubtask[
           KeyGroupRangeAssignment.assignKeyToParallelOperator(
