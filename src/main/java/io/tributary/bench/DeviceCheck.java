@@ -43,17 +43,16 @@ public final class DeviceCheck {
     r.put("benchmark", "device");
     r.put("engine", engine.getEngineName() + " " + engine.getVersion());
     r.put("gpu_count", engine.getGpuCount());
-    Device device = config.toBuilder().device(DeviceChoice.AUTO).build().device().resolve();
-    r.put("device", device.toString());
-    out.printf(
-        "engine %s, %d GPU(s), checking %s against cpu%n",
-        r.get("engine"), engine.getGpuCount(), device);
-
-    ModelConfig onCpu = config.toBuilder().device(DeviceChoice.CPU).build();
-    ModelConfig onDevice = config.toBuilder().device(DeviceChoice.AUTO).build();
     List<SftExample> first = ModelBenchmark.examples(s.batch(), s.length(), config.vocabSize(), 11);
-    try (PolicyModel cpu = PolicyModel.create(onCpu, 1);
-        PolicyModel dev = PolicyModel.create(onDevice, 1)) {
+    try (PolicyModel cpu =
+            PolicyModel.create(config.toBuilder().device(DeviceChoice.CPU).build(), 1);
+        PolicyModel dev =
+            PolicyModel.create(config.toBuilder().device(DeviceChoice.AUTO).build(), 1)) {
+      Device device = dev.device();
+      r.put("device", device.toString());
+      out.printf(
+          "engine %s, %d GPU(s), checking %s against cpu%n",
+          r.get("engine"), engine.getGpuCount(), device);
       r.put("forward_max_abs_logit_diff", maxLogitDifference(cpu, dev, first));
 
       List<int[]> prompts = ModelBenchmark.randomRows(8, 12, config.vocabSize(), 5);

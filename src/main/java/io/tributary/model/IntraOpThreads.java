@@ -27,14 +27,4 @@ public final class IntraOpThreads {
     JniUtils.getNumThreads();
     JniUtils.setNumThreads(threads);
   }
-
-  /** The calling thread's count. */
-  public static int ofThisThread() {
-    return JniUtils.getNumThreads();
-  }
-
-  /** Cores the JVM may use: the default for threads that train. */
-  public static int cores() {
-    return Runtime.getRuntime().availableProcessors();
-  }
 }
