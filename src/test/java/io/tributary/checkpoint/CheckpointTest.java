@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
-import io.tributary.model.DeviceChoice;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.RoutingContext;
+import io.tributary.model.TinyModels;
 import io.tributary.tokenizer.CharTokenizer;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -20,19 +20,7 @@ class CheckpointTest {
   @TempDir Path dir;
 
   static ModelConfig tiny() {
-    return ModelConfig.builder()
-        .vocabSize(112)
-        .dim(32)
-        .layers(2)
-        .heads(2)
-        .routedExperts(4)
-        .topK(2)
-        .expertHidden(16)
-        .denseHidden(32)
-        .denseLayers(1)
-        .maxSeqLen(32)
-        .device(DeviceChoice.CPU)
-        .build();
+    return TinyModels.forCharTokenizer().toBuilder().maxSeqLen(32).build();
   }
 
   static float[] logits(PolicyModel model) {

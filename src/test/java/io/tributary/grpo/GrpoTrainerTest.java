@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import io.tributary.model.DeviceChoice;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.SamplingParams;
+import io.tributary.model.TinyModels;
 import io.tributary.reward.RewardResult;
 import io.tributary.reward.RewardScorer;
 import io.tributary.reward.RolloutScores;
@@ -27,20 +27,7 @@ class GrpoTrainerTest {
   static final CharTokenizer TOKENIZER = new CharTokenizer();
 
   static ModelConfig tiny() {
-    return ModelConfig.builder()
-        .vocabSize(112)
-        .dim(32)
-        .layers(2)
-        .heads(2)
-        .routedExperts(4)
-        .topK(2)
-        .expertHidden(16)
-        .denseHidden(32)
-        .denseLayers(1)
-        .maxSeqLen(48)
-        .balanceLossWeight(0.0)
-        .device(DeviceChoice.CPU)
-        .build();
+    return TinyModels.forCharTokenizer().toBuilder().balanceLossWeight(0.0).build();
   }
 
   static GrpoConfig config(double beta, int iterations, int miniBatches) {

@@ -18,10 +18,10 @@ import io.tributary.messages.Message;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.ScoredRollout;
 import io.tributary.model.Completion;
-import io.tributary.model.DeviceChoice;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.SamplingParams;
+import io.tributary.model.TinyModels;
 import io.tributary.reward.RewardResult;
 import io.tributary.reward.RewardScorer;
 import io.tributary.tasks.TaskPrompt;
@@ -68,19 +68,7 @@ class LearnerServiceTest {
   }
 
   static ModelConfig tiny() {
-    return ModelConfig.builder()
-        .vocabSize(112)
-        .dim(32)
-        .layers(2)
-        .heads(2)
-        .routedExperts(4)
-        .topK(2)
-        .expertHidden(16)
-        .denseHidden(32)
-        .denseLayers(1)
-        .maxSeqLen(48)
-        .device(DeviceChoice.CPU)
-        .build();
+    return TinyModels.forCharTokenizer();
   }
 
   static GrpoConfig grpo() {
