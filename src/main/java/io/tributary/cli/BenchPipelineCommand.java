@@ -43,6 +43,13 @@ public final class BenchPipelineCommand implements Callable<Integer> {
   int batch;
 
   @Option(
+      names = "--warm-ups",
+      defaultValue = "2",
+      description =
+          "unmeasured runs of each side, in its own JVM, before the rounds (default: ${DEFAULT-VALUE})")
+  int warmUps;
+
+  @Option(
       names = "--rounds",
       defaultValue = "3",
       description =
@@ -52,7 +59,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineBenchmark.run(
-        new PipelineBenchmark.Settings(model, prompts, groupSize, maxNewTokens, batch, rounds),
+        new PipelineBenchmark.Settings(
+            model, prompts, groupSize, maxNewTokens, batch, warmUps, rounds),
         System.out);
     return 0;
   }

@@ -3,107 +3,64 @@ package io.tributary.stream;
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.json.Json;
 import io.tributary.kafka.EmbeddedKafka;
-import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
-import io.tributary.kafka.KafkaTopics;
-import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PromptMessage;
-import io.tributary.messages.ScoredRollout;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
-import io.tributary.reward.RewardScorer;
-import io.tributary.reward.RewardSpec;
-import io.tributary.reward.RewardsConfig;
+import io.tributary.stream.PipelineBenchSide.Side;
+import io.tributary.stream.PipelineBenchSide.Spec;
 import io.tributary.tokenizer.CharTokenizer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./tributary bench pipeline}: scored rollouts and generated tokens per second through the
- * whole job (file source, MiniCluster, exactly-once Kafka sink on an in-process broker) beside the
+ * whole job (file source, MiniCluster, exactly-once Kafka sink to a broker in this JVM) beside the
  * same generation and scoring in a plain loop on as many threads, for parallelism 1 and 2. Both
  * sample the same prompts with the same seeds, so they generate the same tokens.
  *
- * <p>Rates are steady-state rates, the same way on both sides: rollouts completed between the
- * moments the first 10% and the first 90% had completed, over that time. This leaves out what is
- * not throughput: model loading and MiniCluster start-up, the ramp while the first micro-batches
- * fill, and the tail where one subtask finishes its last batch alone (a hash partition of N prompts
- * is uneven by about sqrt(N), a round-robin split in the plain loop is not). The whole-run rate
- * (first generation call to last rollout) and the job's wall time are printed beside it. A warm-up
- * of each side runs first; then rounds of the two sides in turn, and each side's median round.
+ * <p>Each side runs in a JVM of its own ({@link PipelineBenchSide}), started with this JVM's
+ * options and warmed up by unmeasured runs; then rounds of the two sides in turn, and each side's
+ * median round. Rates are steady-state rates ({@link BenchRate}); the whole-run rate (first
+ * generation call to last rollout) and the job's wall time are printed beside them.
  */
 public final class PipelineBenchmark {
   /** What to measure. */
   public record Settings(
-      Path modelConfig, int prompts, int groupSize, int maxNewTokens, int batchSize, int rounds) {}
-
-  /**
-   * @param rollouts rollouts completed inside the steady-state window
-   * @param tokens their completion tokens
-   * @param seconds the window: from 10% to 90% of the rollouts completed
-   * @param wholeRunRate all rollouts over first generation call to last completion
-   * @param wallSeconds the job's wall time, start-up included (0 for the plain loop)
-   * @param allTokens completion tokens of all rollouts, to check both sides generated the same
-   */
-  private record Rate(
-      long rollouts,
-      long tokens,
-      double seconds,
-      double wholeRunRate,
-      double wallSeconds,
-      long allTokens) {
-    double rolloutsPerSecond() {
-      return rollouts / seconds;
-    }
-
-    double tokensPerSecond() {
-      return tokens / seconds;
-    }
-
-    /**
-     * Rollouts that completed at {@code ends} (ms) with {@code tokens} each; work began at {@code
-     * firstStart}.
-     */
-    static Rate of(long[] ends, int[] tokens, long firstStart, double wallSeconds) {
-      int n = ends.length;
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> ends[i]));
-      int from = n / 10;
-      int to = n - n / 10 - 1;
-      long windowTokens = 0;
-      for (int k = from + 1; k <= to; k++) {
-        windowTokens += tokens[order[k]];
-      }
-      double window = Math.max(1, ends[order[to]] - ends[order[from]]) / 1000.0;
-      double whole = Math.max(1, ends[order[n - 1]] - firstStart) / 1000.0;
-      long allTokens = 0;
-      for (int t : tokens) {
-        allTokens += t;
-      }
-      return new Rate(to - from, windowTokens, window, n / whole, wallSeconds, allTokens);
-    }
-  }
+      Path modelConfig,
+      int prompts,
+      int groupSize,
+      int maxNewTokens,
+      int batchSize,
+      int warmUps,
+      int rounds) {}
 
   private PipelineBenchmark() {}
 
   public static void run(Settings settings, PrintStream out) throws Exception {
     Path dir = Files.createTempDirectory("tributary-bench-pipeline-");
+    try {
+      measure(settings, dir, out);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static void measure(Settings settings, Path dir, PrintStream out) throws Exception {
     Path policy = dir.resolve("policy.ckpt");
     try (PolicyModel model = PolicyModel.create(ModelConfig.load(settings.modelConfig()), 1)) {
       Checkpoint.save(policy, model, new CharTokenizer().spec(), 0, 0, Map.of());
@@ -126,37 +83,39 @@ public final class PipelineBenchmark {
     json.put("group_size", settings.groupSize());
     json.put("max_new_tokens", settings.maxNewTokens());
     json.put("micro_batch", settings.batchSize());
+    json.put("warm_ups", settings.warmUps());
     json.put("rounds", settings.rounds());
     json.put("model", settings.modelConfig().toString());
+    json.put("jvm_per_side", true);
     double worst = Double.POSITIVE_INFINITY;
     out.printf(
         "%-11s %-9s %12s %12s %9s %15s %9s%n",
         "parallelism", "path", "rollouts/s", "tokens/s", "window_s", "whole_run_r/s", "wall_s");
     try (EmbeddedKafka broker = EmbeddedKafka.startTemporary()) {
       for (int parallelism : new int[] {1, 2}) {
-        // warm-up of both sides at this parallelism, not measured: JIT (C2 compiled for half a
-        // minute into the first parallelism-2 job otherwise), DJL's first use, the allocator
-        RolloutsConfig warmUp = config(settings, policy, prompts, parallelism, broker, dir, 0);
-        plainLoop(warmUp, prompts);
-        pipeline(warmUp);
-        // rounds of (plain, pipeline) in turn, each side's median: the machine is shared and its
-        // load moves, so a single pair of runs can differ by 20% either way
-        List<Rate> plains = new ArrayList<>();
-        List<Rate> pipelines = new ArrayList<>();
-        for (int round = 1; round <= settings.rounds(); round++) {
-          RolloutsConfig config =
-              config(settings, policy, prompts, parallelism, broker, dir, round);
-          plains.add(plainLoop(config, prompts));
-          pipelines.add(pipeline(config));
-          out.printf(
-              "  parallelism %d round %d: plain %.1f, pipeline %.1f rollouts/s%n",
-              parallelism,
-              round,
-              plains.get(round - 1).rolloutsPerSecond(),
-              pipelines.get(round - 1).rolloutsPerSecond());
+        List<BenchRate> plains = new ArrayList<>();
+        List<BenchRate> pipelines = new ArrayList<>();
+        try (SideJvm plainSide =
+                SideJvm.start(
+                    spec(Side.PLAIN, parallelism, settings, policy, prompts, dir, broker));
+            SideJvm pipelineSide =
+                SideJvm.start(
+                    spec(Side.PIPELINE, parallelism, settings, policy, prompts, dir, broker))) {
+          // rounds of (plain, pipeline) in turn, each side's median: the machine is shared and
+          // its load moves, so a single pair of runs can differ by 20% either way
+          for (int round = 1; round <= settings.rounds(); round++) {
+            plains.add(plainSide.run(round));
+            pipelines.add(pipelineSide.run(round));
+            out.printf(
+                "  parallelism %d round %d: plain %.1f, pipeline %.1f rollouts/s%n",
+                parallelism,
+                round,
+                plains.get(round - 1).rolloutsPerSecond(),
+                pipelines.get(round - 1).rolloutsPerSecond());
+          }
         }
-        Rate plain = median(plains);
-        Rate pipeline = median(pipelines);
+        BenchRate plain = median(plains);
+        BenchRate pipeline = median(pipelines);
         out.printf(
             "%-11d %-9s %12.1f %12.1f %9.2f %15.1f %9s%n",
             parallelism,
@@ -185,7 +144,7 @@ public final class PipelineBenchmark {
         json.put(p + "plain_rollouts_per_s", round(plain.rolloutsPerSecond()));
         json.put(p + "plain_whole_run_rollouts_per_s", round(plain.wholeRunRate()));
         json.put(p + "plain_tokens_per_s", round(plain.tokensPerSecond()));
-        json.put(p + "same_tokens", plain.allTokens() == pipeline.allTokens());
+        json.put(p + "same_tokens", allSame(plains, pipelines));
         json.put(p + "pipeline_over_plain_ratio", round(ratio));
       }
     }
@@ -193,176 +152,140 @@ public final class PipelineBenchmark {
     out.println(Json.write(json));
   }
 
-  private static RolloutsConfig config(
+  private static void deleteTree(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+
+  private static Spec spec(
+      Side side,
+      int parallelism,
       Settings s,
       Path policy,
       Path prompts,
-      int parallelism,
-      EmbeddedKafka broker,
       Path dir,
-      int repeat) {
-    String run = "bench-p" + parallelism + "-r" + repeat;
-    KafkaSettings kafka =
-        new KafkaSettings(
-            broker.bootstrapServers(),
-            new KafkaTopics(run + ".prompts", run + ".rollouts", run + ".policy", run + ".dead"),
-            parallelism,
-            null,
-            null);
-    TopicAdmin.ensureTopics(kafka);
-    RewardsConfig rewards =
-        new RewardsConfig(
-            List.of(
-                RewardSpec.of("accuracy", 1.0),
-                RewardSpec.of("format", 0.2),
-                new RewardSpec("overlong", 1.0, Map.of("maxLength", 32, "buffer", 16), null)),
-            1);
-    return new RolloutsConfig(
-        policy.toString(),
-        null,
-        kafka,
-        rewards,
-        s.groupSize(),
-        new MicroBatchConfig(s.batchSize(), 100L),
-        new SamplingConfig(1.0, 1.0, s.maxNewTokens(), null),
+      EmbeddedKafka broker) {
+    return new Spec(
+        side,
         parallelism,
-        1000L,
-        Delivery.EXACTLY_ONCE,
-        run,
-        600_000L,
-        PromptsConfig.file(prompts.toString()),
-        0,
+        policy.toString(),
+        prompts.toString(),
         dir.toString(),
-        0L);
+        broker.bootstrapServers(),
+        s.groupSize(),
+        s.maxNewTokens(),
+        s.batchSize(),
+        s.warmUps());
   }
 
-  private static Rate pipeline(RolloutsConfig config) throws Exception {
-    Configuration flink = RolloutJob.flinkConfiguration(config);
-    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
-    RolloutJob.configure(env, config);
-    RolloutsRunner.wire(env, RolloutJob.Plan.of(config));
-    long start = System.nanoTime();
-    env.execute("bench pipeline p" + config.parallelism());
-    double wall = (System.nanoTime() - start) / 1e9;
-    List<ScoredRollout> rollouts = readAll(config.kafka());
-    long[] ends = new long[rollouts.size()];
-    int[] tokens = new int[rollouts.size()];
-    long first = Long.MAX_VALUE;
-    for (int i = 0; i < ends.length; i++) {
-      ScoredRollout r = rollouts.get(i);
-      first = Math.min(first, r.createdAtMillis());
-      ends[i] = r.scoredAtMillis();
-      tokens[i] = r.completionLength();
-    }
-    return Rate.of(ends, tokens, first, wall);
+  /** Every round of both sides generated the same number of tokens (same prompts and seeds). */
+  private static boolean allSame(List<BenchRate> plains, List<BenchRate> pipelines) {
+    long tokens = plains.get(0).allTokens();
+    return plains.stream().allMatch(r -> r.allTokens() == tokens)
+        && pipelines.stream().allMatch(r -> r.allTokens() == tokens);
   }
 
-  private static List<ScoredRollout> readAll(KafkaSettings kafka) {
-    String topic = kafka.topics().scoredRollouts();
-    List<ScoredRollout> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bytesConsumer(kafka, null)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      int empty = 0;
-      while (empty < 3) {
-        var records = consumer.poll(Duration.ofMillis(500));
-        empty = records.isEmpty() ? empty + 1 : 0;
-        records.forEach(r -> out.add(MessageCodec.decode(r.value(), ScoredRollout.class)));
-      }
-    }
-    return out;
-  }
-
-  /** The same work without Flink or Kafka: one generator and scorer per thread. */
-  private static Rate plainLoop(RolloutsConfig config, Path promptsFile) throws Exception {
-    int threads = config.parallelism();
-    List<RawInput> inputs = JsonlInput.read(promptsFile);
-    List<List<long[]>> done = new ArrayList<>(); // per thread: {completed at ms, tokens}
-    long[] firstStart = new long[threads];
-    CyclicBarrier ready = new CyclicBarrier(threads);
-    List<Thread> workers = new ArrayList<>();
-    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int id = t;
-      List<long[]> mine = new ArrayList<>();
-      done.add(mine);
-      Thread worker =
-          new Thread(
-              () -> {
-                try (RolloutGenerator generator =
-                        RolloutGenerator.open(
-                            Path.of(config.policyCheckpoint()),
-                            config.sampling(),
-                            config.groupSize(),
-                            config.seed());
-                    RolloutScoring scoring =
-                        new RolloutScoring(RewardScorer.fromConfig(config.rewards()))) {
-                  PromptValidator validator =
-                      new PromptValidator(generator.tokenizer(), generator.maxSeqLen());
-                  List<ValidPrompt> prompts = new ArrayList<>();
-                  for (int i = id; i < inputs.size(); i += threads) {
-                    prompts.add(
-                        ((Validation.Accepted) validator.validate(inputs.get(i), 0)).prompt());
-                  }
-                  ready.await();
-                  firstStart[id] = System.currentTimeMillis();
-                  int size = config.microBatch().size();
-                  for (int from = 0; from < prompts.size(); from += size) {
-                    List<ValidPrompt> batch =
-                        prompts.subList(from, Math.min(prompts.size(), from + size));
-                    for (SampledGroup group : generator.generate(batch, 0)) {
-                      List<ScoredRollout> members = new ArrayList<>();
-                      for (ScoredMember m : scoring.score(group, 0)) {
-                        members.add(m.rollout());
-                      }
-                      long now = System.currentTimeMillis();
-                      for (ScoredRollout r : GroupAssembler.complete(members, now)) {
-                        mine.add(new long[] {now, r.completionLength()});
-                      }
-                    }
-                  }
-                } catch (Throwable e) {
-                  failures.add(e);
-                }
-              },
-              "plain-" + t);
-      workers.add(worker);
-      worker.start();
-    }
-    for (Thread w : workers) {
-      w.join();
-    }
-    if (!failures.isEmpty()) {
-      throw new IllegalStateException("plain loop failed", failures.get(0));
-    }
-    List<long[]> all = new ArrayList<>();
-    done.forEach(all::addAll);
-    long[] ends = new long[all.size()];
-    int[] tokens = new int[all.size()];
-    for (int i = 0; i < ends.length; i++) {
-      ends[i] = all.get(i)[0];
-      tokens[i] = (int) all.get(i)[1];
-    }
-    long first = Long.MAX_VALUE;
-    for (long f : firstStart) {
-      first = Math.min(first, f);
-    }
-    return Rate.of(ends, tokens, first, 0);
-  }
-
-  private static Rate median(List<Rate> rates) {
-    List<Rate> sorted = new ArrayList<>(rates);
-    sorted.sort(java.util.Comparator.comparingDouble(Rate::rolloutsPerSecond));
+  private static BenchRate median(List<BenchRate> rates) {
+    List<BenchRate> sorted = new ArrayList<>(rates);
+    sorted.sort(Comparator.comparingDouble(BenchRate::rolloutsPerSecond));
     return sorted.get(sorted.size() / 2);
   }
 
   private static double round(double x) {
     return Math.round(x * 1000) / 1000.0;
+  }
+
+  /** A {@link PipelineBenchSide} child JVM: started warm, driven one round at a time. */
+  private static final class SideJvm implements AutoCloseable {
+    private final Side side;
+    private final Process process;
+    private final BufferedReader stdout;
+    private final Writer stdin;
+
+    private SideJvm(Side side, Process process) {
+      this.side = side;
+      this.process = process;
+      this.stdout =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    }
+
+    /** Starts the side with this JVM's options and classpath and waits until it is warm. */
+    static SideJvm start(Spec spec) throws IOException {
+      Path specFile =
+          Path.of(spec.workDir())
+              .resolve("side-" + spec.side().name().toLowerCase() + "-p" + spec.parallelism());
+      Files.writeString(specFile, Json.write(spec));
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        // a profiler or debugger attached to the benchmark stays with it
+        if (!option.startsWith("-agent") && !option.startsWith("-javaagent")) {
+          command.add(option);
+        }
+      }
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(PipelineBenchSide.class.getName());
+      command.add(specFile.toString());
+      Process process =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      SideJvm jvm = new SideJvm(spec.side(), process);
+      try {
+        jvm.await(PipelineBenchSide.READY);
+      } catch (RuntimeException e) {
+        jvm.close();
+        throw e;
+      }
+      return jvm;
+    }
+
+    BenchRate run(int round) throws IOException {
+      stdin.write(round + "\n");
+      stdin.flush();
+      String result = await(PipelineBenchSide.RESULT);
+      return Json.mapper()
+          .readValue(result.substring(PipelineBenchSide.RESULT.length()), BenchRate.class);
+    }
+
+    /** Reads the side's output up to a line starting with {@code prefix}; passes its log on. */
+    private String await(String prefix) throws IOException {
+      String line;
+      while ((line = stdout.readLine()) != null) {
+        if (line.startsWith(prefix)) {
+          return line;
+        }
+        if (line.startsWith(PipelineBenchSide.FAILED)) {
+          throw new IllegalStateException(
+              "bench pipeline: the "
+                  + side
+                  + " side failed: "
+                  + line.substring(PipelineBenchSide.FAILED.length()));
+        }
+        System.err.println(line);
+      }
+      throw new IllegalStateException(
+          "bench pipeline: the " + side + " side exited before " + prefix.strip());
+    }
+
+    /** Closes the side's input (its signal to exit) and waits for it. */
+    @Override
+    public void close() {
+      try {
+        stdin.close();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+      } catch (IOException e) {
+        process.destroyForcibly();
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }
