@@ -23,6 +23,9 @@ import java.util.stream.Stream;
 public final class PolicyStore {
   private static final Pattern NAME = Pattern.compile("policy-v(\\d{8})\\.ckpt");
 
+  /** {@link Checkpoint#save}'s temporary file, left behind when a learner was killed mid-write. */
+  private static final Pattern ABANDONED = Pattern.compile("\\.policy-v\\d{8}\\.ckpt\\..*\\.tmp");
+
   private final Path dir;
   private final int keep;
 
@@ -90,7 +93,21 @@ public final class PolicyStore {
     return out;
   }
 
+  /**
+   * Deletes all but the newest {@code keep} versions, and the temporary files of writes a killed
+   * learner never finished: one learner writes a store, so after its own save returns any temporary
+   * file left is abandoned.
+   */
   private void prune() {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        if (ABANDONED.matcher(f.getFileName().toString()).matches()) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(dir + ": cannot clean the policy store: " + e, e);
+    }
     List<Long> versions = versions();
     for (int i = 0; i < versions.size() - keep; i++) {
       try {
