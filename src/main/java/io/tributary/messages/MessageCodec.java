@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.tributary.json.Json;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
@@ -67,8 +66,6 @@ public final class MessageCodec {
               + ": "
               + e.getOriginalMessage(),
           e);
-    } catch (IOException e) {
-      throw new MessageFormatException(decoder.name + ": cannot read: " + e.getMessage(), e);
     }
     if (tree == null || !tree.isObject()) {
       throw new MessageFormatException(
