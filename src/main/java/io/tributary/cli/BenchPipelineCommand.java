@@ -24,7 +24,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
   @Option(
       names = "--prompts",
       defaultValue = "800",
-      description = "prompts (default: ${DEFAULT-VALUE})")
+      description =
+          "prompts per worker: the runs at parallelism P sample P times as many, so that jobs"
+              + " last as long at either parallelism (default: ${DEFAULT-VALUE})")
   int prompts;
 
   @Option(names = "--group-size", defaultValue = "4", description = "G (default: ${DEFAULT-VALUE})")

@@ -88,7 +88,7 @@ public final class PipelineBenchSide {
           new MicroBatchConfig(batchSize, 100L),
           new SamplingConfig(1.0, 1.0, maxNewTokens, null),
           parallelism,
-          1000L,
+          null, // the job's default checkpoint interval: exactly-once commits at that pace
           Delivery.EXACTLY_ONCE,
           run,
           600_000L,

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code ./tributary bench pipeline}: scored rollouts and generated tokens per second through the
  * whole job (file source, MiniCluster, exactly-once Kafka sink to a broker in this JVM) beside the
- * same generation and scoring in a plain loop on as many threads, for parallelism 1 and 2. Both
- * sample the same prompts with the same seeds, so they generate the same tokens.
+ * same generation and scoring in a plain loop on as many threads, for parallelism 1 and 2, with as
+ * many prompts per worker at either. Both sides sample the same prompts with the same seeds, so
+ * they generate the same tokens.
  *
  * <p>Each side runs in a JVM of its own ({@link PipelineBenchSide}), started with this JVM's
  * options and warmed up by unmeasured runs; then rounds of the two sides in turn, and each side's
@@ -42,7 +43,7 @@ public final class PipelineBenchmark {
   /** What to measure. */
   public record Settings(
       Path modelConfig,
-      int prompts,
+      int promptsPerWorker,
       int groupSize,
       int maxNewTokens,
       int batchSize,
@@ -65,21 +66,9 @@ public final class PipelineBenchmark {
     try (PolicyModel model = PolicyModel.create(ModelConfig.load(settings.modelConfig()), 1)) {
       Checkpoint.save(policy, model, new CharTokenizer().spec(), 0, 0, Map.of());
     }
-    Path prompts = dir.resolve("prompts.jsonl");
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < settings.prompts(); i++) {
-      int a = 3 + (i * 7) % 47;
-      int b = 2 + (i * 5) % 31;
-      lines.add(
-          MessageCodec.encodeToString(
-              new PromptMessage(
-                  "b" + i, a + "*" + b + "=", "arithmetic", "" + a * b, Map.of(), 0)));
-    }
-    Files.write(prompts, lines);
-
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("benchmark", "pipeline");
-    json.put("prompts", settings.prompts());
+    json.put("prompts_per_worker", settings.promptsPerWorker());
     json.put("group_size", settings.groupSize());
     json.put("max_new_tokens", settings.maxNewTokens());
     json.put("micro_batch", settings.batchSize());
@@ -87,20 +76,23 @@ public final class PipelineBenchmark {
     json.put("rounds", settings.rounds());
     json.put("model", settings.modelConfig().toString());
     json.put("jvm_per_side", true);
+    json.put("malloc_arena_max", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "glibc default"));
     double worst = Double.POSITIVE_INFINITY;
     out.printf(
         "%-11s %-9s %12s %12s %9s %15s %9s%n",
         "parallelism", "path", "rollouts/s", "tokens/s", "window_s", "whole_run_r/s", "wall_s");
     try (EmbeddedKafka broker = EmbeddedKafka.startTemporary()) {
       for (int parallelism : new int[] {1, 2}) {
+        // as many prompts per worker at either parallelism, so that jobs last as long: a job's
+        // start (a new MiniCluster, the JIT's work on it) weighs the same in both
+        Path prompts = writePrompts(dir, settings.promptsPerWorker() * parallelism);
         List<BenchRate> plains = new ArrayList<>();
         List<BenchRate> pipelines = new ArrayList<>();
-        try (SideJvm plainSide =
-                SideJvm.start(
-                    spec(Side.PLAIN, parallelism, settings, policy, prompts, dir, broker));
-            SideJvm pipelineSide =
-                SideJvm.start(
-                    spec(Side.PIPELINE, parallelism, settings, policy, prompts, dir, broker))) {
+        Spec plainSpec = spec(Side.PLAIN, parallelism, settings, policy, prompts, dir, broker);
+        Spec jobSpec = spec(Side.PIPELINE, parallelism, settings, policy, prompts, dir, broker);
+        json.putIfAbsent("checkpoint_interval_ms", jobSpec.config("r1").checkpointIntervalMs());
+        try (SideJvm plainSide = SideJvm.start(plainSpec);
+            SideJvm pipelineSide = SideJvm.start(jobSpec)) {
           // rounds of (plain, pipeline) in turn, each side's median: the machine is shared and
           // its load moves, so a single pair of runs can differ by 20% either way
           for (int round = 1; round <= settings.rounds(); round++) {
@@ -158,6 +150,21 @@ public final class PipelineBenchmark {
         Files.deleteIfExists(f);
       }
     }
+  }
+
+  /** {@code count} multiplication prompts, the same first ones whatever the count. */
+  private static Path writePrompts(Path dir, int count) throws IOException {
+    Path file = dir.resolve("prompts-" + count + ".jsonl");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int a = 3 + (i * 7) % 47;
+      int b = 2 + (i * 5) % 31;
+      lines.add(
+          MessageCodec.encodeToString(
+              new PromptMessage(
+                  "b" + i, a + "*" + b + "=", "arithmetic", "" + a * b, Map.of(), 0)));
+    }
+    return Files.write(file, lines);
   }
 
   private static Spec spec(
