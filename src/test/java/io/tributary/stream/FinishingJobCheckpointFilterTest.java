@@ -67,6 +67,39 @@ class FinishingJobCheckpointFilterTest {
     assertThat(filter(null)).isEqualTo(Filter.Result.NEUTRAL);
   }
 
+  static IllegalStateException thrownAt(String message, String className, String method) {
+    IllegalStateException e = new IllegalStateException(message);
+    e.setStackTrace(
+        new StackTraceElement[] {
+          new StackTraceElement(
+              "org.apache.flink.runtime.operators.coordination.SubtaskGatewayImpl",
+              "openGatewayAndUnmarkCheckpoint",
+              "SubtaskGatewayImpl.java",
+              229),
+          new StackTraceElement(className, method, "X.java", 277)
+        });
+    return e;
+  }
+
+  @Test
+  void dropsTheAbortOfACheckpointTheSourceCoordinatorNeverSaw() {
+    String unseen =
+        "Trying to open gateway for unseen checkpoint: latest known checkpoint = 4, incoming"
+            + " checkpoint = 5";
+    String holder = "org.apache.flink.runtime.operators.coordination.OperatorCoordinatorHolder";
+
+    assertThat(filter(thrownAt(unseen, holder, "lambda$notifyCheckpointAborted$3")))
+        .isEqualTo(Filter.Result.DENY);
+    assertThat(filter(thrownAt(unseen, holder, "notifyCheckpointComplete")))
+        .as("the same message from another path")
+        .isEqualTo(Filter.Result.NEUTRAL);
+    assertThat(
+            filter(
+                thrownAt("Gateway for subtask 0 is not ready", holder, "notifyCheckpointAborted")))
+        .as("another exception of the abort path")
+        .isEqualTo(Filter.Result.NEUTRAL);
+  }
+
   /**
    * Parses src/main/resources/log4j2.xml itself: in tests, the log4j2-test.properties of Flink's
    * test jars takes precedence, so the running configuration is not the shipped one.
@@ -83,6 +116,10 @@ class FinishingJobCheckpointFilterTest {
       assertThat(logger.getName()).isEqualTo(LOGGER);
       assertThat(logger.getLevel()).isEqualTo(Level.WARN);
       assertThat(logger.getFilter()).isInstanceOf(FinishingJobCheckpointFilter.class);
+      LoggerConfig rpc =
+          config.getLoggerConfig("org.apache.flink.runtime.rpc.pekko.FencedPekkoRpcActor");
+      assertThat(rpc.getName()).isEqualTo("org.apache.flink.runtime.rpc.pekko.FencedPekkoRpcActor");
+      assertThat(rpc.getFilter()).isInstanceOf(FinishingJobCheckpointFilter.class);
       assertThat(config.getLoggerConfig("org.apache.flink.runtime.taskmanager.Task").getFilter())
           .as("other Flink loggers")
           .isNull();
