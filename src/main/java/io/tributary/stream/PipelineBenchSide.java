@@ -123,11 +123,20 @@ public final class PipelineBenchSide {
       }
     } catch (Throwable e) {
       e.printStackTrace();
-      out.println(FAILED + e);
+      out.println(FAILED + causes(e));
       out.flush();
       System.exit(1);
     }
     System.exit(0); // Flink and Kafka leave non-daemon threads behind
+  }
+
+  /** The failure and its causes on one line: the protocol's {@value #FAILED} line. */
+  private static String causes(Throwable e) {
+    StringBuilder line = new StringBuilder(String.valueOf(e));
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      line.append(", caused by ").append(cause);
+    }
+    return line.toString().replace('\n', ' ');
   }
 
   static BenchRate run(Spec spec, String tag) throws Exception {
@@ -211,8 +220,12 @@ public final class PipelineBenchSide {
                       new PromptValidator(generator.tokenizer(), generator.maxSeqLen());
                   List<ValidPrompt> prompts = new ArrayList<>();
                   for (int i = id; i < inputs.size(); i += threads) {
-                    prompts.add(
-                        ((Validation.Accepted) validator.validate(inputs.get(i), 0)).prompt());
+                    Validation verdict = validator.validate(inputs.get(i), 0);
+                    if (verdict instanceof Validation.Rejected rejected) {
+                      throw new IllegalArgumentException(
+                          "prompt " + (i + 1) + " rejected: " + rejected.letter().reason());
+                    }
+                    prompts.add(((Validation.Accepted) verdict).prompt());
                   }
                   ready.await();
                   firstStart[id] = System.currentTimeMillis();

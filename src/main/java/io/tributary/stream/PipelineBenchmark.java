@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -225,7 +226,11 @@ public final class PipelineBenchmark {
     static SideJvm start(Spec spec) throws IOException {
       Path specFile =
           Path.of(spec.workDir())
-              .resolve("side-" + spec.side().name().toLowerCase() + "-p" + spec.parallelism());
+              .resolve(
+                  "side-"
+                      + spec.side().name().toLowerCase(Locale.ROOT)
+                      + "-p"
+                      + spec.parallelism());
       Files.writeString(specFile, Json.write(spec));
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -244,7 +249,7 @@ public final class PipelineBenchmark {
       SideJvm jvm = new SideJvm(spec.side(), process);
       try {
         jvm.await(PipelineBenchSide.READY);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | IOException e) {
         jvm.close();
         throw e;
       }

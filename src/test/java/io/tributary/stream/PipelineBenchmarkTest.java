@@ -1,6 +1,7 @@
 package io.tributary.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.config.Yaml;
@@ -39,5 +40,24 @@ class PipelineBenchmarkTest {
             Math.min(
                 result.get("p1_pipeline_over_plain_ratio").asDouble(),
                 result.get("p2_pipeline_over_plain_ratio").asDouble()));
+  }
+
+  @Test
+  void aSideThatFailsStopsTheBenchmarkWithItsReason(@TempDir Path dir) throws Exception {
+    // a context of 6 tokens: "3*2=" fits, "10*7=" (the second prompt) does not
+    Path model = dir.resolve("short-context.yaml");
+    String tiny = Yaml.write(TinyModels.forCharTokenizer());
+    assertThat(tiny).contains("maxSeqLen: 48");
+    Files.writeString(model, tiny.replace("maxSeqLen: 48", "maxSeqLen: 6"));
+
+    assertThatThrownBy(
+            () ->
+                PipelineBenchmark.run(
+                    new PipelineBenchmark.Settings(model, 24, 2, 4, 4, 1, 1),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the PLAIN side failed")
+        .hasMessageContaining("prompt 2 rejected")
+        .hasMessageContaining("oversized");
   }
 }
