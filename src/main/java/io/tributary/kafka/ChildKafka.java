@@ -1,5 +1,6 @@
 package io.tributary.kafka;
 
+import io.tributary.process.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,14 +42,11 @@ public final class ChildKafka implements KafkaBroker {
    */
   public static ChildKafka start(Path runDir, int port, Duration timeout) {
     BrokerLayout layout = new BrokerLayout(runDir);
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(BrokerMain.class.getName());
-    command.add(runDir.toAbsolutePath().toString());
-    command.add(Integer.toString(port));
+    List<String> command =
+        ChildJvm.command(
+            JVM_OPTIONS,
+            BrokerMain.class,
+            List.of(runDir.toAbsolutePath().toString(), Integer.toString(port)));
     Process process;
     try {
       Files.createDirectories(layout.kafkaDir());
@@ -126,19 +123,6 @@ public final class ChildKafka implements KafkaBroker {
   /** Closes the child's standard input (its signal to stop) and waits for it to exit. */
   @Override
   public void close() {
-    try {
-      process.getOutputStream().close();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor();
-        }
-      }
-    } catch (IOException e) {
-      process.destroyForcibly();
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    ChildJvm.stop(process, Duration.ofSeconds(30));
   }
 }

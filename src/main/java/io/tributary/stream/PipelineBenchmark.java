@@ -7,6 +7,7 @@ import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PromptMessage;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
+import io.tributary.process.ChildJvm;
 import io.tributary.stream.PipelineBenchSide.Side;
 import io.tributary.stream.PipelineBenchSide.Spec;
 import io.tributary.tokenizer.CharTokenizer;
@@ -20,13 +21,13 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./tributary bench pipeline}: scored rollouts and generated tokens per second through the
@@ -232,18 +233,15 @@ public final class PipelineBenchmark {
                       + "-p"
                       + spec.parallelism());
       Files.writeString(specFile, Json.write(spec));
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      List<String> options = new ArrayList<>();
       for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
         // a profiler or debugger attached to the benchmark stays with it
         if (!option.startsWith("-agent") && !option.startsWith("-javaagent")) {
-          command.add(option);
+          options.add(option);
         }
       }
-      command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
-      command.add(PipelineBenchSide.class.getName());
-      command.add(specFile.toString());
+      List<String> command =
+          ChildJvm.command(options, PipelineBenchSide.class, List.of(specFile.toString()));
       Process process =
           new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       SideJvm jvm = new SideJvm(spec.side(), process);
@@ -287,17 +285,7 @@ public final class PipelineBenchmark {
     /** Closes the side's input (its signal to exit) and waits for it. */
     @Override
     public void close() {
-      try {
-        stdin.close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor();
-        }
-      } catch (IOException e) {
-        process.destroyForcibly();
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+      ChildJvm.stop(process, Duration.ofSeconds(60));
     }
   }
 }

@@ -1,0 +1,49 @@
+package io.tributary.process;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Child JVMs on this program's own java and classpath (the Kafka broker, the sides of {@code bench
+ * pipeline}). A child stops when its standard input closes, so it cannot outlive its parent.
+ */
+public final class ChildJvm {
+  private ChildJvm() {}
+
+  /** {@code java OPTIONS -cp <this classpath> MAIN ARGS}. */
+  public static List<String> command(List<String> jvmOptions, Class<?> main, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main.getName());
+    command.addAll(args);
+    return command;
+  }
+
+  /**
+   * Closes the child's standard input (its signal to stop) and waits {@code grace} for it to exit;
+   * then asks it to terminate, and after 10 s more kills it.
+   */
+  public static void stop(Process process, Duration grace) {
+    try {
+      process.getOutputStream().close();
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+      }
+    } catch (IOException e) {
+      process.destroyForcibly();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
