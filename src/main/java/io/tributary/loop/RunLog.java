@@ -5,6 +5,8 @@ import io.tributary.grpo.Evaluator;
 import io.tributary.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -130,8 +132,8 @@ public final class RunLog {
     if (!Files.exists(file) || Files.size(file) == 0) {
       return false;
     }
-    try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
-      java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer last = ByteBuffer.allocate(1);
       channel.read(last, channel.size() - 1);
       return last.get(0) != '\n';
     }
