@@ -38,12 +38,15 @@ public final class RunReport {
       md.append(
           String.format(
               "%s policy versions in %.0f s of loop time; %s rollouts trained on, %s dropped as"
-                  + " stale; %s groups not trained because a reward function failed on them.%n%n",
+                  + " stale%s.%n%n",
               last.get("version"),
               number(last, "elapsed_s"),
               last.get("trained_rollouts"),
               last.getOrDefault("stale_dropped", 0),
-              last.getOrDefault("unscored_groups", 0)));
+              // absent from the metrics of a run that did not count them: then say nothing
+              last.get("unscored_groups") instanceof Number n
+                  ? "; " + n + " groups not trained because a reward function failed on them"
+                  : ""));
     }
     heldOut(md, evals);
     plot(md, "reward", "Reward (mean over trained rollouts)", metrics, "reward_mean");
