@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Scores the G completions of a prompt with the configured reward functions, as one group (group
@@ -27,9 +28,15 @@ import java.util.Map;
  */
 public final class RolloutScoring implements AutoCloseable {
   private final RewardScorer scorer;
+  private final AtomicLong unscoredGroups = new AtomicLong();
 
   public RolloutScoring(RewardScorer scorer) {
     this.scorer = scorer;
+  }
+
+  /** Groups turned into dead letters so far because a reward function failed on a member. */
+  public long unscoredGroups() {
+    return unscoredGroups.get();
   }
 
   public RewardScorer scorer() {
@@ -49,6 +56,7 @@ public final class RolloutScoring implements AutoCloseable {
     }
     List<RolloutScores> scores = scorer.scoreGroup(rollouts);
     if (!scores.stream().allMatch(RolloutScores::isScored)) {
+      unscoredGroups.incrementAndGet();
       return new ScoringOutcome.Unscored(unscored(group, scores, nowMillis));
     }
     int groupSize = group.samples().size();

@@ -13,9 +13,10 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Flink adapter of {@link RolloutScoring}: the members of a scored group go on to the assembler, a
- * group a reward function failed on goes to the dead letters (counted as {@code groupsUnscored}).
- * The rewards config travels as YAML text (the config records are not Serializable) and is bound
- * again in {@code open()}.
+ * group a reward function failed on goes to the dead letters. Metrics: {@code groupsUnscored},
+ * {@code scorerErrors} (failed calls, every attempt), {@code rewardRescores} (calls made again
+ * under {@code onError: rescore}) and the {@code meanReward} gauge. The rewards config travels as
+ * YAML text (the config records are not Serializable) and is bound again in {@code open()}.
  */
 final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredMember> {
   /** Weight of the newest group in the mean-reward gauge (an exponential moving average). */
@@ -26,6 +27,7 @@ final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredMember> {
   private transient RolloutScoring scoring;
   private transient Counter scorerErrors;
   private transient Counter groupsUnscored;
+  private transient Counter rescores;
   private transient volatile double meanReward;
   private transient boolean first;
 
@@ -41,6 +43,7 @@ final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredMember> {
     var metrics = getRuntimeContext().getMetricGroup();
     scorerErrors = metrics.counter("scorerErrors");
     groupsUnscored = metrics.counter("groupsUnscored");
+    rescores = metrics.counter("rewardRescores");
     // NaN until a group was scored: a mean over no group was not computed
     metrics.gauge("meanReward", (Gauge<Double>) () -> meanReward);
     meanReward = Double.NaN;
@@ -50,8 +53,10 @@ final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredMember> {
   @Override
   public void processElement(SampledGroup group, Context ctx, Collector<ScoredMember> out) {
     long errorsBefore = errorCount();
+    long rescoresBefore = rescoreCount();
     ScoringOutcome outcome = scoring.score(group, System.currentTimeMillis());
     scorerErrors.inc(errorCount() - errorsBefore);
+    rescores.inc(rescoreCount() - rescoresBefore);
     if (outcome instanceof ScoringOutcome.Unscored unscored) {
       groupsUnscored.inc();
       ctx.output(deadLetters, unscored.letter());
@@ -75,6 +80,14 @@ final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredMember> {
     long n = 0;
     for (var counts : scoring.scorer().metrics().snapshot().values()) {
       n += counts.errors() + counts.timeouts();
+    }
+    return n;
+  }
+
+  private long rescoreCount() {
+    long n = 0;
+    for (String name : scoring.scorer().names()) {
+      n += scoring.scorer().metrics().rescores(name);
     }
     return n;
   }

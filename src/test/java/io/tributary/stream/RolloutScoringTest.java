@@ -99,6 +99,7 @@ class RolloutScoringTest {
           .containsEntry("steady", 0.5)
           .containsEntry("grader", null);
       assertThat(payload.members().get(0).rewardErrors()).isEmpty();
+      assertThat(scoring.unscoredGroups()).isEqualTo(1);
     }
   }
 
@@ -137,6 +138,7 @@ class RolloutScoringTest {
           .containsExactly(1.5, 0.5);
       assertThat(calls).hasValue(2);
       assertThat(scoring.scorer().metrics().rescores("grader")).isEqualTo(1);
+      assertThat(scoring.unscoredGroups()).isZero();
     }
   }
 
