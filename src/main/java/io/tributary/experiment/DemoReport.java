@@ -46,7 +46,7 @@ final class DemoReport {
         "accuracy",
         accuracy);
     plotMetric("reward_mean", "Reward (mean over sampled groups)");
-    plotMetric("kl", "KL to the reference (k3)");
+    boolean klPlotted = plotMetric("kl", "KL to the reference (k3)");
     plotMetric("entropy", "Policy entropy");
     plotMetric("completion_length_mean", "Completion length (tokens)");
     plotMetric("frac_reward_zero_std", "Fraction of zero-variance groups");
@@ -91,8 +91,12 @@ final class DemoReport {
         String.format(
             "At the end GRPO is %.1f points below its best evaluation.%n%n",
             100 * (outcome.grpoBest().passAt1() - outcome.grpoEnd().passAt1())));
-    md.append(
-            "![held-out accuracy](heldout_accuracy.png)\n![reward](reward_mean.png)\n![kl](kl.png)\n![entropy](entropy.png)\n")
+    md.append("![held-out accuracy](heldout_accuracy.png)\n![reward](reward_mean.png)\n")
+        .append(
+            klPlotted
+                ? "![kl](kl.png)\n"
+                : "KL to the reference: not computed in this run (beta = 0), so not plotted.\n")
+        .append("![entropy](entropy.png)\n")
         .append(
             "![length](completion_length_mean.png)\n![zero-variance groups](frac_reward_zero_std.png)\n\n")
         .append(
@@ -103,7 +107,8 @@ final class DemoReport {
     out.println("report: " + dir.resolve("report.md").toAbsolutePath());
   }
 
-  private void plotMetric(String key, String title) {
+  /** Plots the metric's values; false, and no file, when no step computed it. */
+  private boolean plotMetric(String key, String title) {
     List<double[]> points = new ArrayList<>();
     for (Map<String, Object> m : grpo.steps_) {
       Object v = m.get(key);
@@ -111,7 +116,11 @@ final class DemoReport {
         points.add(new double[] {((Number) m.get("step")).doubleValue(), n.doubleValue()});
       }
     }
+    if (points.isEmpty()) {
+      return false;
+    }
     Plots.line(dir.resolve(key + ".png"), title, "GRPO step", key, Map.of(key, points));
+    return true;
   }
 
   private static List<double[]> column(List<double[]> points, int index) {

@@ -191,16 +191,18 @@ public final class LearningDemo {
             StandardOpenOption.CREATE,
             StandardOpenOption.APPEND);
         if (loop.steps() % 5 == 0) {
+          // a metric that was not computed (kl at beta = 0, no update) prints as "-", never 0
           out.printf(
-              "  GRPO step %d (%.0f s): reward %.3f, zero-std %.2f, kept %s, len %.1f, kl %.4f, entropy %.3f%n",
+              "  GRPO step %d (%.0f s): reward %s, zero-std %s, kept %s, unscored %s, len %s, kl %s, entropy %s%n",
               loop.steps(),
               trained,
-              m.get("reward_mean"),
-              m.get("frac_reward_zero_std"),
+              shown(m.get("reward_mean"), "%.3f"),
+              shown(m.get("frac_reward_zero_std"), "%.2f"),
               m.get("groups_kept"),
-              m.get("completion_length_mean"),
-              m.getOrDefault("kl", 0.0),
-              m.getOrDefault("entropy", 0.0));
+              loop.unscoredGroups(),
+              shown(m.get("completion_length_mean"), "%.1f"),
+              shown(m.get("kl"), "%.4f"),
+              shown(m.get("entropy"), "%.3f"));
         }
         if (trained >= nextEval || trained >= config.budgetSeconds()) {
           record(
@@ -221,6 +223,10 @@ public final class LearningDemo {
           Map.of("stage", "grpo"));
     }
     return curve;
+  }
+
+  private static String shown(Object value, String format) {
+    return value instanceof Number n ? String.format(format, n.doubleValue()) : "-";
   }
 
   private Curve sftContinuation(

@@ -10,7 +10,10 @@ import java.util.Map;
 /**
  * The synchronous learner loop of one machine: draw prompts, sample and score G completions each
  * (redrawing for zero-variance groups under dynamic sampling), update, and report the step's
- * metrics under the names TRL logs.
+ * metrics under the names TRL logs. A group with a member whose reward functions failed is never
+ * trained: it is counted ({@code groups_unscored}, and its reasons under {@code unscored_reasons})
+ * and dropped, as the rollout job dead-letters it. A metric that was not computed is left out of
+ * the step's metrics, never reported as 0.
  */
 public final class GrpoLoop {
   private final PolicyModel policy;
@@ -18,6 +21,7 @@ public final class GrpoLoop {
   private final GrpoTrainer trainer;
   private final PromptStream prompts;
   private long step;
+  private long unscoredGroups;
 
   public GrpoLoop(
       PolicyModel policy, GroupSampler sampler, GrpoTrainer trainer, PromptStream prompts) {
@@ -31,17 +35,30 @@ public final class GrpoLoop {
     return step;
   }
 
+  /** Groups dropped untrained since the start because a reward function failed on a member. */
+  public long unscoredGroups() {
+    return unscoredGroups;
+  }
+
   /** One step: sample, score, update; returns the step's metrics (a JSON line's fields). */
   public Map<String, Object> runStep() {
     GrpoConfig config = trainer.config();
     long start = System.nanoTime();
     List<RolloutGroup> sampled = new ArrayList<>();
     List<RolloutGroup> kept = new ArrayList<>();
+    List<String> unscored = new ArrayList<>();
     int rounds = 0;
     while (kept.size() < config.promptsPerStep()
         && rounds < (config.dynamicSampling() ? config.maxSamplingRounds() : 1)) {
       int wanted = config.promptsPerStep() - kept.size();
-      List<RolloutGroup> groups = sampler.sample(policy, prompts.take(wanted), step, rounds);
+      List<RolloutGroup> groups = new ArrayList<>();
+      for (RolloutGroup group : sampler.sample(policy, prompts.take(wanted), step, rounds)) {
+        if (group.isScored()) {
+          groups.add(group);
+        } else {
+          unscored.add("group " + group.promptId() + ": " + group.scoringFailure());
+        }
+      }
       sampled.addAll(groups);
       GroupAdvantages advantages = trainer.advantages(groups);
       for (int i = 0; i < groups.size(); i++) {
@@ -56,7 +73,13 @@ public final class GrpoLoop {
     UpdateStats update = kept.isEmpty() ? null : trainer.update(kept);
     double updateSeconds = (System.nanoTime() - updateStart) / 1e9;
     step++;
-    return metrics(sampled, kept, update, sampleSeconds, updateSeconds, rounds);
+    unscoredGroups += unscored.size();
+    Map<String, Object> m = metrics(sampled, kept, update, sampleSeconds, updateSeconds, rounds);
+    m.put("groups_unscored", unscored.size());
+    if (!unscored.isEmpty()) {
+      m.put("unscored_reasons", unscored);
+    }
+    return m;
   }
 
   private Map<String, Object> metrics(
@@ -78,8 +101,9 @@ public final class GrpoLoop {
     for (RolloutGroup g : sampled) {
       for (int j = 0; j < g.size(); j++) {
         RolloutScores s = g.scores().get(j);
-        sum += s.total();
-        sumSq += s.total() * s.total();
+        double total = s.requireTotal(); // sampled holds scored groups only
+        sum += total;
+        sumSq += total * total;
         n++;
         int length = g.completions().get(j).length();
         tokens += length;
@@ -96,23 +120,27 @@ public final class GrpoLoop {
                 });
       }
     }
-    double mean = n == 0 ? 0 : sum / n;
-    m.put("reward_mean", mean);
-    m.put("reward_std", n < 2 ? 0 : Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))));
-    perFunction.forEach(
-        (name, acc) -> m.put("reward/" + name, acc[1] == 0 ? null : acc[0] / acc[1]));
-    GroupAdvantages all = sampled.isEmpty() ? null : trainer.advantages(sampled);
-    m.put("frac_reward_zero_std", all == null ? null : all.fracRewardZeroStd());
+    if (n > 0) {
+      double mean = sum / n;
+      m.put("reward_mean", mean);
+      if (n > 1) {
+        m.put("reward_std", Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))));
+      }
+      m.put("completion_length_mean", (double) tokens / n);
+      m.put("completion_length_min", minLength);
+      m.put("completion_length_max", maxLength);
+    }
+    perFunction.forEach((name, acc) -> m.put("reward/" + name, acc[0] / acc[1]));
+    if (!sampled.isEmpty()) {
+      m.put("frac_reward_zero_std", trainer.advantages(sampled).fracRewardZeroStd());
+    }
     m.put("groups_sampled", sampled.size());
     m.put("groups_kept", kept.size());
     m.put("sampling_rounds", rounds);
-    m.put("completion_length_mean", n == 0 ? 0 : (double) tokens / n);
-    m.put("completion_length_min", n == 0 ? 0 : minLength);
-    m.put("completion_length_max", maxLength);
     if (u != null) {
       m.put("frac_truncated", u.fracTruncated());
       m.put("loss", u.loss());
-      m.put("kl", u.kl());
+      u.kl().ifPresent(kl -> m.put("kl", kl));
       m.put("entropy", u.entropy());
       m.put("clip_frac_low", u.clipFracLow());
       m.put("clip_frac_high", u.clipFracHigh());
@@ -120,8 +148,8 @@ public final class GrpoLoop {
       m.put("ratio_mean", u.meanRatio());
       m.put("grad_norm", u.gradNorm());
       m.put("lr", u.learningRate());
-      m.put("expert_load_max", u.expertShareMax());
-      m.put("expert_load_min", u.expertShareMin());
+      u.expertShareMax().ifPresent(v -> m.put("expert_load_max", v));
+      u.expertShareMin().ifPresent(v -> m.put("expert_load_min", v));
       m.put("optimizer_steps", u.optimizerSteps());
     }
     m.put("skipped_updates", trainer.skippedUpdates());

@@ -80,8 +80,16 @@ public final class GrpoTrainer {
         throw new IllegalArgumentException(
             "group " + group.promptId() + " has " + group.size() + " members, expected " + g);
       }
+      if (!group.isScored()) {
+        // a failed reward is unknown, not 0: training on it could punish a correct answer
+        throw new IllegalArgumentException(
+            "group "
+                + group.promptId()
+                + " is not scored and cannot be trained: "
+                + group.scoringFailure());
+      }
       for (int j = 0; j < g; j++) {
-        double r = group.scores().get(j).total();
+        double r = group.scores().get(j).requireTotal();
         if (config.overlongBuffer() > 0) {
           r +=
               OverlongPenalty.penalty(

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One prompt's G sampled completions with their rewards, the policy version that sampled them, and
  * a weight on its advantages (1, or less for a down-weighted stale group); the unit GRPO compares
- * within.
+ * within. A group with a member whose reward functions failed ({@link #isScored()} false) has no
+ * advantages and is never trained: the trainer refuses it.
  */
 public record RolloutGroup(
     String promptId,
@@ -39,8 +40,32 @@ public record RolloutGroup(
     return completions.size();
   }
 
+  /** The totals of the members; fails on a group that {@link #isScored() is not scored}. */
   public double[] totals() {
-    return scores.stream().mapToDouble(RolloutScores::total).toArray();
+    return scores.stream().mapToDouble(RolloutScores::requireTotal).toArray();
+  }
+
+  /** True when every member has a total. */
+  public boolean isScored() {
+    return scores.stream().allMatch(RolloutScores::isScored);
+  }
+
+  /**
+   * Why the group is not scored: each member without a total and its failed functions, e.g. {@code
+   * member 2: reward 'accuracy': timed out after 2000 ms}; empty for a scored group.
+   */
+  public String scoringFailure() {
+    StringBuilder why = new StringBuilder();
+    for (int i = 0; i < scores.size(); i++) {
+      if (!scores.get(i).isScored()) {
+        why.append(why.isEmpty() ? "" : "; ")
+            .append("member ")
+            .append(i)
+            .append(": ")
+            .append(RolloutScores.describeErrors(scores.get(i).errors()));
+      }
+    }
+    return why.toString();
   }
 
   public RolloutGroup withWeight(double w) {

@@ -1,13 +1,18 @@
 package io.tributary.grpo;
 
 import io.tributary.train.StepOutcome;
+import java.util.OptionalDouble;
 
-/** What the optimizer steps of one GRPO batch did, averaged over its mini-batch steps. */
+/**
+ * What the optimizer steps of one GRPO batch did, averaged over its mini-batch steps. A value that
+ * was not computed is empty, never 0: the KL without a reference model (beta = 0), the expert load
+ * of a model without routed experts.
+ */
 public record UpdateStats(
     int optimizerSteps,
     int skippedSteps,
     double loss,
-    double kl,
+    OptionalDouble kl,
     double entropy,
     double clipFracLow,
     double clipFracHigh,
@@ -18,14 +23,15 @@ public record UpdateStats(
     double fracTruncated,
     double fracZeroStd,
     long trainedTokens,
-    double expertShareMax,
-    double expertShareMin) {
+    OptionalDouble expertShareMax,
+    OptionalDouble expertShareMin) {
 
   static final class Builder {
     int steps;
     int skipped;
     double loss;
     double kl;
+    int klSteps;
     double entropy;
     double low;
     double high;
@@ -36,8 +42,8 @@ public record UpdateStats(
     double fracTruncated;
     double fracZeroStd;
     long tokens;
-    double shareMax;
-    double shareMin = 1;
+    double shareMax = Double.NaN;
+    double shareMin = Double.NaN;
 
     void add(
         double lossValue,
@@ -46,12 +52,17 @@ public record UpdateStats(
         StepOutcome outcome,
         long activeTokens,
         double[] expertShare) {
-      shareMax = Math.max(shareMax, expertShare[0]);
-      shareMin = Math.min(shareMin, expertShare[1]);
+      if (!Double.isNaN(expertShare[0])) {
+        shareMax = Double.isNaN(shareMax) ? expertShare[0] : Math.max(shareMax, expertShare[0]);
+        shareMin = Double.isNaN(shareMin) ? expertShare[1] : Math.min(shareMin, expertShare[1]);
+      }
       steps++;
       skipped += outcome.applied() ? 0 : 1;
       loss += lossValue;
-      kl += Double.isNaN(s.meanKl()) ? 0 : s.meanKl();
+      if (!Double.isNaN(s.meanKl())) { // NaN: no reference log-probs, beta = 0
+        kl += s.meanKl();
+        klSteps++;
+      }
       entropy += entropyValue;
       low += s.clipFracLow();
       high += s.clipFracHigh();
@@ -68,7 +79,7 @@ public record UpdateStats(
           steps,
           skipped,
           loss / n,
-          kl / n,
+          klSteps == 0 ? OptionalDouble.empty() : OptionalDouble.of(kl / klSteps),
           entropy / n,
           low / n,
           high / n,
@@ -79,8 +90,12 @@ public record UpdateStats(
           fracTruncated,
           fracZeroStd,
           tokens,
-          shareMax,
-          shareMin);
+          present(shareMax),
+          present(shareMin));
+    }
+
+    private static OptionalDouble present(double value) {
+      return Double.isNaN(value) ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
   }
 }

@@ -1,10 +1,12 @@
 package io.tributary.loop;
 
+import io.tributary.json.Json;
 import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.UnscoredGroup;
 import io.tributary.stream.InputOrigin;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +28,9 @@ import org.apache.kafka.common.TopicPartition;
  * in it ({@code <promptId>@p<partition>o<offset>}, see pipeline/README.md). So a prompt
  * dead-lettered several times (a late member's group timing out again, each of a group's G members)
  * counts once, and letters about other inputs (policy-version events, records that are not scored
- * rollouts) count not at all.
+ * rollouts) count not at all. Of those prompts it also counts the ones whose group was not scored
+ * (a reward function failed on a member): the job's letter then carries an {@link UnscoredGroup},
+ * the learner's a member with reward errors or no total.
  */
 final class DeadLetteredPrompts implements AutoCloseable {
   private final String promptsTopic;
@@ -34,7 +38,9 @@ final class DeadLetteredPrompts implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> reader;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Set<InputOrigin> prompts = new HashSet<>();
+  private final Set<InputOrigin> unscored = new HashSet<>();
   private volatile long count;
+  private volatile long unscoredCount;
 
   DeadLetteredPrompts(KafkaSettings kafka) {
     this.promptsTopic = kafka.topics().prompts();
@@ -52,12 +58,18 @@ final class DeadLetteredPrompts implements AutoCloseable {
     return count;
   }
 
+  /** Distinct fed prompts dead-lettered because their group was not scored. */
+  long unscoredCount() {
+    return unscoredCount;
+  }
+
   /** Reads the letters committed since the last call, waiting up to {@code timeout} for some. */
   void poll(Duration timeout) {
     for (ConsumerRecord<String, byte[]> r : reader.poll(timeout)) {
       accept(r.value());
     }
     count = prompts.size();
+    unscoredCount = unscored.size();
   }
 
   /** Reads to the topic's end as of now (the last stable offsets, for read_committed). */
@@ -76,6 +88,7 @@ final class DeadLetteredPrompts implements AutoCloseable {
       poll(Duration.ofMillis(200));
     }
     count = prompts.size();
+    unscoredCount = unscored.size();
   }
 
   private void accept(byte[] value) {
@@ -89,7 +102,11 @@ final class DeadLetteredPrompts implements AutoCloseable {
       return;
     }
     if (letter.source().equals(promptsTopic)) {
-      prompts.add(InputOrigin.topic(promptsTopic, letter.partition(), letter.position()));
+      InputOrigin origin = InputOrigin.topic(promptsTopic, letter.partition(), letter.position());
+      prompts.add(origin);
+      if (isUnscoredGroup(letter.payload())) {
+        unscored.add(origin);
+      }
     } else if (letter.source().equals(scoredRolloutsTopic)) {
       ScoredRollout member;
       try {
@@ -97,7 +114,21 @@ final class DeadLetteredPrompts implements AutoCloseable {
       } catch (RuntimeException e) {
         return; // a record that was not a scored rollout names no prompt
       }
-      InputOrigin.topicOfGroupId(member.groupId(), promptsTopic).ifPresent(prompts::add);
+      var origin = InputOrigin.topicOfGroupId(member.groupId(), promptsTopic);
+      origin.ifPresent(prompts::add);
+      if (!member.rewardErrors().isEmpty() || !Double.isFinite(member.totalReward())) {
+        origin.ifPresent(unscored::add);
+      }
+    }
+  }
+
+  /** True when a prompt letter's payload is the job's record of a group it could not score. */
+  private static boolean isUnscoredGroup(String payload) {
+    try {
+      Json.mapper().readValue(payload, UnscoredGroup.class);
+      return true;
+    } catch (Exception e) {
+      return false; // a rejected prompt's raw record, or a timed-out group's summary
     }
   }
 

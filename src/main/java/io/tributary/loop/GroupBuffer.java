@@ -1,6 +1,7 @@
 package io.tributary.loop;
 
 import io.tributary.messages.ScoredRollout;
+import io.tributary.reward.RolloutScores;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,13 +15,17 @@ import java.util.Map;
  * neither holds back the committed offset nor a prompt slot: its members disagree on the group
  * size, two members share a sample index, or it is still incomplete a timeout after its first
  * member arrived. A member arriving after its group came out (complete or failed) fails on its own.
+ * A group whose members all arrived but one of them has no total (a reward function failed on it)
+ * comes out as {@link Unscored}: it has no advantages, so it is dead-lettered like a failed group
+ * and never trained. The rollout job sends such groups to the dead letters itself; this guards
+ * against any other producer of the topic.
  */
 final class GroupBuffer {
   /** One rollout and its Kafka position. */
   record Held(ScoredRollout rollout, int partition, long offset) {}
 
   /** What adding a member did to its group. */
-  sealed interface Outcome permits Waiting, Complete, Failed {}
+  sealed interface Outcome permits Waiting, Complete, Failed, Unscored {}
 
   /** The group is still incomplete (or the member was a redelivery). */
   record Waiting() implements Outcome {}
@@ -30,6 +35,12 @@ final class GroupBuffer {
 
   /** The members the group had when it was given up, and why (names the group and k of G). */
   record Failed(List<Held> members, String reason) implements Outcome {}
+
+  /**
+   * All G members, in sample order, of a group in which some member has no total, and why (names
+   * the group, the member, the reward function and its error).
+   */
+  record Unscored(List<Held> members, String reason) implements Outcome {}
 
   private static final Waiting WAITING = new Waiting();
   // group ids that came out, to tell a late member why; bounded, as a long run sees many groups
@@ -78,10 +89,43 @@ final class GroupBuffer {
       return WAITING;
     }
     open.remove(id);
-    closed.put(id, "was complete");
     List<Held> members = new ArrayList<>(group.members.values());
     members.sort((a, b) -> Integer.compare(a.rollout().sampleIndex(), b.rollout().sampleIndex()));
+    String unscored = unscored(members);
+    if (unscored != null) {
+      closed.put(id, "was dead-lettered (not scored)");
+      return new Unscored(
+          members,
+          "group "
+              + id
+              + ": not scored, "
+              + unscored
+              + "; a member without a total has no advantage, so the group is not trained");
+    }
+    closed.put(id, "was complete");
     return new Complete(members);
+  }
+
+  /** The members without a total and why, or null when every member has one. */
+  private static String unscored(List<Held> members) {
+    StringBuilder why = new StringBuilder();
+    for (Held h : members) {
+      ScoredRollout r = h.rollout();
+      String reason;
+      if (!r.rewardErrors().isEmpty()) {
+        reason = RolloutScores.describeErrors(r.rewardErrors());
+      } else if (!Double.isFinite(r.totalReward())) {
+        reason = "no total reward";
+      } else {
+        continue;
+      }
+      why.append(why.isEmpty() ? "" : "; ")
+          .append("member ")
+          .append(r.sampleIndex())
+          .append(": ")
+          .append(reason);
+    }
+    return why.isEmpty() ? null : why.toString();
   }
 
   /** Gives up the groups whose first member arrived {@code timeoutMillis} or more ago. */

@@ -38,7 +38,8 @@ import org.apache.kafka.common.TopicPartition;
  * checkpoint's update left off, so no rollout is trained on twice. A record that does not decode,
  * and every member of a group that cannot complete ({@link GroupBuffer}), is dead-lettered ({@link
  * LearnerDeadLetters}) and counts as read: it holds back neither the committed offsets nor, as the
- * feeder reads the letters, a prompt slot.
+ * feeder reads the letters, a prompt slot. So is a complete group with a member that has no total
+ * (a reward function failed on it): it is never trained, and counted as {@code unscored_groups}.
  */
 public final class LearnerService implements AutoCloseable {
   private final LearnerConfig config;
@@ -190,6 +191,11 @@ public final class LearnerService implements AutoCloseable {
       count("dead_lettered_groups", 1);
       count("dead_lettered_rollouts", failed.members().size());
       deadLetters.group(failed.members(), failed.reason());
+    } else if (outcome instanceof GroupBuffer.Unscored unscored) {
+      count("unscored_groups", 1);
+      count("dead_lettered_groups", 1);
+      count("dead_lettered_rollouts", unscored.members().size());
+      deadLetters.group(unscored.members(), unscored.reason());
     }
   }
 
@@ -260,14 +266,13 @@ public final class LearnerService implements AutoCloseable {
     report.put("version", version);
     report.put("groups", groups.size());
     report.put("stale_dropped", counter("stale_dropped"));
-    report.put(
-        "max_age",
-        heldGroups.stream()
-            .mapToLong(g -> version - 1 - g.get(0).rollout().policyVersion())
-            .max()
-            .orElse(0));
+    heldGroups.stream()
+        .mapToLong(g -> version - 1 - g.get(0).rollout().policyVersion())
+        .max()
+        .ifPresent(age -> report.put("max_age", age));
     report.put("trained_rollouts", counter("trained_rollouts"));
     report.put("stale_rollouts", counter("stale_rollouts"));
+    report.put("unscored_groups", counter("unscored_groups"));
     putRolloutSummary(report, groups, kept);
     onUpdate.accept(report);
   }
@@ -284,18 +289,19 @@ public final class LearnerService implements AutoCloseable {
     int n = 0;
     for (RolloutGroup g : groups) {
       for (int i = 0; i < g.size(); i++) {
-        reward += g.scores().get(i).total();
+        reward += g.scores().get(i).requireTotal();
         length += g.completions().get(i).length();
         age += version - 1 - g.policyVersion();
         n++;
       }
     }
-    report.put("reward_mean", reward / Math.max(1, n));
-    report.put("completion_length_mean", length / Math.max(1, n));
-    report.put("staleness_mean", age / Math.max(1, n));
+    // called only after an update, so n > 0 and every mean was computed
+    report.put("reward_mean", reward / n);
+    report.put("completion_length_mean", length / n);
+    report.put("staleness_mean", age / n);
     report.put(
         "sampled_version_max",
-        groups.stream().mapToLong(RolloutGroup::policyVersion).max().orElse(0));
+        groups.stream().mapToLong(RolloutGroup::policyVersion).max().getAsLong());
     ScoredRollout sample = held.get(0).get(0).rollout();
     report.put("sample_prompt", sample.prompt());
     report.put("sample_answer", sample.answer());
@@ -321,14 +327,14 @@ public final class LearnerService implements AutoCloseable {
   private Map<String, Double> metrics(UpdateStats s) {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("loss", s.loss());
-    m.put("kl", s.kl());
+    s.kl().ifPresent(kl -> m.put("kl", kl)); // absent, not 0, without a reference (beta = 0)
     m.put("entropy", s.entropy());
     m.put("clip_frac_region", s.clipFracRegion());
     m.put("grad_norm", s.gradNorm());
     m.put("lr", s.learningRate());
     m.put("frac_reward_zero_std", s.fracZeroStd());
-    m.put("expert_load_max", s.expertShareMax());
-    m.put("expert_load_min", s.expertShareMin());
+    s.expertShareMax().ifPresent(v -> m.put("expert_load_max", v));
+    s.expertShareMin().ifPresent(v -> m.put("expert_load_min", v));
     return m;
   }
 

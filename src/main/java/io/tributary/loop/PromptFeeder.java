@@ -84,6 +84,14 @@ public final class PromptFeeder implements AutoCloseable {
     return fed - consumedGroups.getAsLong() - deadLettered.count();
   }
 
+  /**
+   * Fed prompts whose group went to the dead letters because a reward function failed on a member
+   * (by the job, or by the learner), over all runs of this run directory.
+   */
+  public long unscoredGroups() {
+    return deadLettered.unscoredCount();
+  }
+
   public int epoch() {
     return stream.epoch();
   }

@@ -101,6 +101,10 @@ final class RunMonitor {
     line.put("rollouts_per_s", (trained - lastTrained) / Math.max(1e-9, now - lastUpdateSeconds));
     PromptFeeder f = feeder;
     line.put("prompts_fed", f == null ? 0 : f.fed());
+    if (f != null) {
+      // the job's letters and the learner's: a group a reward function failed on, never trained
+      line.put("unscored_groups", f.unscoredGroups());
+    }
     lastTrained = trained;
     lastUpdateSeconds = now;
     log.update(line);
@@ -195,7 +199,7 @@ final class RunMonitor {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     return String.format(
         "[%5.0f s] version %d | reward %s | held-out pass@1 %s (v%d) | staleness %s (max %s)"
-            + " | %.2f rollouts/s | prompts fed %d, in flight %d",
+            + " | %.2f rollouts/s | prompts fed %d, in flight %d, unscored %d",
         elapsed(),
         version,
         format(u.get("reward_mean")),
@@ -205,7 +209,8 @@ final class RunMonitor {
         u.getOrDefault("max_age", "-"),
         trainedHere / Math.max(1e-9, seconds),
         f == null ? 0 : f.fed(),
-        f == null ? 0 : f.inFlight());
+        f == null ? 0 : f.inFlight(),
+        f == null ? 0 : f.unscoredGroups());
   }
 
   private static String format(Object value) {

@@ -38,11 +38,15 @@ public final class RunReport {
       md.append(
           String.format(
               "%s policy versions in %.0f s of loop time; %s rollouts trained on, %s dropped as"
-                  + " stale.%n%n",
+                  + " stale%s.%n%n",
               last.get("version"),
               number(last, "elapsed_s"),
               last.get("trained_rollouts"),
-              last.getOrDefault("stale_dropped", 0)));
+              last.getOrDefault("stale_dropped", 0),
+              // absent from the metrics of a run that did not count them: then say nothing
+              last.get("unscored_groups") instanceof Number n
+                  ? "; " + n + " groups not trained because a reward function failed on them"
+                  : ""));
     }
     heldOut(md, evals);
     plot(md, "reward", "Reward (mean over trained rollouts)", metrics, "reward_mean");
@@ -92,6 +96,10 @@ public final class RunReport {
             100 * (number(last, "pass_at_1") - number(first, "pass_at_1"))));
   }
 
+  /**
+   * Plots the keys that some version computed; a metric no version computed (the KL at beta = 0,
+   * the expert load of a dense model) gets a line saying so instead of a plot of zeros.
+   */
   private void plot(
       StringBuilder md,
       String name,
@@ -100,10 +108,26 @@ public final class RunReport {
       String... keys) {
     Map<String, List<double[]>> series = new LinkedHashMap<>();
     for (String key : keys) {
-      series.put(key, points(metrics, key));
+      List<double[]> points = points(metrics, key);
+      if (!points.isEmpty()) {
+        series.put(key, points);
+      }
+    }
+    if (series.isEmpty()) {
+      md.append(title).append(": not computed in this run").append(notComputedWhy(name));
+      md.append(", so not plotted.\n");
+      return;
     }
     Plots.line(dir.resolve(name + ".png"), title, "policy version", "", series);
     md.append("![").append(title).append("](").append(name).append(".png)\n");
+  }
+
+  private static String notComputedWhy(String name) {
+    return switch (name) {
+      case "kl" -> " (beta = 0: no reference model)";
+      case "expert_load" -> " (the model has no routed experts)";
+      default -> "";
+    };
   }
 
   private static void samples(StringBuilder md, List<Map<String, Object>> metrics) {

@@ -56,14 +56,15 @@ public final class StandaloneLearner {
               trainer,
               report ->
                   out.printf(
-                      "version %s: reward %.3f, kl %.4f, entropy %.3f, staleness %.2f, %s rollouts"
-                          + " trained%n",
+                      "version %s: reward %s, kl %s, entropy %s, staleness %s, %s rollouts"
+                          + " trained, %s groups not scored%n",
                       report.get("version"),
-                      report.get("reward_mean"),
-                      report.get("kl"),
-                      report.get("entropy"),
-                      report.get("staleness_mean"),
-                      report.get("trained_rollouts")))) {
+                      shown(report.get("reward_mean"), "%.3f"),
+                      shown(report.get("kl"), "%.4f"),
+                      shown(report.get("entropy"), "%.3f"),
+                      shown(report.get("staleness_mean"), "%.2f"),
+                      report.get("trained_rollouts"),
+                      report.get("unscored_groups")))) {
         learner.start(checkpoint.header().trainingStep());
         out.printf(
             "learner: version %d from %s; reading %s at %s; store %s%n",
@@ -82,6 +83,11 @@ public final class StandaloneLearner {
         // the JVM is shutting down: the hook has run
       }
     }
+  }
+
+  /** A metric that was not computed (kl at beta = 0) shows as "-", never as 0 or "null". */
+  private static String shown(Object value, String format) {
+    return value instanceof Number n ? String.format(format, n.doubleValue()) : "-";
   }
 
   private static Path requireInitial(Path initial) {

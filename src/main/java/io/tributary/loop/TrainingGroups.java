@@ -49,13 +49,8 @@ final class TrainingGroups {
       Map<String, Object> fields = new HashMap<>(r.fields());
       Rollout rollout = new Rollout(r.prompt(), r.completion(), r.completionTokenIds(), fields);
       Map<String, Double> rewards = new LinkedHashMap<>(r.rewards());
-      scores.add(
-          new RolloutScores(
-              rollout,
-              rewards,
-              Map.of(),
-              r.rewardErrors() == null ? Map.of() : r.rewardErrors(),
-              r.totalReward()));
+      // GroupBuffer lets through only groups whose members all have a total and no error
+      scores.add(new RolloutScores(rollout, rewards, Map.of(), Map.of(), r.totalReward()));
       minVersion = Math.min(minVersion, r.policyVersion());
     }
     return new RolloutGroup(

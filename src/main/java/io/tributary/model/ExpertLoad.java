@@ -24,10 +24,13 @@ public record ExpertLoad(long[][] tokensPerExpert, float[][] selectionBias) {
     return worst;
   }
 
-  /** Largest and smallest share of routed tokens any expert got, over all MoE layers. */
+  /**
+   * Largest and smallest share of routed tokens any expert got, over all MoE layers; both NaN when
+   * no MoE layer routed a token (a dense model), as there is no share to report.
+   */
   public double[] shareRange() {
-    double max = 0;
-    double min = 1;
+    double max = Double.NaN;
+    double min = Double.NaN;
     for (long[] layer : tokensPerExpert) {
       long total = 0;
       for (long l : layer) {
@@ -37,8 +40,9 @@ public record ExpertLoad(long[][] tokensPerExpert, float[][] selectionBias) {
         continue;
       }
       for (long l : layer) {
-        max = Math.max(max, (double) l / total);
-        min = Math.min(min, (double) l / total);
+        double share = (double) l / total;
+        max = Double.isNaN(max) ? share : Math.max(max, share);
+        min = Double.isNaN(min) ? share : Math.min(min, share);
       }
     }
     return new double[] {max, min};

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Live per-function counters of a {@link RewardScorer}: how many rollouts each function scored,
- * found not applicable, failed on (exception or invalid result) and timed out on. Thread-safe;
+ * found not applicable, failed on (exception or invalid result) and timed out on, counted per
+ * attempt, and how many of its calls were made again ({@code onError: rescore}). Thread-safe;
  * {@link #snapshot()} gives plain numbers for logs and metric reporters.
  */
 public final class RewardMetrics {
@@ -19,6 +20,7 @@ public final class RewardMetrics {
     final LongAdder notApplicable = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LongAdder timeouts = new LongAdder();
+    final LongAdder rescores = new LongAdder();
   }
 
   private final Map<String, Counters> byName;
@@ -43,6 +45,16 @@ public final class RewardMetrics {
 
   void timeout(String name) {
     byName.get(name).timeouts.increment();
+  }
+
+  void rescore(String name) {
+    byName.get(name).rescores.increment();
+  }
+
+  /** Calls of the function made again after a failure. */
+  public long rescores(String name) {
+    counts(name); // names an unknown function
+    return byName.get(name).rescores.sum();
   }
 
   public Counts counts(String name) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -20,8 +21,11 @@ import java.util.concurrent.TimeoutException;
  * <p>Every call of a function runs on the scorer's threads under that function's timeout. An
  * exception, a timeout or an invalid result (null, non-finite, wrong count) becomes an error for
  * that function on the rollouts of that call, counted in {@link #metrics()}; it never propagates,
- * and every rollout comes back. A plain {@link RewardFunction} is called once per rollout, so a
- * failure touches one rollout; a {@link GroupRewardFunction} once per group. Thread-safe.
+ * and every rollout comes back, those with an error without a total. A plain {@link RewardFunction}
+ * is called once per rollout, so a failure touches one rollout; a {@link GroupRewardFunction} once
+ * per group. With {@code rescoreAttempts} above 0 ({@code onError: rescore}), a failed call is made
+ * again, up to that many times, before its error stands; every failed attempt is counted.
+ * Thread-safe.
  */
 public final class RewardScorer implements AutoCloseable {
   /** One configured function. */
@@ -43,14 +47,24 @@ public final class RewardScorer implements AutoCloseable {
   private final List<WeightedReward> rewards;
   private final RewardMetrics metrics;
   private final TimeLimitedExecutor executor;
+  private final int rescoreAttempts;
 
   public RewardScorer(List<WeightedReward> rewards, int threads) {
+    this(rewards, threads, 0);
+  }
+
+  public RewardScorer(List<WeightedReward> rewards, int threads, int rescoreAttempts) {
     if (rewards.isEmpty()) {
       throw new IllegalArgumentException("a reward scorer needs at least one reward");
     }
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
+    if (rescoreAttempts < 0) {
+      throw new IllegalArgumentException(
+          "rescoreAttempts must be at least 0, got " + rescoreAttempts);
+    }
+    this.rescoreAttempts = rescoreAttempts;
     this.rewards = List.copyOf(rewards);
     this.metrics = new RewardMetrics(this.rewards.stream().map(WeightedReward::name).toList());
     this.executor = new TimeLimitedExecutor(threads, "reward");
@@ -73,11 +87,16 @@ public final class RewardScorer implements AutoCloseable {
       }
       rewards.add(new WeightedReward(spec.name(), function, spec.weight(), spec.timeout()));
     }
-    return new RewardScorer(rewards, config.threads());
+    return new RewardScorer(rewards, config.threads(), config.rescoreAttempts());
   }
 
   public List<String> names() {
     return rewards.stream().map(WeightedReward::name).toList();
+  }
+
+  /** How many times a failed call is made again before its error stands (0: never). */
+  public int rescoreAttempts() {
+    return rescoreAttempts;
   }
 
   public RewardMetrics metrics() {
@@ -131,16 +150,11 @@ public final class RewardScorer implements AutoCloseable {
     for (int f = 0; f < rewards.size(); f++) {
       WeightedReward reward = rewards.get(f);
       for (Call call : calls.get(f)) {
-        Outcome outcome = await(call);
+        Outcome outcome = awaitWithRescores(reward, call);
         for (int r = call.from; r < call.to; r++) {
           scores.get(r).put(reward.name(), null);
           if (outcome.error != null) {
             errors.get(r).put(reward.name(), outcome.error);
-            if (outcome.timedOut) {
-              metrics.timeout(reward.name());
-            } else {
-              metrics.error(reward.name());
-            }
           } else if (outcome.results.get(r - call.from) instanceof RewardResult.Score s) {
             scores.get(r).put(reward.name(), s.value());
             totals[r] += reward.weight() * s.value();
@@ -156,23 +170,52 @@ public final class RewardScorer implements AutoCloseable {
     List<RolloutScores> result = new ArrayList<>(n);
     for (int r = 0; r < n; r++) {
       result.add(
-          new RolloutScores(
-              group.get(r), scores.get(r), notApplicable.get(r), errors.get(r), totals[r]));
+          errors.get(r).isEmpty()
+              ? new RolloutScores(
+                  group.get(r), scores.get(r), notApplicable.get(r), errors.get(r), totals[r])
+              : RolloutScores.unscored(
+                  group.get(r), scores.get(r), notApplicable.get(r), errors.get(r)));
     }
     return result;
   }
 
-  private record Call(int from, int to, CompletableFuture<List<RewardResult>> future) {}
+  /**
+   * The call's outcome, after up to {@code rescoreAttempts} more tries while it fails; each failed
+   * try is counted once per rollout it covers.
+   */
+  private Outcome awaitWithRescores(WeightedReward reward, Call call) {
+    Outcome outcome = await(call);
+    for (int attempt = 1; ; attempt++) {
+      if (outcome.error == null) {
+        return outcome;
+      }
+      for (int r = call.from; r < call.to; r++) {
+        if (outcome.timedOut) {
+          metrics.timeout(reward.name());
+        } else {
+          metrics.error(reward.name());
+        }
+      }
+      if (attempt > rescoreAttempts) {
+        return outcome;
+      }
+      metrics.rescore(reward.name());
+      call = submit(reward, call.from, call.to, call.body);
+      outcome = await(call);
+    }
+  }
+
+  private record Call(
+      int from,
+      int to,
+      Callable<List<RewardResult>> body,
+      CompletableFuture<List<RewardResult>> future) {}
 
   /** Either the valid results of one call, or why there are none. */
   private record Outcome(List<RewardResult> results, String error, boolean timedOut) {}
 
-  private Call submit(
-      WeightedReward reward,
-      int from,
-      int to,
-      java.util.concurrent.Callable<List<RewardResult>> call) {
-    return new Call(from, to, executor.submit(call, reward.timeout()));
+  private Call submit(WeightedReward reward, int from, int to, Callable<List<RewardResult>> call) {
+    return new Call(from, to, call, executor.submit(call, reward.timeout()));
   }
 
   private static Outcome await(Call call) {

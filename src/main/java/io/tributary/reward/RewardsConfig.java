@@ -9,9 +9,15 @@ import java.util.Set;
 
 /**
  * The reward section of a run config: the rewards to apply, in the order their scores are reported,
- * and the number of threads that run them.
+ * the number of threads that run them, and what becomes of a group when a function throws or times
+ * out on one of its members ({@link OnRewardError}; the dead letters unless {@code onError:
+ * rescore}, which makes the failed calls again up to {@code rescoreAttempts} times first).
  */
-public record RewardsConfig(List<RewardSpec> rewards, Integer threads) {
+public record RewardsConfig(
+    List<RewardSpec> rewards, Integer threads, OnRewardError onError, Integer rescoreAttempts) {
+  /** Most rescoring attempts: a function that fails this often is broken, not unlucky. */
+  public static final int MAX_RESCORE_ATTEMPTS = 10;
+
   public RewardsConfig {
     if (rewards == null || rewards.isEmpty()) {
       throw ConfigException.badValue("rewards", rewards, "a non-empty list of rewards");
@@ -33,6 +39,27 @@ public record RewardsConfig(List<RewardSpec> rewards, Integer threads) {
     if (threads < 1) {
       throw ConfigException.badValue("threads", threads, "at least 1");
     }
+    onError = onError == null ? OnRewardError.DEAD_LETTER : onError;
+    if (onError == OnRewardError.DEAD_LETTER) {
+      if (rescoreAttempts != null && rescoreAttempts != 0) {
+        throw ConfigException.badValue(
+            "rescoreAttempts", rescoreAttempts, "no value unless onError is rescore");
+      }
+      rescoreAttempts = 0;
+    } else {
+      rescoreAttempts = rescoreAttempts == null ? 1 : rescoreAttempts;
+      if (rescoreAttempts < 1 || rescoreAttempts > MAX_RESCORE_ATTEMPTS) {
+        throw ConfigException.badValue(
+            "rescoreAttempts",
+            rescoreAttempts,
+            "1 to " + MAX_RESCORE_ATTEMPTS + " with onError: rescore");
+      }
+    }
+  }
+
+  /** Dead-letters a group whose scoring failed, without rescoring. */
+  public RewardsConfig(List<RewardSpec> rewards, Integer threads) {
+    this(rewards, threads, null, null);
   }
 
   public static RewardsConfig of(RewardSpec... rewards) {

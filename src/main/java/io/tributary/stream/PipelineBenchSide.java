@@ -234,8 +234,11 @@ public final class PipelineBenchSide {
                     List<ValidPrompt> batch =
                         prompts.subList(from, Math.min(prompts.size(), from + size));
                     for (SampledGroup group : generator.generate(batch, 0)) {
+                      if (!(scoring.score(group, 0) instanceof ScoringOutcome.Scored scored)) {
+                        continue; // the job dead-letters it: no rollout reaches the topic
+                      }
                       List<ScoredRollout> members = new ArrayList<>();
-                      for (ScoredMember m : scoring.score(group, 0)) {
+                      for (ScoredMember m : scored.members()) {
                         members.add(m.rollout());
                       }
                       long now = System.currentTimeMillis();

@@ -22,9 +22,10 @@ import org.apache.flink.util.OutputTag;
 /**
  * The rollout job's graph: prompts → validate (bad records to dead letters) → micro-batch →
  * generate (G completions per prompt, policy hot reload from the broadcast policy-version stream) →
- * score → key by group → assemble groups with advantages → scored rollouts. The graph takes its
- * input streams and sinks as arguments; {@link RolloutsRunner} wires Kafka and files, tests wire
- * their own. Every operator has a name and a uid (so savepoints map state to operators).
+ * score (a group a reward function failed on to dead letters) → key by group → assemble groups with
+ * advantages → scored rollouts. The graph takes its input streams and sinks as arguments; {@link
+ * RolloutsRunner} wires Kafka and files, tests wire their own. Every operator has a name and a uid
+ * (so savepoints map state to operators).
  */
 public final class RolloutJob {
   /** Fixed, so that {@link BatchKeys} and the job agree on key groups. */
@@ -121,9 +122,9 @@ public final class RolloutJob {
             .uid("generate")
             .setParallelism(parallelism);
 
-    DataStream<ScoredMember> scored =
+    SingleOutputStreamOperator<ScoredMember> scored =
         sampled
-            .flatMap(new ScoreFunction(config.rewards()))
+            .process(new ScoreFunction(config.rewards(), DEAD_LETTERS))
             .name("score")
             .uid("score")
             .setParallelism(parallelism);
@@ -138,7 +139,10 @@ public final class RolloutJob {
     DataStream<DeadLetter> deadLetters =
         valid
             .getSideOutput(DEAD_LETTERS)
-            .union(events.getSideOutput(DEAD_LETTERS), assembled.getSideOutput(DEAD_LETTERS));
+            .union(
+                events.getSideOutput(DEAD_LETTERS),
+                scored.getSideOutput(DEAD_LETTERS),
+                assembled.getSideOutput(DEAD_LETTERS));
     return new Outputs(assembled, deadLetters);
   }
 

@@ -1,30 +1,39 @@
 package io.tributary.stream;
 
 import io.tributary.config.Yaml;
+import io.tributary.messages.DeadLetter;
 import io.tributary.reward.RewardScorer;
 import io.tributary.reward.RewardsConfig;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
- * Flink adapter of {@link RolloutScoring}. The rewards config travels as YAML text (the config
- * records are not Serializable) and is bound again in {@code open()}.
+ * Flink adapter of {@link RolloutScoring}: the members of a scored group go on to the assembler, a
+ * group a reward function failed on goes to the dead letters. Metrics: {@code groupsUnscored},
+ * {@code scorerErrors} (failed calls, every attempt), {@code rewardRescores} (calls made again
+ * under {@code onError: rescore}) and the {@code meanReward} gauge. The rewards config travels as
+ * YAML text (the config records are not Serializable) and is bound again in {@code open()}.
  */
-final class ScoreFunction extends RichFlatMapFunction<SampledGroup, ScoredMember> {
+final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredMember> {
   /** Weight of the newest group in the mean-reward gauge (an exponential moving average). */
   private static final double MEAN_DECAY = 0.05;
 
   private final String rewardsYaml;
+  private final OutputTag<DeadLetter> deadLetters;
   private transient RolloutScoring scoring;
   private transient Counter scorerErrors;
+  private transient Counter groupsUnscored;
+  private transient Counter rescores;
   private transient volatile double meanReward;
   private transient boolean first;
 
-  ScoreFunction(RewardsConfig rewards) {
+  ScoreFunction(RewardsConfig rewards, OutputTag<DeadLetter> deadLetters) {
     this.rewardsYaml = Yaml.write(rewards);
+    this.deadLetters = deadLetters;
   }
 
   @Override
@@ -33,24 +42,54 @@ final class ScoreFunction extends RichFlatMapFunction<SampledGroup, ScoredMember
     scoring = new RolloutScoring(RewardScorer.fromConfig(config));
     var metrics = getRuntimeContext().getMetricGroup();
     scorerErrors = metrics.counter("scorerErrors");
+    groupsUnscored = metrics.counter("groupsUnscored");
+    rescores = metrics.counter("rewardRescores");
+    // NaN until a group was scored: a mean over no group was not computed
     metrics.gauge("meanReward", (Gauge<Double>) () -> meanReward);
     meanReward = Double.NaN;
     first = true;
   }
 
   @Override
-  public void flatMap(SampledGroup group, Collector<ScoredMember> out) {
+  public void processElement(SampledGroup group, Context ctx, Collector<ScoredMember> out) {
+    long errorsBefore = errorCount();
+    long rescoresBefore = rescoreCount();
+    ScoringOutcome outcome = scoring.score(group, System.currentTimeMillis());
+    scorerErrors.inc(errorCount() - errorsBefore);
+    rescores.inc(rescoreCount() - rescoresBefore);
+    if (outcome instanceof ScoringOutcome.Unscored unscored) {
+      groupsUnscored.inc();
+      ctx.output(deadLetters, unscored.letter());
+      return;
+    }
     double sum = 0;
-    for (ScoredMember member : scoring.score(group, System.currentTimeMillis())) {
-      scorerErrors.inc(member.rollout().rewardErrors().size());
+    var members = ((ScoringOutcome.Scored) outcome).members();
+    for (ScoredMember member : members) {
       sum += member.rollout().totalReward();
       out.collect(member);
     }
-    double groupMean = sum / group.samples().size();
+    double groupMean = sum / members.size();
     if (Double.isFinite(groupMean)) {
       meanReward = first ? groupMean : (1 - MEAN_DECAY) * meanReward + MEAN_DECAY * groupMean;
       first = false;
     }
+  }
+
+  /** Failed calls so far, every attempt counted, over all functions of this subtask's scorer. */
+  private long errorCount() {
+    long n = 0;
+    for (var counts : scoring.scorer().metrics().snapshot().values()) {
+      n += counts.errors() + counts.timeouts();
+    }
+    return n;
+  }
+
+  private long rescoreCount() {
+    long n = 0;
+    for (String name : scoring.scorer().names()) {
+      n += scoring.scorer().metrics().rescores(name);
+    }
+    return n;
   }
 
   @Override

@@ -94,4 +94,67 @@ class GroupBufferTest {
     assertThat(((GroupBuffer.Failed) late).members()).hasSize(1);
     assertThat(((GroupBuffer.Failed) late).reason()).contains("group old", "after the group was");
   }
+
+  /** {@code m} with the given reward errors and total. */
+  static GroupBuffer.Held withScores(
+      GroupBuffer.Held m, Map<String, String> errors, double totalReward) {
+    ScoredRollout r = m.rollout();
+    java.util.Map<String, Double> rewards = new java.util.HashMap<>();
+    errors.keySet().forEach(name -> rewards.put(name, null));
+    return new GroupBuffer.Held(
+        new ScoredRollout(
+            r.schemaVersion(),
+            r.rolloutId(),
+            r.promptId(),
+            r.groupId(),
+            r.sampleIndex(),
+            r.groupSize(),
+            r.prompt(),
+            r.completion(),
+            r.completionTokenIds(),
+            r.behaviourLogProbs(),
+            r.finishReason(),
+            r.policyVersion(),
+            rewards,
+            errors,
+            totalReward,
+            r.advantage(),
+            r.task(),
+            r.answer(),
+            r.fields(),
+            r.createdAtMillis(),
+            r.scoredAtMillis()),
+        m.partition(),
+        m.offset());
+  }
+
+  @Test
+  void aCompleteGroupWithAMemberARewardFailedOnComesOutUnscoredNamingTheFunction() {
+    GroupBuffer buffer = new GroupBuffer();
+    buffer.add(member("g", 0, 3), 0);
+    buffer.add(
+        withScores(member("g", 1, 3), Map.of("judge", "HttpTimeoutException: 30 s"), Double.NaN),
+        0);
+    GroupBuffer.Outcome outcome = buffer.add(member("g", 2, 3), 0);
+
+    assertThat(outcome).isInstanceOf(GroupBuffer.Unscored.class);
+    GroupBuffer.Unscored unscored = (GroupBuffer.Unscored) outcome;
+    assertThat(unscored.members())
+        .extracting(h -> h.rollout().sampleIndex())
+        .containsExactly(0, 1, 2);
+    assertThat(unscored.reason())
+        .contains("group g: not scored", "member 1: reward 'judge': HttpTimeoutException: 30 s")
+        .doesNotContain("member 0", "member 2");
+    assertThat(buffer.openGroups()).isZero();
+    assertThat(buffer.lowestOffsets()).as("it holds back no offset").isEmpty();
+  }
+
+  @Test
+  void aMemberWithoutATotalIsUnscoredEvenWithNoErrorNamed() {
+    GroupBuffer buffer = new GroupBuffer();
+    buffer.add(withScores(member("g", 0, 2), Map.of(), Double.NaN), 0);
+    GroupBuffer.Outcome outcome = buffer.add(member("g", 1, 2), 0);
+
+    assertThat(((GroupBuffer.Unscored) outcome).reason()).contains("member 0: no total reward");
+  }
 }

@@ -146,9 +146,9 @@ class LearnerServiceTest {
                       ? FinishReason.STOP
                       : FinishReason.LENGTH,
                   version,
-                  Map.of("digits", group.scores().get(j).total()),
+                  Map.of("digits", group.scores().get(j).requireTotal()),
                   Map.of(),
-                  group.scores().get(j).total(),
+                  group.scores().get(j).requireTotal(),
                   0.0,
                   "arithmetic",
                   prompts.get(g).answer(),

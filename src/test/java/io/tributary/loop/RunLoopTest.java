@@ -93,9 +93,14 @@ class RunLoopTest {
     String report = Files.readString(result.report());
     assertThat(report).contains("heldout_accuracy.png", "| version | prompt |");
     for (String plot :
-        List.of("reward", "kl", "entropy", "length", "staleness", "expert_load", "throughput")) {
+        List.of("reward", "entropy", "length", "staleness", "expert_load", "throughput")) {
       assertThat(run.resolve(plot + ".png")).isNotEmptyFile();
       assertThat(report).contains("(" + plot + ".png)");
     }
+    // beta = 0: no KL was computed, so none is written, plotted or shown as 0
+    assertThat(metrics).allSatisfy(m -> assertThat(m).doesNotContainKey("kl"));
+    assertThat(metrics).allSatisfy(m -> assertThat(m).containsEntry("unscored_groups", 0));
+    assertThat(run.resolve("kl.png")).doesNotExist();
+    assertThat(report).contains("KL to the reference (k3): not computed in this run");
   }
 }

@@ -75,7 +75,7 @@ class ExternalRewardJarTest {
             scorer.score(Rollout.of("q", "yes please, \\boxed{7}", Map.of("answer", "7")));
 
         assertThat(scores.scores()).containsEntry("polite", 0.25).containsEntry("accuracy", 1.0);
-        assertThat(scores.total()).isEqualTo(1.5);
+        assertThat(scores.total()).hasValue(1.5);
       }
     }
   }

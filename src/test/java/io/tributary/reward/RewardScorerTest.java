@@ -43,8 +43,8 @@ class RewardScorerTest {
       assertThat(scores.get(0).scores())
           .containsEntry("accuracy", 1.0)
           .containsEntry("format", 1.0);
-      assertThat(scores.get(0).total()).isEqualTo(1.5);
-      assertThat(scores.get(1).total()).isEqualTo(0.5);
+      assertThat(scores.get(0).total()).hasValue(1.5);
+      assertThat(scores.get(1).total()).hasValue(0.5);
       assertThat(scores.get(1).rollout()).isEqualTo(answering("41"));
     }
   }
@@ -63,7 +63,7 @@ class RewardScorerTest {
       assertThat(scores.scores()).containsEntry("accuracy", null).containsEntry("format", 1.0);
       assertThat(scores.notApplicable()).containsKey("accuracy");
       assertThat(scores.errors()).isEmpty();
-      assertThat(scores.total()).isEqualTo(0.5);
+      assertThat(scores.total()).hasValue(0.5);
       assertThat(scorer.metrics().counts("accuracy"))
           .isEqualTo(new RewardMetrics.Counts(0, 1, 0, 0));
     }
@@ -75,7 +75,7 @@ class RewardScorerTest {
         new RewardScorer(List.of(reward("accuracy", Rewards.accuracy(), 1.0, GENEROUS)), 1)) {
       RolloutScores scores = scorer.score(Rollout.of("q", "42", Map.of()));
 
-      assertThat(scores.total()).isZero();
+      assertThat(scores.total()).hasValue(0.0);
       assertThat(scores.scoredCount()).isZero();
     }
   }
@@ -104,9 +104,11 @@ class RewardScorerTest {
       assertThat(scores.get(1).scores())
           .containsEntry("fragile", null)
           .containsEntry("format", 1.0);
-      assertThat(scores.get(1).total()).isEqualTo(1.0);
+      // a failed function leaves the rollout without a total: it is not a 0
+      assertThat(scores.get(1).total()).isEmpty();
+      assertThat(scores.get(1).isScored()).isFalse();
       assertThat(scores.get(0).errors()).isEmpty();
-      assertThat(scores.get(2).total()).isEqualTo(2.0);
+      assertThat(scores.get(2).total()).hasValue(2.0);
       assertThat(scorer.metrics().counts("fragile"))
           .isEqualTo(new RewardMetrics.Counts(2, 0, 1, 0));
     }
@@ -134,7 +136,8 @@ class RewardScorerTest {
       long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
       assertThat(scores.errors()).containsEntry("sleepy", "timed out after 200 ms");
-      assertThat(scores.total()).isEqualTo(1.0);
+      assertThat(scores.total()).isEmpty();
+      assertThat(scores.scores()).containsEntry("format", 1.0);
       assertThat(elapsedMs).isLessThan(3000);
       assertThat(scorer.metrics().counts("sleepy")).isEqualTo(new RewardMetrics.Counts(0, 0, 0, 1));
     }
@@ -190,7 +193,8 @@ class RewardScorerTest {
               s ->
                   assertThat(s.errors())
                       .containsEntry("model", "IllegalArgumentException: model not loaded"));
-      assertThat(scores.get(0).total()).isEqualTo(1.0);
+      assertThat(scores).allSatisfy(s -> assertThat(s.total()).isEmpty());
+      assertThat(scores.get(0).scores()).containsEntry("accuracy", 1.0);
       assertThat(scorer.metrics().counts("model").errors()).isEqualTo(2);
     }
   }
@@ -216,7 +220,7 @@ class RewardScorerTest {
         List<RolloutScores> scores = scorer.scoreGroup(List.of(answering("1"), answering("2")));
 
         assertThat(scores.get(0).errors().get(c.name())).as(c.name()).contains(c.errorPart());
-        assertThat(scores.get(0).total()).isZero();
+        assertThat(scores.get(0).total()).as(c.name()).isEmpty();
       }
     }
   }
@@ -257,6 +261,97 @@ class RewardScorerTest {
       callers.shutdown();
       assertThat(scorer.metrics().counts("accuracy").scored()).isEqualTo(300);
       assertThat(scorer.metrics().counts("length").scored()).isEqualTo(300);
+    }
+  }
+
+  /** Throws on the rollouts whose completion contains {@code marker}, its first n calls only. */
+  static RewardFunction failingFirst(
+      int n, String marker, java.util.concurrent.atomic.AtomicInteger calls) {
+    return r -> {
+      if (r.completion().contains(marker) && calls.incrementAndGet() <= n) {
+        throw new IllegalStateException("grader crashed on " + marker);
+      }
+      return RewardResult.score(r.completion().contains("42") ? 1.0 : 0.0);
+    };
+  }
+
+  @Test
+  void aRolloutAFunctionFailedOnHasNoTotalAndSaysWhichFunctionAndWhy() {
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (RewardScorer scorer =
+        new RewardScorer(
+            List.of(reward("flaky", failingFirst(1, "42", calls), 1.0, GENEROUS)), 2)) {
+      List<RolloutScores> scores = scorer.scoreGroup(List.of(answering("42"), answering("41")));
+
+      // the correct answer would have scored 1; trained as 0 it would get a negative advantage
+      assertThat(scores.get(0).total()).isEmpty();
+      assertThat(scores.get(1).total()).hasValue(0.0);
+      assertThatThrownBy(() -> scores.get(0).requireTotal())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("reward 'flaky': IllegalStateException: grader crashed on 42");
+      assertThat(scorer.rescoreAttempts()).isZero();
+      assertThat(calls).hasValue(1);
+    }
+  }
+
+  @Test
+  void withRescoringAFailedCallIsMadeAgainAndItsSecondAnswerCounts() {
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (RewardScorer scorer =
+        new RewardScorer(
+            List.of(reward("flaky", failingFirst(1, "42", calls), 1.0, GENEROUS)), 2, 2)) {
+      List<RolloutScores> scores = scorer.scoreGroup(List.of(answering("42"), answering("41")));
+
+      assertThat(scores.get(0).total()).hasValue(1.0);
+      assertThat(scores.get(0).errors()).isEmpty();
+      assertThat(scores.get(1).total()).hasValue(0.0);
+      assertThat(calls).as("calls on the failing rollout").hasValue(2);
+      assertThat(scorer.metrics().counts("flaky")).isEqualTo(new RewardMetrics.Counts(2, 0, 1, 0));
+      assertThat(scorer.metrics().rescores("flaky")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void rescoringGivesUpAfterItsAttemptsAndTheRolloutStaysUnscored() {
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (RewardScorer scorer =
+        new RewardScorer(
+            List.of(reward("broken", failingFirst(100, "42", calls), 1.0, GENEROUS)), 1, 2)) {
+      RolloutScores scores = scorer.score(answering("42"));
+
+      assertThat(scores.total()).isEmpty();
+      assertThat(scores.errors())
+          .containsEntry("broken", "IllegalStateException: grader crashed on 42");
+      assertThat(calls).as("the call and two rescoring attempts").hasValue(3);
+      assertThat(scorer.metrics().counts("broken").errors()).isEqualTo(3);
+      assertThat(scorer.metrics().rescores("broken")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aTimeoutIsRescoredLikeAnException() {
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    RewardFunction slowOnce =
+        r -> {
+          if (calls.incrementAndGet() == 1) {
+            try {
+              Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+              throw new IllegalStateException("interrupted", e);
+            }
+          }
+          return RewardResult.score(1.0);
+        };
+    try (RewardScorer scorer =
+        new RewardScorer(List.of(reward("slow", slowOnce, 1.0, SHORT)), 1, 1)) {
+      RolloutScores scores = scorer.score(answering("42"));
+
+      assertThat(scores.total()).hasValue(1.0);
+      assertThat(scorer.metrics().counts("slow")).isEqualTo(new RewardMetrics.Counts(1, 0, 0, 1));
     }
   }
 

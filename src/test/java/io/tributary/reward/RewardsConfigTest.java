@@ -52,7 +52,7 @@ class RewardsConfigTest {
 
       assertThat(scorer.names()).containsExactly("accuracy", "overlong");
       assertThat(scores.scores()).containsEntry("accuracy", 1.0).containsEntry("overlong", -1.0);
-      assertThat(scores.total()).isEqualTo(0.0);
+      assertThat(scores.total()).hasValue(0.0);
     }
   }
 
@@ -100,7 +100,45 @@ class RewardsConfigTest {
         new Broken(
             "rewards:\n  - {name: format, params: {x: null}}",
             List.of("params.x"),
-            "a null parameter"));
+            "a null parameter"),
+        new Broken(
+            "rewards:\n  - {name: format}\nonError: retry",
+            List.of("onError", "'retry'", "deadLetter or rescore"),
+            "an unknown onError"),
+        new Broken(
+            "rewards:\n  - {name: format}\nrescoreAttempts: 2",
+            List.of("rescoreAttempts", "2", "unless onError is rescore"),
+            "rescore attempts that would never be used"),
+        new Broken(
+            "rewards:\n  - {name: format}\nonError: rescore\nrescoreAttempts: 0",
+            List.of("rescoreAttempts", "0", "1 to 10"),
+            "rescoring with no attempt"),
+        new Broken(
+            "rewards:\n  - {name: format}\nonError: rescore\nrescoreAttempts: 11",
+            List.of("rescoreAttempts", "11", "1 to 10"),
+            "more rescoring attempts than a flaky function could need"));
+  }
+
+  @Test
+  void aFailedGroupGoesToTheDeadLettersUnlessRescoringIsAsked() {
+    RewardsConfig plain = RewardsConfig.parse("rewards:\n  - {name: format}", "test.yaml");
+    RewardsConfig rescore =
+        RewardsConfig.parse("rewards:\n  - {name: format}\nonError: rescore", "test.yaml");
+    RewardsConfig three =
+        RewardsConfig.parse(
+            "rewards:\n  - {name: format}\nonError: rescore\nrescoreAttempts: 3", "test.yaml");
+
+    assertThat(plain.onError()).isEqualTo(OnRewardError.DEAD_LETTER);
+    assertThat(plain.rescoreAttempts()).isZero();
+    assertThat(rescore.onError()).isEqualTo(OnRewardError.RESCORE);
+    assertThat(rescore.rescoreAttempts()).isEqualTo(1);
+    assertThat(three.rescoreAttempts()).isEqualTo(3);
+    // the rollout job ships the config as YAML to its operators
+    assertThat(RewardsConfig.parse(io.tributary.config.Yaml.write(three), "written.yaml"))
+        .isEqualTo(three);
+    try (RewardScorer scorer = RewardScorer.fromConfig(three)) {
+      assertThat(scorer.rescoreAttempts()).isEqualTo(3);
+    }
   }
 
   @ParameterizedTest(name = "{0}")

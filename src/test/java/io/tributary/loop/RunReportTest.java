@@ -1,0 +1,65 @@
+package io.tributary.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run report plots what was computed and says so, without a plot, for what was not. */
+class RunReportTest {
+  @TempDir Path dir;
+
+  static Map<String, Object> update(long version, Double kl) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("version", version);
+    line.put("elapsed_s", 10.0 * version);
+    line.put("trained_rollouts", 8 * version);
+    line.put("reward_mean", 0.1 * version);
+    line.put("loss", 0.5);
+    if (kl != null) {
+      line.put("kl", kl);
+    }
+    line.put("entropy", 1.2);
+    line.put("completion_length_mean", 9.0);
+    line.put("staleness_mean", 0.5);
+    line.put("max_age", 1);
+    line.put("expert_load_max", 0.4);
+    line.put("expert_load_min", 0.1);
+    line.put("rollouts_per_s", 3.0);
+    line.put("unscored_groups", 2);
+    return line;
+  }
+
+  @Test
+  void aKlThatWasNeverComputedIsNotPlottedAndTheReportSaysWhy() throws Exception {
+    RunLog log = new RunLog(dir);
+    log.update(update(1, null));
+    log.update(update(2, null));
+
+    String report = Files.readString(new RunReport(dir).write());
+
+    assertThat(dir.resolve("kl.png")).doesNotExist();
+    assertThat(report)
+        .doesNotContain("kl.png")
+        .contains("KL to the reference (k3): not computed in this run (beta = 0")
+        .contains("2 groups not trained because a reward function failed on them");
+    assertThat(dir.resolve("expert_load.png")).isNotEmptyFile();
+    assertThat(Files.readString(dir.resolve(RunLog.METRICS))).doesNotContain("\"kl\"");
+  }
+
+  @Test
+  void aComputedKlIsPlotted() throws Exception {
+    RunLog log = new RunLog(dir);
+    log.update(update(1, 0.0));
+    log.update(update(2, 0.01));
+
+    String report = Files.readString(new RunReport(dir).write());
+
+    assertThat(dir.resolve("kl.png")).isNotEmptyFile();
+    assertThat(report).contains("(kl.png)").doesNotContain("not computed");
+  }
+}
