@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -22,6 +23,34 @@ public final class Sampler {
   /** One completion per prompt; row i draws from its own generator seeded with seeds[i]. */
   public static List<Completion> generate(
       PolicyModel model, List<int[]> prompts, SamplingParams params, long[] seeds) {
+    return generate(model, prompts, Collections.nCopies(prompts.size(), params), seeds, null);
+  }
+
+  /**
+   * Sees each token as it is drawn, with the logits it was drawn from, and may end its row there: a
+   * server streams tokens and stops at a stop string this way.
+   */
+  @FunctionalInterface
+  public interface TokenListener {
+    /**
+     * Row {@code row} drew {@code token}; its logits are {@code logits[offset, offset + vocab)}.
+     * Returns false to end the row now (finish reason STOP).
+     */
+    boolean onToken(int row, int token, float[] logits, int offset, int vocab);
+  }
+
+  /**
+   * One completion per prompt with each row's own sampling parameters (temperature, top-p, top-k,
+   * token budget, stop tokens), so requests that differ in them share one batch. A row ends at one
+   * of its stop tokens, at its own {@code maxNewTokens}, or when {@code listener} (may be null)
+   * says so. The KV cache is used when the first row's parameters ask for it.
+   */
+  public static List<Completion> generate(
+      PolicyModel model,
+      List<int[]> prompts,
+      List<SamplingParams> rowParams,
+      long[] seeds,
+      TokenListener listener) {
     if (prompts.isEmpty()) {
       return List.of();
     }
@@ -29,16 +58,26 @@ public final class Sampler {
       throw new IllegalArgumentException(
           "seeds: got " + seeds.length + ", expected one per prompt (" + prompts.size() + ")");
     }
+    if (rowParams.size() != prompts.size()) {
+      throw new IllegalArgumentException(
+          "sampling params: got "
+              + rowParams.size()
+              + ", expected one per prompt ("
+              + prompts.size()
+              + ")");
+    }
     int batch = prompts.size();
     int promptLength = 0;
+    int budget = 0;
     for (int i = 0; i < batch; i++) {
       if (prompts.get(i).length == 0) {
         throw new IllegalArgumentException("prompt " + i + " is empty; start it with BOS");
       }
       promptLength = Math.max(promptLength, prompts.get(i).length);
+      budget = Math.max(budget, rowParams.get(i).maxNewTokens());
     }
     int maxSeqLen = model.config().maxSeqLen();
-    int maxNew = Math.min(params.maxNewTokens(), maxSeqLen - promptLength);
+    int maxNew = Math.min(budget, maxSeqLen - promptLength);
     if (maxNew <= 0) {
       throw new IllegalArgumentException(
           "prompt of " + promptLength + " tokens leaves no room within maxSeqLen=" + maxSeqLen);
@@ -58,13 +97,13 @@ public final class Sampler {
     int[][] tokens = new int[batch][maxNew];
     float[][] logProbs = new float[batch][maxNew];
     int[] lengths = new int[batch];
-    boolean[] done = new boolean[batch];
+    FinishReason[] finished = new FinishReason[batch];
     float[] logProb = new float[1];
 
     try (GradMode ignored = GradMode.disabled();
         NDManager generation = model.manager().newSubManager();
         KvCache cache =
-            params.useKvCache()
+            rowParams.get(0).useKvCache()
                 ? new KvCache(generation, model.config().layers(), promptLength + maxNew)
                 : null) {
       for (int step = 0; step < maxNew; step++) {
@@ -75,16 +114,20 @@ public final class Sampler {
         }
         int active = 0;
         for (int i = 0; i < batch; i++) {
-          if (done[i]) {
+          if (finished[i] != null) {
             continue;
           }
+          SamplingParams params = rowParams.get(i);
           int token = TokenDraw.draw(last, i * vocab, vocab, params, rngs[i], logProb);
           tokens[i][lengths[i]] = token;
           logProbs[i][lengths[i]] = logProb[0];
           lengths[i]++;
           sequences[i][total] = token;
-          if (params.isStop(token)) {
-            done[i] = true;
+          boolean go = listener == null || listener.onToken(i, token, last, i * vocab, vocab);
+          if (params.isStop(token) || !go) {
+            finished[i] = FinishReason.STOP;
+          } else if (lengths[i] >= params.maxNewTokens()) {
+            finished[i] = FinishReason.LENGTH;
           } else {
             active++;
           }
@@ -100,7 +143,7 @@ public final class Sampler {
           new Completion(
               Arrays.copyOf(tokens[i], lengths[i]),
               Arrays.copyOf(logProbs[i], lengths[i]),
-              done[i] ? FinishReason.STOP : FinishReason.LENGTH));
+              finished[i] == null ? FinishReason.LENGTH : finished[i]));
     }
     return out;
   }
