@@ -86,7 +86,9 @@ class OpenAiServerTest {
     HttpResponse<String> response = post(path, json);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-    return Json.mapper().readTree(response.body());
+    JsonNode body = Json.mapper().readTree(response.body());
+    OpenAiSchemas.assertConforms(body, path.contains("chat") ? "chat.completion" : "completion");
+    return body;
   }
 
   private static String completion(String extra) {
@@ -140,6 +142,7 @@ class OpenAiServerTest {
 
     JsonNode body = Json.mapper().readTree(response.body());
     assertThat(response.statusCode()).isEqualTo(200);
+    OpenAiSchemas.assertConforms(body, "model.list");
     assertThat(body.get("object").asText()).isEqualTo("list");
     JsonNode model = body.get("data").get(0);
     assertThat(model.get("id").asText()).isEqualTo("tiny-policy");
@@ -304,7 +307,13 @@ class OpenAiServerTest {
     assertThat(data.get(data.size() - 1)).isEqualTo("data: [DONE]");
     List<JsonNode> chunks = new ArrayList<>();
     for (String line : data.subList(0, data.size() - 1)) {
-      chunks.add(Json.mapper().readTree(line.substring("data: ".length())));
+      JsonNode chunk = Json.mapper().readTree(line.substring("data: ".length()));
+      OpenAiSchemas.assertConforms(
+          chunk,
+          chunk.get("object").asText().equals("text_completion")
+              ? "completion.chunk"
+              : "chat.completion.chunk");
+      chunks.add(chunk);
     }
     return chunks;
   }
@@ -447,6 +456,7 @@ class OpenAiServerTest {
     HttpResponse<String> response = post(path, body);
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    OpenAiSchemas.assertConforms(Json.mapper().readTree(response.body()), "error");
     JsonNode error = Json.mapper().readTree(response.body()).get("error");
     assertThat(error.get("message").asText()).isNotBlank();
     assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
@@ -525,6 +535,8 @@ class OpenAiServerTest {
     String status =
         curl("-o", "/dev/null", "-w", "%{http_code}", "-d", "{\"model\": 1}", url("/completions"));
 
+    OpenAiSchemas.assertConforms(models, "model.list");
+    OpenAiSchemas.assertConforms(chat, "chat.completion");
     assertThat(models.get("data").get(0).get("id").asText()).isEqualTo("tiny-policy");
     assertThat(chat.get("choices").get(0).get("message").get("content").asText())
         .isEqualTo(greedyDirect("Add.\n" + PROMPT, 5));
