@@ -113,6 +113,19 @@ public final class ChatTemplate {
     return specialTokens;
   }
 
+  /**
+   * A task's prompt as the policy sees it: the system prompt (when not null or blank), the user
+   * turn, and the assistant's turn opened for the completion.
+   */
+  public String taskPrompt(String systemPrompt, String userPrompt, Map<String, Object> extra) {
+    List<Message> messages = new ArrayList<>(2);
+    if (systemPrompt != null && !systemPrompt.isBlank()) {
+      messages.add(Message.system(systemPrompt));
+    }
+    messages.add(Message.user(userPrompt));
+    return render(messages, true, extra);
+  }
+
   public String render(List<Message> messages, boolean addGenerationPrompt) {
     return render(messages, addGenerationPrompt, Map.of());
   }

@@ -57,6 +57,20 @@ class ChatTemplateTest {
   }
 
   @Test
+  void aTasksPromptIsItsSystemPromptAndUserTurnWithTheAssistantsTurnOpened() throws Exception {
+    ChatTemplate qwen3 = ChatTemplate.read(resource("qwen3"));
+
+    assertThat(qwen3.taskPrompt("You are a careful math tutor.", "What is 7 * 6?", Map.of()))
+        .isEqualTo(
+            "<|im_start|>system\nYou are a careful math tutor.<|im_end|>\n"
+                + "<|im_start|>user\nWhat is 7 * 6?<|im_end|>\n<|im_start|>assistant\n");
+    assertThat(qwen3.taskPrompt(null, "What is 7 * 6?", Map.of("enable_thinking", false)))
+        .isEqualTo(
+            "<|im_start|>user\nWhat is 7 * 6?<|im_end|>\n<|im_start|>assistant\n"
+                + "<think>\n\n</think>\n\n");
+  }
+
+  @Test
   void namedSpecialTokensComeFromTheTokenizerConfig() throws Exception {
     assertThat(ChatTemplate.read(resource("deepseek-v3")).specialTokens())
         .containsEntry("bos_token", "<｜begin▁of▁sentence｜>")
