@@ -23,7 +23,19 @@ public final class Sampler {
   /** One completion per prompt; row i draws from its own generator seeded with seeds[i]. */
   public static List<Completion> generate(
       PolicyModel model, List<int[]> prompts, SamplingParams params, long[] seeds) {
-    return generate(model, prompts, Collections.nCopies(prompts.size(), params), seeds, null);
+    // every row gets the same budget, bounded by the room the longest prompt leaves
+    int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+    int room = model.config().maxSeqLen() - longest;
+    if (!prompts.isEmpty() && room <= 0) {
+      throw new IllegalArgumentException(
+          "prompt of "
+              + longest
+              + " tokens leaves no room within maxSeqLen="
+              + model.config().maxSeqLen());
+    }
+    SamplingParams bounded =
+        params.maxNewTokens() > room && room > 0 ? params.withMaxNewTokens(room) : params;
+    return generate(model, prompts, Collections.nCopies(prompts.size(), bounded), seeds, null);
   }
 
   /**
@@ -42,8 +54,10 @@ public final class Sampler {
   /**
    * One completion per prompt with each row's own sampling parameters (temperature, top-p, top-k,
    * token budget, stop tokens), so requests that differ in them share one batch. A row ends at one
-   * of its stop tokens, at its own {@code maxNewTokens}, or when {@code listener} (may be null)
-   * says so. The KV cache is used when the first row's parameters ask for it.
+   * of its stop tokens, at its own {@code maxNewTokens} or where its own prompt and completion fill
+   * {@code maxSeqLen} (positions count from each row's first token, so a short prompt beside a long
+   * one keeps its whole budget), or when {@code listener} (may be null) says so. The KV cache is
+   * used when the first row's parameters ask for it.
    */
   public static List<Completion> generate(
       PolicyModel model,
@@ -67,20 +81,22 @@ public final class Sampler {
               + ")");
     }
     int batch = prompts.size();
+    int maxSeqLen = model.config().maxSeqLen();
     int promptLength = 0;
-    int budget = 0;
+    int maxNew = 0;
+    int[] rowBudget = new int[batch];
     for (int i = 0; i < batch; i++) {
-      if (prompts.get(i).length == 0) {
+      int length = prompts.get(i).length;
+      if (length == 0) {
         throw new IllegalArgumentException("prompt " + i + " is empty; start it with BOS");
       }
-      promptLength = Math.max(promptLength, prompts.get(i).length);
-      budget = Math.max(budget, rowParams.get(i).maxNewTokens());
-    }
-    int maxSeqLen = model.config().maxSeqLen();
-    int maxNew = Math.min(budget, maxSeqLen - promptLength);
-    if (maxNew <= 0) {
-      throw new IllegalArgumentException(
-          "prompt of " + promptLength + " tokens leaves no room within maxSeqLen=" + maxSeqLen);
+      if (length >= maxSeqLen) {
+        throw new IllegalArgumentException(
+            "prompt of " + length + " tokens leaves no room within maxSeqLen=" + maxSeqLen);
+      }
+      promptLength = Math.max(promptLength, length);
+      rowBudget[i] = Math.min(rowParams.get(i).maxNewTokens(), maxSeqLen - length);
+      maxNew = Math.max(maxNew, rowBudget[i]);
     }
     int[] padding = new int[batch];
     int[][] sequences = new int[batch][promptLength + maxNew];
@@ -126,7 +142,7 @@ public final class Sampler {
           boolean go = listener == null || listener.onToken(i, token, last, i * vocab, vocab);
           if (params.isStop(token) || !go) {
             finished[i] = FinishReason.STOP;
-          } else if (lengths[i] >= params.maxNewTokens()) {
+          } else if (lengths[i] >= rowBudget[i]) {
             finished[i] = FinishReason.LENGTH;
           } else {
             active++;

@@ -17,9 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Gathers concurrent requests into one sampler batch. One thread owns the policy: it takes the
  * oldest waiting request, waits at most {@code maxWaitMillis} for others to join until {@code
  * maxBatchRows} rows are gathered, and samples all their rows together, each with its own
- * parameters and seed (a row's tokens do not depend on its batch mates). A request whose rows would
- * not fit beside the others (too many rows, or the longest prompt plus the largest budget past the
- * context) waits for the next batch.
+ * parameters, budget and seed (a row's tokens do not depend on its batch mates). A request whose
+ * rows would take the batch past {@code maxBatchRows} waits for the next one.
  */
 final class Batcher implements AutoCloseable {
 
@@ -120,23 +119,16 @@ final class Batcher implements AutoCloseable {
       Job first = waiting.pollFirst();
       batch.add(first);
       int rows = first.prompts().size();
-      int longest = longest(first);
-      int budget = budget(first);
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
       int scanned = 0;
       while (rows < maxBatchRows && !closed) {
         if (scanned < waiting.size()) {
           // take the next waiting job that fits; the others keep their place in the queue
           Job next = (Job) waiting.toArray()[scanned];
-          int l = Math.max(longest, longest(next));
-          int b = Math.max(budget, budget(next));
-          if (rows + next.prompts().size() <= maxBatchRows
-              && l + b <= policy.config().maxSeqLen()) {
+          if (rows + next.prompts().size() <= maxBatchRows) {
             waiting.remove(next);
             batch.add(next);
             rows += next.prompts().size();
-            longest = l;
-            budget = b;
           } else {
             scanned++;
           }
@@ -202,14 +194,6 @@ final class Batcher implements AutoCloseable {
       int size = batch.get(j).prompts().size();
       batch.get(j).onDone(completions.subList(start[j], start[j] + size));
     }
-  }
-
-  private static int longest(Job job) {
-    return job.prompts().stream().mapToInt(p -> p.length).max().orElse(0);
-  }
-
-  private static int budget(Job job) {
-    return job.params().stream().mapToInt(SamplingParams::maxNewTokens).max().orElse(0);
   }
 
   @Override

@@ -173,6 +173,35 @@ class SamplerTest {
     }
   }
 
+  @Test
+  void aShortPromptBesideALongOneKeepsItsWholeBudget() {
+    try (PolicyModel model = PolicyModel.create(TinyModels.tiny(), 12)) {
+      int maxSeqLen = model.config().maxSeqLen();
+      int[] longPrompt = new int[maxSeqLen - 4];
+      java.util.Arrays.fill(longPrompt, 5);
+      longPrompt[0] = 1;
+      int[] shortPrompt = {1, 7, 9};
+      SamplingParams noStop =
+          new SamplingParams(1.0, 1.0, 0, 4, new int[0], 0, new int[] {0, 1}, true);
+      SamplingParams longBudget = noStop.withMaxNewTokens(maxSeqLen - shortPrompt.length);
+
+      List<Completion> out =
+          Sampler.generate(
+              model,
+              List.of(longPrompt, shortPrompt),
+              List.of(noStop, longBudget),
+              new long[] {1, 2},
+              null);
+      Completion alone =
+          Sampler.generate(model, List.of(shortPrompt), longBudget, new long[] {2}).get(0);
+
+      assertThat(out.get(0).tokens()).hasSize(4);
+      assertThat(out.get(1).tokens()).hasSize(maxSeqLen - shortPrompt.length);
+      assertThat(out.get(1).finishReason()).isEqualTo(FinishReason.LENGTH);
+      assertThat(out.get(1).tokens()).containsExactly(alone.tokens());
+    }
+  }
+
   private static Integer[] boxed(int[] tokens) {
     return java.util.Arrays.stream(tokens).boxed().toArray(Integer[]::new);
   }
