@@ -13,7 +13,7 @@ Run from the repository root, in an environment with transformers and jinja2:
 import json
 from pathlib import Path
 
-from transformers.utils.chat_template_utils import render_jinja_template
+from transformers.utils.chat_template_utils import _compile_jinja_template, render_jinja_template
 
 ROOT = Path(__file__).resolve().parents[1] / "resources" / "chat-templates"
 NAMED_SPECIAL_TOKENS = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"]
@@ -63,7 +63,73 @@ def special_tokens(config):
     return tokens
 
 
+# Jinja constructs of published chat templates, rendered alone against one context.
+SNIPPET_CONTEXT = {
+    "messages": [
+        {"role": "system", "content": "  S  "},
+        {"role": "user", "content": "hi"},
+        {
+            "role": "assistant",
+            "content": "yo",
+            "tool_calls": [{"type": "function", "function": {"name": "f", "arguments": {"a": 1, "b": "x"}}}],
+        },
+    ],
+    "bos_token": "<s>",
+    "eos_token": "</s>",
+    "add_generation_prompt": True,
+    "tools": None,
+}
+SNIPPETS = [
+    "{{ messages[0].content|trim }}|{{ messages|length }}",
+    "{% for m in messages %}{{ loop.index }}{{ m.role }}{% if not loop.last %},{% endif %}{% endfor %}",
+    "{% if messages[0]['content'] is string %}S{% endif %}{% if messages[2].tool_calls is iterable %}I{% endif %}"
+    "{% if messages[2].tool_calls[0] is mapping %}M{% endif %}{% if messages[5] is not defined %}U{% endif %}",
+    "{{ messages|map(attribute='role')|join(',') }}",
+    "{{ messages|selectattr('role', 'equalto', 'user')|list|length }}",
+    "{{ (messages|first).role }}|{{ (messages|last).role }}",
+    "{% for k, v in messages[2].tool_calls[0].function.arguments.items() %}{{ k }}={{ v }};{% endfor %}",
+    "{% for k, v in messages[2].tool_calls[0].function.arguments|items %}{{ k }}={{ v }};{% endfor %}",
+    "{{ messages[2].tool_calls[0].function.arguments|tojson }}",
+    "{{ messages[2].tool_calls[0].function.arguments|tojson(indent=2) }}",
+    "{%- set loop_messages = messages[1:] %}{{ loop_messages|length }}",
+    "{{ 'a' ~ 'b' ~ 3 }}",
+    "{% if messages[1].content == 'hi' and not tools %}ok{% endif %}",
+    "{{ 'x' if tools is none else 'y' }}",
+    "{% for i in range(3) %}{{ i }}{% endfor %}",
+    "{{ '%s-%s'|format('a', 'b') }}",
+    "{{ 'A b'.lower() }}{{ 'ab'.upper() }}{{ 'a-b'.replace('-', '+') }}",
+    "{{ messages[0].content.strip() }}|",
+    "{% macro f(x) %}[{{ x }}]{% endmacro %}{{ f('q') }}",
+    "{%- for m in messages %}{%- if m.role == 'user' %}{%- break %}{%- endif %}{{ m.role }}{%- endfor %}",
+    "{%- for m in messages %}{%- if m.role == 'user' %}{%- continue %}{%- endif %}{{ m.role }}{%- endfor %}",
+    "{{ messages[2]['tool_calls'][0]['function']['name'] }}",
+    "{{ 3 // 2 }}|{{ 7 % 3 }}|{{ 2 ** 3 }}",
+    "{% if messages|length > 2 %}long{% endif %}",
+    "{% set x = {'a': 1} %}{{ x.a }}{{ x['a'] }}",
+    "{{ [1, 2, 3][-1] }}|{{ 'abc'[1:] }}",
+    "{{ 'ok' if none is none }}",
+    "{% generation %}G{% endgeneration %}",
+    "{{ messages[0].content|length }}",
+    "{{ 'a\\nb' }}",
+    "{%- if messages[0].role == 'system' %}\n  {{- messages[0].content|trim }}\n{%- endif %}\n{{ bos_token }}",
+]
+
+
+def write_snippets():
+    cases = []
+    for template in SNIPPETS:
+        rendered = _compile_jinja_template(template).render(**SNIPPET_CONTEXT)
+        cases.append({"template": template, "expected": rendered})
+    out = ROOT / "jinja-snippets.json"
+    out.write_text(
+        json.dumps({"context": SNIPPET_CONTEXT, "cases": cases}, indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    print(f"{out}: {len(cases)} snippets")
+
+
 def main():
+    write_snippets()
     for model_dir in sorted(p for p in ROOT.iterdir() if p.is_dir()):
         config = json.loads((model_dir / "tokenizer_config.json").read_text(encoding="utf-8"))
         tokens = special_tokens(config)

@@ -168,6 +168,7 @@ public final class ChatTemplate {
           .withUseTrimmingForNotesAndExpressions(true)
           .withKeepNullableLoopValues(true)
           .withHandleBackslashInQuotesOnly(true)
+          .withUsePyishObjectMapper(true)
           .build();
 
   /** The innermost message, where a template's own raise_exception text ends up. */
@@ -198,6 +199,8 @@ public final class ChatTemplate {
             .build();
     Jinjava jinja = new Jinjava(config);
     jinja.registerFilter(new ToJson());
+    jinja.registerTag(new GenerationTag());
+    jinja.registerFilter(new Items());
     jinja.registerFunction(
         new ELFunctionDefinition(
             "", "raise_exception", ChatTemplate.class, "raiseException", String.class));
@@ -233,6 +236,19 @@ public final class ChatTemplate {
       Object indent = kwargs.getOrDefault("indent", args.length > 0 ? args[0] : null);
       return PythonJson.dumps(
           var, indent instanceof Number n ? Integer.valueOf(n.intValue()) : null);
+    }
+  }
+
+  /** {@code dict|items}: the entries, which "for k, v in ..." unpacks into key and value. */
+  private static final class Items implements Filter {
+    @Override
+    public String getName() {
+      return "items";
+    }
+
+    @Override
+    public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+      return var instanceof Map<?, ?> m ? new ArrayList<>(m.entrySet()) : var;
     }
   }
 

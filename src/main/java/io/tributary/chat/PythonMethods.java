@@ -81,13 +81,8 @@ final class PythonMethods extends ELResolver {
   private static Object mapMethod(Map<?, ?> m, String name, Object[] args) {
     switch (name) {
       case "items":
-        {
-          List<List<Object>> items = new ArrayList<>();
-          for (Map.Entry<?, ?> e : m.entrySet()) {
-            items.add(java.util.Arrays.asList(e.getKey(), e.getValue()));
-          }
-          return items;
-        }
+        // entries, which Jinjava's "for k, v in ..." unpacks into key and value
+        return new ArrayList<>(m.entrySet());
       case "keys":
         return new ArrayList<>(m.keySet());
       case "values":
@@ -194,10 +189,16 @@ final class PythonMethods extends ELResolver {
     return out.toString();
   }
 
-  // Property access is Jinjava's business; this resolver only answers method calls.
+  // Other property access is Jinjava's business.
 
+  /** {@code s[i]} on a string, negative {@code i} counting from the end, as in Python. */
   @Override
   public Object getValue(ELContext context, Object base, Object property) {
+    if (base instanceof String s && property instanceof Number n) {
+      int i = n.intValue() < 0 ? s.length() + n.intValue() : n.intValue();
+      context.setPropertyResolved(true);
+      return i >= 0 && i < s.length() ? String.valueOf(s.charAt(i)) : null;
+    }
     return null;
   }
 
