@@ -1,6 +1,5 @@
 package io.tributary.cli;
 
-import io.tributary.checkpoint.Checkpoint;
 import io.tributary.model.DeviceChoice;
 import io.tributary.serve.OpenAiServer;
 import io.tributary.serve.ServedModel;
@@ -77,10 +76,6 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** Where the served model comes from; a Hugging Face directory (--hf) becomes one more case. */
   private ServedModel load() {
-    var deviceOverride =
-        device == null
-            ? null
-            : Checkpoint.read(policy).header().modelConfig().toBuilder().device(device).build();
-    return ServedModel.fromCheckpoint(policy, modelName, deviceOverride);
+    return ServedModel.fromCheckpoint(policy, modelName, device);
   }
 }

@@ -3,6 +3,7 @@ package io.tributary.serve;
 import io.tributary.chat.ChatTemplate;
 import io.tributary.chat.Message;
 import io.tributary.checkpoint.Checkpoint;
+import io.tributary.model.DeviceChoice;
 import io.tributary.model.GenerationDefaults;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
@@ -44,11 +45,18 @@ public final class ServedModel implements AutoCloseable {
     this.defaults = defaults;
   }
 
-  /** A Tributary checkpoint file; its name without the extension is the model's id by default. */
-  public static ServedModel fromCheckpoint(Path file, String id, ModelConfig deviceOverride) {
+  /**
+   * A Tributary checkpoint file, on {@code device} (null: the checkpoint's own choice); its name
+   * without the extension is the model's id unless {@code id} is given.
+   */
+  public static ServedModel fromCheckpoint(Path file, String id, DeviceChoice device) {
     Checkpoint checkpoint = Checkpoint.read(file);
+    ModelConfig override =
+        device == null
+            ? null
+            : checkpoint.header().modelConfig().toBuilder().device(device).build();
     Tokenizer tokenizer = Tokenizer.fromSpec(checkpoint.header().tokenizer());
-    PolicyModel policy = checkpoint.toModel(deviceOverride);
+    PolicyModel policy = checkpoint.toModel(override);
     String name = id != null ? id : file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
     return new ServedModel(name, policy, tokenizer, null, GenerationDefaults.none());
   }
