@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -22,6 +23,48 @@ public final class Sampler {
   /** One completion per prompt; row i draws from its own generator seeded with seeds[i]. */
   public static List<Completion> generate(
       PolicyModel model, List<int[]> prompts, SamplingParams params, long[] seeds) {
+    // every row gets the same budget, bounded by the room the longest prompt leaves
+    int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+    int room = model.config().maxSeqLen() - longest;
+    if (!prompts.isEmpty() && room <= 0) {
+      throw new IllegalArgumentException(
+          "prompt of "
+              + longest
+              + " tokens leaves no room within maxSeqLen="
+              + model.config().maxSeqLen());
+    }
+    SamplingParams bounded =
+        params.maxNewTokens() > room && room > 0 ? params.withMaxNewTokens(room) : params;
+    return generate(model, prompts, Collections.nCopies(prompts.size(), bounded), seeds, null);
+  }
+
+  /**
+   * Sees each token as it is drawn, with the logits it was drawn from, and may end its row there: a
+   * server streams tokens and stops at a stop string this way.
+   */
+  @FunctionalInterface
+  public interface TokenListener {
+    /**
+     * Row {@code row} drew {@code token}; its logits are {@code logits[offset, offset + vocab)}.
+     * Returns false to end the row now (finish reason STOP).
+     */
+    boolean onToken(int row, int token, float[] logits, int offset, int vocab);
+  }
+
+  /**
+   * One completion per prompt with each row's own sampling parameters (temperature, top-p, top-k,
+   * token budget, stop tokens), so requests that differ in them share one batch. A row ends at one
+   * of its stop tokens, at its own {@code maxNewTokens} or where its own prompt and completion fill
+   * {@code maxSeqLen} (positions count from each row's first token, so a short prompt beside a long
+   * one keeps its whole budget), or when {@code listener} (may be null) says so. The KV cache is
+   * used when the first row's parameters ask for it.
+   */
+  public static List<Completion> generate(
+      PolicyModel model,
+      List<int[]> prompts,
+      List<SamplingParams> rowParams,
+      long[] seeds,
+      TokenListener listener) {
     if (prompts.isEmpty()) {
       return List.of();
     }
@@ -29,19 +72,31 @@ public final class Sampler {
       throw new IllegalArgumentException(
           "seeds: got " + seeds.length + ", expected one per prompt (" + prompts.size() + ")");
     }
+    if (rowParams.size() != prompts.size()) {
+      throw new IllegalArgumentException(
+          "sampling params: got "
+              + rowParams.size()
+              + ", expected one per prompt ("
+              + prompts.size()
+              + ")");
+    }
     int batch = prompts.size();
+    int maxSeqLen = model.config().maxSeqLen();
     int promptLength = 0;
+    int maxNew = 0;
+    int[] rowBudget = new int[batch];
     for (int i = 0; i < batch; i++) {
-      if (prompts.get(i).length == 0) {
+      int length = prompts.get(i).length;
+      if (length == 0) {
         throw new IllegalArgumentException("prompt " + i + " is empty; start it with BOS");
       }
-      promptLength = Math.max(promptLength, prompts.get(i).length);
-    }
-    int maxSeqLen = model.config().maxSeqLen();
-    int maxNew = Math.min(params.maxNewTokens(), maxSeqLen - promptLength);
-    if (maxNew <= 0) {
-      throw new IllegalArgumentException(
-          "prompt of " + promptLength + " tokens leaves no room within maxSeqLen=" + maxSeqLen);
+      if (length >= maxSeqLen) {
+        throw new IllegalArgumentException(
+            "prompt of " + length + " tokens leaves no room within maxSeqLen=" + maxSeqLen);
+      }
+      promptLength = Math.max(promptLength, length);
+      rowBudget[i] = Math.min(rowParams.get(i).maxNewTokens(), maxSeqLen - length);
+      maxNew = Math.max(maxNew, rowBudget[i]);
     }
     int[] padding = new int[batch];
     int[][] sequences = new int[batch][promptLength + maxNew];
@@ -58,13 +113,13 @@ public final class Sampler {
     int[][] tokens = new int[batch][maxNew];
     float[][] logProbs = new float[batch][maxNew];
     int[] lengths = new int[batch];
-    boolean[] done = new boolean[batch];
+    FinishReason[] finished = new FinishReason[batch];
     float[] logProb = new float[1];
 
     try (GradMode ignored = GradMode.disabled();
         NDManager generation = model.manager().newSubManager();
         KvCache cache =
-            params.useKvCache()
+            rowParams.get(0).useKvCache()
                 ? new KvCache(generation, model.config().layers(), promptLength + maxNew)
                 : null) {
       for (int step = 0; step < maxNew; step++) {
@@ -75,16 +130,20 @@ public final class Sampler {
         }
         int active = 0;
         for (int i = 0; i < batch; i++) {
-          if (done[i]) {
+          if (finished[i] != null) {
             continue;
           }
+          SamplingParams params = rowParams.get(i);
           int token = TokenDraw.draw(last, i * vocab, vocab, params, rngs[i], logProb);
           tokens[i][lengths[i]] = token;
           logProbs[i][lengths[i]] = logProb[0];
           lengths[i]++;
           sequences[i][total] = token;
-          if (params.isStop(token)) {
-            done[i] = true;
+          boolean go = listener == null || listener.onToken(i, token, last, i * vocab, vocab);
+          if (params.isStop(token) || !go) {
+            finished[i] = FinishReason.STOP;
+          } else if (lengths[i] >= rowBudget[i]) {
+            finished[i] = FinishReason.LENGTH;
           } else {
             active++;
           }
@@ -100,7 +159,7 @@ public final class Sampler {
           new Completion(
               Arrays.copyOf(tokens[i], lengths[i]),
               Arrays.copyOf(logProbs[i], lengths[i]),
-              done[i] ? FinishReason.STOP : FinishReason.LENGTH));
+              finished[i] == null ? FinishReason.LENGTH : finished[i]));
     }
     return out;
   }

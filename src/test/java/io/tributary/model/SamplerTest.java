@@ -124,4 +124,85 @@ class SamplerTest {
       }
     }
   }
+
+  @Test
+  void rowsWithTheirOwnParametersMatchTheSameRowsSampledAlone() {
+    try (PolicyModel model = PolicyModel.create(TinyModels.tiny(), 10)) {
+      SamplingParams noStop =
+          new SamplingParams(1.0, 1.0, 0, 12, new int[0], 0, new int[] {0, 1}, true);
+      List<SamplingParams> rows =
+          List.of(noStop.withMaxNewTokens(3), noStop.withTemperature(0), noStop.withTopK(2));
+
+      List<Completion> batched = Sampler.generate(model, PROMPTS, rows, SEEDS, null);
+
+      assertThat(batched.get(0).tokens()).hasSize(3);
+      assertThat(batched.get(0).finishReason()).isEqualTo(FinishReason.LENGTH);
+      for (int i = 0; i < PROMPTS.size(); i++) {
+        List<Completion> alone =
+            Sampler.generate(model, List.of(PROMPTS.get(i)), rows.get(i), new long[] {SEEDS[i]});
+        assertThat(batched.get(i).tokens()).containsExactly(alone.get(0).tokens());
+      }
+    }
+  }
+
+  @Test
+  void aListenerSeesEveryTokenAndCanEndItsRow() {
+    try (PolicyModel model = PolicyModel.create(TinyModels.tiny(), 11)) {
+      SamplingParams noStop =
+          new SamplingParams(1.0, 1.0, 0, 12, new int[0], 0, new int[] {0, 1}, true);
+      List<List<Integer>> seen = List.of(new java.util.ArrayList<>(), new java.util.ArrayList<>());
+
+      List<Completion> out =
+          Sampler.generate(
+              model,
+              PROMPTS.subList(0, 2),
+              List.of(noStop, noStop),
+              new long[] {1, 2},
+              (row, token, logits, offset, vocab) -> {
+                seen.get(row).add(token);
+                assertThat(vocab).isEqualTo(model.config().vocabSize());
+                return !(row == 1 && seen.get(1).size() == 4);
+              });
+
+      assertThat(out.get(1).tokens()).hasSize(4);
+      assertThat(out.get(1).finishReason()).isEqualTo(FinishReason.STOP);
+      assertThat(out.get(0).tokens()).hasSize(12);
+      for (int row = 0; row < 2; row++) {
+        assertThat(seen.get(row)).containsExactly(boxed(out.get(row).tokens()));
+      }
+    }
+  }
+
+  @Test
+  void aShortPromptBesideALongOneKeepsItsWholeBudget() {
+    try (PolicyModel model = PolicyModel.create(TinyModels.tiny(), 12)) {
+      int maxSeqLen = model.config().maxSeqLen();
+      int[] longPrompt = new int[maxSeqLen - 4];
+      java.util.Arrays.fill(longPrompt, 5);
+      longPrompt[0] = 1;
+      int[] shortPrompt = {1, 7, 9};
+      SamplingParams noStop =
+          new SamplingParams(1.0, 1.0, 0, 4, new int[0], 0, new int[] {0, 1}, true);
+      SamplingParams longBudget = noStop.withMaxNewTokens(maxSeqLen - shortPrompt.length);
+
+      List<Completion> out =
+          Sampler.generate(
+              model,
+              List.of(longPrompt, shortPrompt),
+              List.of(noStop, longBudget),
+              new long[] {1, 2},
+              null);
+      Completion alone =
+          Sampler.generate(model, List.of(shortPrompt), longBudget, new long[] {2}).get(0);
+
+      assertThat(out.get(0).tokens()).hasSize(4);
+      assertThat(out.get(1).tokens()).hasSize(maxSeqLen - shortPrompt.length);
+      assertThat(out.get(1).finishReason()).isEqualTo(FinishReason.LENGTH);
+      assertThat(out.get(1).tokens()).containsExactly(alone.tokens());
+    }
+  }
+
+  private static Integer[] boxed(int[] tokens) {
+    return java.util.Arrays.stream(tokens).boxed().toArray(Integer[]::new);
+  }
 }

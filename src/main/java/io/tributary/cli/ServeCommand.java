@@ -1,0 +1,81 @@
+package io.tributary.cli;
+
+import io.tributary.model.DeviceChoice;
+import io.tributary.serve.OpenAiServer;
+import io.tributary.serve.ServedModel;
+import io.tributary.serve.ServerSettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tributary serve --policy CHECKPOINT}: an OpenAI-compatible server over a policy. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serves a policy over the OpenAI API (/v1/models, /v1/completions, /v1/chat/completions,"
+            + " streaming by server-sent events), batching concurrent requests, until stopped.")
+public final class ServeCommand implements Callable<Integer> {
+  @Option(
+      names = "--policy",
+      required = true,
+      paramLabel = "CHECKPOINT",
+      description = "a Tributary checkpoint file (policy-*.ckpt of a run, or an SFT checkpoint)")
+  Path policy;
+
+  @Option(names = "--port", defaultValue = "8000", description = "port (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all)")
+  String host;
+
+  @Option(
+      names = "--model-name",
+      description = "the model id clients send (default: the checkpoint's file name)")
+  String modelName;
+
+  @Option(
+      names = "--max-batch",
+      defaultValue = "32",
+      description = "most choices sampled in one batch (default: ${DEFAULT-VALUE})")
+  int maxBatch;
+
+  @Option(
+      names = "--batch-wait-ms",
+      defaultValue = "10",
+      description =
+          "how long a request waits for others to share its batch (default: ${DEFAULT-VALUE})")
+  long batchWaitMillis;
+
+  @Option(names = "--device", description = "auto, cpu or gpu (default: the checkpoint's)")
+  DeviceChoice device;
+
+  @Override
+  public Integer call() throws Exception {
+    ServedModel model = load();
+    ServerSettings settings = new ServerSettings(host, port, maxBatch, batchWaitMillis);
+    OpenAiServer server = OpenAiServer.start(model, settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  model.close();
+                  stopped.countDown();
+                }));
+    System.out.println("serving '" + model.id() + "' at " + server.baseUri() + " (Ctrl-C to stop)");
+    stopped.await();
+    return 0;
+  }
+
+  /** Where the served model comes from; a Hugging Face directory (--hf) becomes one more case. */
+  private ServedModel load() {
+    return ServedModel.fromCheckpoint(policy, modelName, device);
+  }
+}

@@ -1,0 +1,136 @@
+package io.tributary.serve;
+
+import io.tributary.chat.ChatTemplate;
+import io.tributary.chat.Message;
+import io.tributary.checkpoint.Checkpoint;
+import io.tributary.model.DeviceChoice;
+import io.tributary.model.GenerationDefaults;
+import io.tributary.model.ModelConfig;
+import io.tributary.model.PolicyModel;
+import io.tributary.tokenizer.Tokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the server serves: a policy, its tokenizer, its chat template (none for the character
+ * tokenizer) and its generation defaults, under the name clients ask for. The source (a Tributary
+ * checkpoint, or a Hugging Face directory once that loader exists) only decides how these are
+ * built.
+ */
+public final class ServedModel implements AutoCloseable {
+  private final String id;
+  private final PolicyModel policy;
+  private final Tokenizer tokenizer;
+  private final ChatTemplate chatTemplate;
+  private final GenerationDefaults defaults;
+  private final long created = System.currentTimeMillis() / 1000;
+
+  /** {@code chatTemplate} may be null: chat prompts then use {@link #fallbackChatPrompt}. */
+  public ServedModel(
+      String id,
+      PolicyModel policy,
+      Tokenizer tokenizer,
+      ChatTemplate chatTemplate,
+      GenerationDefaults defaults) {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException("model name: empty");
+    }
+    this.id = id;
+    this.policy = policy;
+    this.tokenizer = tokenizer;
+    this.chatTemplate = chatTemplate;
+    this.defaults = defaults;
+  }
+
+  /**
+   * A Tributary checkpoint file, on {@code device} (null: the checkpoint's own choice); its name
+   * without the extension is the model's id unless {@code id} is given.
+   */
+  public static ServedModel fromCheckpoint(Path file, String id, DeviceChoice device) {
+    Checkpoint checkpoint = Checkpoint.read(file);
+    ModelConfig override =
+        device == null
+            ? null
+            : checkpoint.header().modelConfig().toBuilder().device(device).build();
+    Tokenizer tokenizer = Tokenizer.fromSpec(checkpoint.header().tokenizer());
+    PolicyModel policy = checkpoint.toModel(override);
+    String name = id != null ? id : file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    return new ServedModel(name, policy, tokenizer, null, GenerationDefaults.none());
+  }
+
+  public String id() {
+    return id;
+  }
+
+  PolicyModel policy() {
+    return policy;
+  }
+
+  Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  long created() {
+    return created;
+  }
+
+  GenerationDefaults defaults() {
+    return defaults;
+  }
+
+  int maxSeqLen() {
+    return policy.config().maxSeqLen();
+  }
+
+  /** The tokenizer's EOS and the generation config's end tokens. */
+  int[] stopTokens() {
+    Set<Integer> stops = new LinkedHashSet<>();
+    stops.add(tokenizer.eos());
+    stops.addAll(defaults.eosTokenIds());
+    return stops.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Tokens the sampler never draws: padding and a second BOS. */
+  int[] blockedTokens() {
+    return new int[] {tokenizer.pad(), tokenizer.bos()};
+  }
+
+  int[] completionPrompt(String prompt) {
+    return tokenizer.encodePrompt(prompt);
+  }
+
+  /**
+   * A conversation as the model expects it: through its chat template when it has one (the template
+   * adds BOS itself where the model wants it, as with transformers), else {@link
+   * #fallbackChatPrompt}.
+   */
+  int[] chatPrompt(List<Message> messages) {
+    if (chatTemplate == null) {
+      return tokenizer.encodePrompt(fallbackChatPrompt(messages));
+    }
+    int[] ids = tokenizer.encode(chatTemplate.render(messages, true));
+    return ids.length == 0 ? new int[] {tokenizer.bos()} : ids;
+  }
+
+  /**
+   * Without a template (the character tokenizer's policies are trained on bare task prompts), the
+   * messages' contents joined by newlines, in order: a single user message is exactly the prompt
+   * the policy was trained on.
+   */
+  static String fallbackChatPrompt(List<Message> messages) {
+    List<String> parts = new ArrayList<>();
+    for (Message m : messages) {
+      parts.add(m.content() == null ? "" : m.content());
+    }
+    return String.join("\n", parts);
+  }
+
+  @Override
+  public void close() {
+    policy.close();
+    tokenizer.close();
+  }
+}
