@@ -37,6 +37,8 @@ import java.nio.file.Path;
  * @param qkNorm RMSNorm over each query and key head before rotary embeddings (Qwen3)
  * @param tieEmbeddings the input embedding is also the output projection; no separate head
  * @param ropeScaling rotary frequency scaling for long contexts; null for none
+ * @param huggingFace for a policy imported from a Hugging Face directory, what export needs to
+ *     write it back in that layout; null for a policy Tributary created
  */
 public record ModelConfig(
     Integer vocabSize,
@@ -65,7 +67,8 @@ public record ModelConfig(
     Boolean attentionBias,
     Boolean qkNorm,
     Boolean tieEmbeddings,
-    RopeScaling ropeScaling) {
+    RopeScaling ropeScaling,
+    HuggingFaceOrigin huggingFace) {
 
   public ModelConfig {
     vocabSize = orDefault(vocabSize, 128);
@@ -199,7 +202,7 @@ public record ModelConfig(
    * equal their defaults follow heads and dim when those change.
    */
   public static final class Builder {
-    private final Object[] v = new Object[27];
+    private final Object[] v = new Object[28];
 
     private Builder(ModelConfig from) {
       if (from != null) {
@@ -230,7 +233,8 @@ public record ModelConfig(
           from.attentionBias,
           from.qkNorm,
           from.tieEmbeddings,
-          from.ropeScaling
+          from.ropeScaling,
+          from.huggingFace
         };
         System.arraycopy(all, 0, v, 0, all.length);
         // values that equal their derived defaults stay derived, so that a config built with
@@ -380,6 +384,11 @@ public record ModelConfig(
       return this;
     }
 
+    public Builder huggingFace(HuggingFaceOrigin x) {
+      v[27] = x;
+      return this;
+    }
+
     public ModelConfig build() {
       return new ModelConfig(
           (Integer) v[0],
@@ -408,7 +417,8 @@ public record ModelConfig(
           (Boolean) v[23],
           (Boolean) v[24],
           (Boolean) v[25],
-          (RopeScaling) v[26]);
+          (RopeScaling) v[26],
+          (HuggingFaceOrigin) v[27]);
     }
   }
 }
