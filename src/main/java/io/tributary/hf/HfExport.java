@@ -183,7 +183,11 @@ public final class HfExport {
       // on the host: the CPU libtorch behind DJL 0.36 aborts on bfloat16 casts
       float[] values =
           array.getDataType() == DataType.FLOAT32 ? array.toFloatArray() : toFloat32(array);
-      return BFloat16.narrow(values);
+      ByteBuffer out = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+      for (float v : values) {
+        out.putShort(HalfPrecision.floatToBf16(v));
+      }
+      return out.array();
     }
     // torch's float32 -> float16 cast rounds to nearest even, as Tensor.to() does
     try (NDArray converted = array.toType(target, true)) {

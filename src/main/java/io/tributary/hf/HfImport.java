@@ -7,8 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.json.Json;
 import io.tributary.model.DeviceChoice;
 import io.tributary.model.GradMode;
 import io.tributary.model.HuggingFaceOrigin;
@@ -16,11 +14,8 @@ import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.Precision;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,21 +31,22 @@ import java.util.TreeSet;
  * the half-built model is closed and the error names the file and the tensor.
  */
 public final class HfImport {
-  /** The small files of a model directory an export writes back verbatim. */
+  /**
+   * The small text files of a model directory an export writes back verbatim; tokenizer.json
+   * travels in the checkpoint's tokenizer instead, and the binary tokenizer.model is not kept.
+   */
   static final List<String> KEPT_FILES =
-      List.of(
-          "config.json",
-          "generation_config.json",
-          "tokenizer_config.json",
-          "special_tokens_map.json");
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of(HfConfig.FILE_NAME),
+              HfCheckpoint.TOKENIZER_FILES.stream()
+                  .filter(f -> !f.equals("tokenizer.json") && !f.equals("tokenizer.model")))
+          .toList();
 
   private HfImport() {}
 
-  /** The architecture of the model in {@code dir}, from its config.json alone. */
+  /** The policy architecture of the model in {@code dir}, from its config.json alone. */
   public static ModelConfig architecture(Path dir) {
-    Path file = dir.resolve("config.json");
-    JsonNode json = readJson(file);
-    return HfArchitecture.modelConfig(json, file.toString());
+    return HfArchitecture.modelConfig(HfConfig.read(dir));
   }
 
   /** The model in {@code dir} in float32 on the default device. */
@@ -60,16 +56,14 @@ public final class HfImport {
 
   /** The model in {@code dir}; a null device or dtype keeps the default (auto, float32). */
   public static PolicyModel load(Path dir, DeviceChoice device, Precision dtype) {
-    if (!Files.isDirectory(dir)) {
-      throw new HfFormatException(dir + ": not a Hugging Face model directory");
-    }
-    ModelConfig architecture = architecture(dir);
-    String modelType = readJson(dir.resolve("config.json")).path("model_type").asText();
-    try (SafetensorsDirectory source = SafetensorsDirectory.open(dir)) {
+    try (HfCheckpoint checkpoint = HfCheckpoint.open(dir)) {
+      HfConfig hf = checkpoint.config();
+      ModelConfig architecture = HfArchitecture.modelConfig(hf);
+      String modelType = hf.modelType().configName();
       Map<String, String> names = HfWeightNames.of(modelType, architecture);
-      checkNames(dir, names, source);
+      checkNames(dir, names, checkpoint);
       ModelConfig.Builder b =
-          architecture.toBuilder().huggingFace(origin(dir, modelType, names, source));
+          architecture.toBuilder().huggingFace(origin(dir, modelType, names, checkpoint));
       if (device != null) {
         b.device(device);
       }
@@ -78,7 +72,7 @@ public final class HfImport {
       }
       PolicyModel model = PolicyModel.create(b.build(), 0);
       try {
-        copy(dir, names, source, model);
+        copy(names, checkpoint, model);
         return model;
       } catch (RuntimeException e) {
         model.close();
@@ -87,10 +81,10 @@ public final class HfImport {
     }
   }
 
-  private static void checkNames(Path dir, Map<String, String> names, WeightSource source) {
+  private static void checkNames(Path dir, Map<String, String> names, HfCheckpoint source) {
     Set<String> missing = new TreeSet<>(names.keySet());
-    missing.removeAll(source.names());
-    Set<String> unexpected = new TreeSet<>(source.names());
+    missing.removeAll(source.tensorNames());
+    Set<String> unexpected = new TreeSet<>(source.tensorNames());
     unexpected.removeAll(names.keySet());
     // buffers of old checkpoints that transformers recomputes and ignores as well
     unexpected.removeIf(n -> n.endsWith(".rotary_emb.inv_freq"));
@@ -105,16 +99,16 @@ public final class HfImport {
   }
 
   private static HuggingFaceOrigin origin(
-      Path dir, String modelType, Map<String, String> names, WeightSource source) {
+      Path dir, String modelType, Map<String, String> names, HfCheckpoint source) {
     Map<String, Integer> counts = new HashMap<>();
     for (String n : names.keySet()) {
-      counts.merge(source.info(n).dtype(), 1, Integer::sum);
+      counts.merge(source.tensor(n).dtype().name(), 1, Integer::sum);
     }
     String dtype =
         counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     Map<String, String> exceptions = new LinkedHashMap<>();
     for (String n : names.keySet()) {
-      String d = source.info(n).dtype();
+      String d = source.tensor(n).dtype().name();
       if (!d.equals(dtype)) {
         exceptions.put(n, d);
       }
@@ -133,55 +127,36 @@ public final class HfImport {
     return new HuggingFaceOrigin(modelType, dtype, exceptions, files);
   }
 
-  private static void copy(
-      Path dir, Map<String, String> names, WeightSource source, PolicyModel model) {
+  private static void copy(Map<String, String> names, HfCheckpoint source, PolicyModel model) {
     Map<String, Parameter> byPlainName = new HashMap<>();
     for (Pair<String, Parameter> p : model.parameters()) {
       byPlainName.put(HfWeightNames.plain(p.getKey()), p.getValue());
     }
-    List<String> order = new ArrayList<>(names.keySet());
-    for (String hf : order) {
-      Parameter p = byPlainName.get(names.get(hf));
+    for (Map.Entry<String, String> e : names.entrySet()) {
+      Parameter p = byPlainName.get(e.getValue());
       if (p == null) {
-        throw new IllegalStateException("the policy has no parameter " + names.get(hf));
+        throw new IllegalStateException("the policy has no parameter " + e.getValue());
       }
-      WeightSource.TensorInfo info = source.info(hf);
+      StoredTensor t = source.tensor(e.getKey());
       Shape expected = p.getArray().getShape();
-      if (!new Shape(info.shape()).equals(expected)) {
+      if (!new Shape(t.shapeArray()).equals(expected)) {
         throw new HfFormatException(
-            dir.resolve(info.file())
-                + ": tensor "
-                + hf
+            t.where()
                 + " has shape "
-                + Arrays.toString(info.shape())
+                + t.shape()
                 + ", config.json implies "
                 + Arrays.toString(expected.getShape()));
       }
+      dataType(t.file().path(), t.name(), t.dtype().name()); // refused before anything is copied
     }
     try (GradMode ignored = GradMode.disabled()) {
-      for (String hf : order) {
-        Parameter p = byPlainName.get(names.get(hf));
-        WeightSource.TensorInfo info = source.info(hf);
-        NDArray target = p.getArray();
+      for (Map.Entry<String, String> e : names.entrySet()) {
+        NDArray target = byPlainName.get(e.getValue()).getArray();
+        StoredTensor t = source.tensor(e.getKey());
         try (NDManager scratch = model.manager().newSubManager()) {
-          DataType stored = dataType(dir.resolve(info.file()), hf, info.dtype());
-          ByteBuffer bytes = source.bytes(hf);
-          long expectedBytes = new Shape(info.shape()).size() * stored.getNumOfBytes();
-          if (bytes.remaining() != expectedBytes) {
-            throw new HfFormatException(
-                dir.resolve(info.file())
-                    + ": tensor "
-                    + hf
-                    + " has "
-                    + bytes.remaining()
-                    + " bytes, its shape and dtype need "
-                    + expectedBytes);
-          }
-          NDArray loaded =
-              scratch.create(
-                  hostBuffer(bytes, stored),
-                  new Shape(info.shape()),
-                  stored == DataType.BFLOAT16 ? DataType.FLOAT32 : stored);
+          // widened to float32 on the host (exact for BF16 and F16): the CPU libtorch behind
+          // DJL 0.36 aborts the JVM on bfloat16 arrays
+          NDArray loaded = scratch.create(t.readFloats(), new Shape(t.shapeArray()));
           if (!loaded.getDevice().equals(target.getDevice())) {
             loaded = loaded.toDevice(target.getDevice(), false);
           }
@@ -194,20 +169,6 @@ public final class HfImport {
     }
   }
 
-  /**
-   * The tensor's bytes on the heap, bfloat16 widened to float32 there. A heap buffer because DJL's
-   * create aborts the JVM on a direct buffer it did not allocate (a mapped file region), and
-   * bfloat16 on the host because the CPU libtorch behind DJL 0.36 aborts on bfloat16 arrays.
-   */
-  private static ByteBuffer hostBuffer(ByteBuffer bytes, DataType stored) {
-    if (stored == DataType.BFLOAT16) {
-      return BFloat16.widen(bytes);
-    }
-    byte[] heap = new byte[bytes.remaining()];
-    bytes.duplicate().get(heap);
-    return ByteBuffer.wrap(heap).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
   static DataType dataType(Path file, String tensor, String dtype) {
     return switch (dtype) {
       case "F32" -> DataType.FLOAT32;
@@ -215,18 +176,12 @@ public final class HfImport {
       case "F16" -> DataType.FLOAT16;
       default ->
           throw new HfFormatException(
-              file + ": tensor " + tensor + " has dtype " + dtype + ", expected F32, BF16 or F16");
+              file
+                  + ": tensor '"
+                  + tensor
+                  + "' has dtype "
+                  + dtype
+                  + ", expected F32, BF16 or F16");
     };
-  }
-
-  private static JsonNode readJson(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new HfFormatException(file + ": missing");
-    }
-    try {
-      return Json.mapper().readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw new HfFormatException(file + ": not readable JSON: " + e.getMessage(), e);
-    }
   }
 }
