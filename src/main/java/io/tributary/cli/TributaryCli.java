@@ -22,7 +22,9 @@ import picocli.CommandLine.Command;
       RolloutsCommand.class,
       RunCommand.class,
       LearnerCommand.class,
-      TrainRewardModelCommand.class
+      TrainRewardModelCommand.class,
+      ExportCommand.class,
+      LogprobsCommand.class
     })
 public final class TributaryCli implements Runnable {
   /** Exit codes: 0 success, 1 runtime failure, 2 usage error (picocli), 3 bad config or input. */
@@ -41,7 +43,8 @@ public final class TributaryCli implements Runnable {
         (ex, commandLine, parseResult) -> {
           if (ex instanceof ConfigException
               || ex instanceof IllegalArgumentException
-              || ex instanceof CheckpointException) {
+              || ex instanceof CheckpointException
+              || ex instanceof io.tributary.hf.HfFormatException) {
             commandLine.getErr().println("error: " + ex.getMessage());
             return EXIT_BAD_INPUT;
           }
