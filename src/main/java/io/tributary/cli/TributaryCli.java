@@ -43,8 +43,7 @@ public final class TributaryCli implements Runnable {
         (ex, commandLine, parseResult) -> {
           if (ex instanceof ConfigException
               || ex instanceof IllegalArgumentException
-              || ex instanceof CheckpointException
-              || ex instanceof io.tributary.hf.HfFormatException) {
+              || ex instanceof CheckpointException) {
             commandLine.getErr().println("error: " + ex.getMessage());
             return EXIT_BAD_INPUT;
           }
