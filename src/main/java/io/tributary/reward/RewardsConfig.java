@@ -9,9 +9,15 @@ import java.util.Set;
 
 /**
  * The reward section of a run config: the rewards to apply, in the order their scores are reported,
- * and the number of threads that run them.
+ * the number of threads that run them, and the directories of plug-in jars that provide rewards
+ * beyond the built-ins ({@link RewardPlugins}). The plug-ins travel with the rewards, so the
+ * rollout job, its child JVMs and a resumed run load the same jars.
  */
-public record RewardsConfig(List<RewardSpec> rewards, Integer threads) {
+public record RewardsConfig(List<RewardSpec> rewards, Integer threads, List<String> plugins) {
+  public RewardsConfig(List<RewardSpec> rewards, Integer threads) {
+    this(rewards, threads, null);
+  }
+
   public RewardsConfig {
     if (rewards == null || rewards.isEmpty()) {
       throw ConfigException.badValue("rewards", rewards, "a non-empty list of rewards");
@@ -33,6 +39,23 @@ public record RewardsConfig(List<RewardSpec> rewards, Integer threads) {
     if (threads < 1) {
       throw ConfigException.badValue("threads", threads, "at least 1");
     }
+    plugins = plugins == null ? List.of() : List.copyOf(plugins);
+    for (int i = 0; i < plugins.size(); i++) {
+      if (plugins.get(i).isBlank()) {
+        throw ConfigException.badValue(
+            "plugins[" + i + "]", plugins.get(i), "a directory of plug-in jars");
+      }
+    }
+  }
+
+  /** The same rewards for a process that has the plug-ins on its class loader already. */
+  public RewardsConfig withoutPlugins() {
+    return new RewardsConfig(rewards, threads, null);
+  }
+
+  /** The plug-in directories as paths. */
+  public List<Path> pluginDirectories() {
+    return plugins.stream().map(Path::of).toList();
   }
 
   public static RewardsConfig of(RewardSpec... rewards) {

@@ -5,8 +5,11 @@ import io.tributary.checkpoint.CheckpointHeader;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.ScoredRollout;
+import io.tributary.reward.RewardPlugins;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -65,7 +68,21 @@ public final class RolloutJob {
     flink.set(
         CheckpointingOptions.CHECKPOINTING_INTERVAL,
         Duration.ofMillis(config.checkpointIntervalMs()));
+    // reward plug-ins ship with the job: its tasks find them on the job's class loader, on a
+    // MiniCluster and on a cluster alike (docs/rewards.md)
+    List<String> pluginJars = pluginJars(config);
+    if (!pluginJars.isEmpty()) {
+      flink.set(PipelineOptions.JARS, pluginJars);
+    }
     return flink;
+  }
+
+  /** The jars of the active plug-ins and of those the rewards config names. */
+  static List<String> pluginJars(RolloutsConfig config) {
+    List<Path> directories = new ArrayList<>();
+    RewardPlugins.active().ifPresent(active -> directories.addAll(active.directories()));
+    directories.addAll(config.rewards().pluginDirectories());
+    return directories.isEmpty() ? List.of() : RewardPlugins.open(directories).jarUrls();
   }
 
   public static void configure(StreamExecutionEnvironment env, RolloutsConfig config) {
@@ -123,7 +140,7 @@ public final class RolloutJob {
 
     DataStream<ScoredMember> scored =
         sampled
-            .flatMap(new ScoreFunction(config.rewards()))
+            .flatMap(new ScoreFunction(config.rewards().withoutPlugins())) // shipped as jars
             .name("score")
             .uid("score")
             .setParallelism(parallelism);
