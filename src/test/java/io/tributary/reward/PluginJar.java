@@ -45,7 +45,11 @@ public final class PluginJar {
         Files.createDirectories(file.getParent());
         files.add(Files.writeString(file, source.getValue()));
       }
-      return jar(compile(workDir, files), jar, services, omit);
+      Path classes =
+          files.isEmpty()
+              ? Files.createDirectories(workDir.resolve("classes"))
+              : compile(workDir, files);
+      return jar(classes, jar, services, omit);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
