@@ -9,7 +9,9 @@ import io.tributary.reward.RewardPlugins;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -68,12 +70,6 @@ public final class RolloutJob {
     flink.set(
         CheckpointingOptions.CHECKPOINTING_INTERVAL,
         Duration.ofMillis(config.checkpointIntervalMs()));
-    // reward plug-ins ship with the job: its tasks find them on the job's class loader, on a
-    // MiniCluster and on a cluster alike (docs/rewards.md)
-    List<String> pluginJars = pluginJars(config);
-    if (!pluginJars.isEmpty()) {
-      flink.set(PipelineOptions.JARS, pluginJars);
-    }
     return flink;
   }
 
@@ -87,6 +83,19 @@ public final class RolloutJob {
 
   public static void configure(StreamExecutionEnvironment env, RolloutsConfig config) {
     env.configure(flinkConfiguration(config), RolloutJob.class.getClassLoader());
+    // reward plug-ins ship with the job: its tasks find them on the job's class loader, on a
+    // MiniCluster and on a cluster alike (docs/rewards.md). Added to the jars already there, since
+    // configure() replaces the list and on a cluster it holds the job's own jar.
+    List<String> plugins = pluginJars(config);
+    if (!plugins.isEmpty()) {
+      Set<String> jars =
+          new LinkedHashSet<>(
+              env.getConfiguration().getOptional(PipelineOptions.JARS).orElse(List.of()));
+      jars.addAll(plugins);
+      Configuration withPlugins = new Configuration();
+      withPlugins.set(PipelineOptions.JARS, List.copyOf(jars));
+      env.configure(withPlugins, RolloutJob.class.getClassLoader());
+    }
     env.setParallelism(config.parallelism());
     env.setMaxParallelism(MAX_PARALLELISM);
   }
