@@ -85,15 +85,6 @@ public record JudgeSettings(
         params.stringValue("questionField", null));
   }
 
-  /** The longest one call can take: every attempt timing out, with every backoff in between. */
-  public Duration worstCase() {
-    Duration total = requestTimeout.multipliedBy(retries + 1L);
-    for (int attempt = 0; attempt < retries; attempt++) {
-      total = total.plus(backoff.multipliedBy(1L << Math.min(attempt, 20)));
-    }
-    return total;
-  }
-
   private static int atLeast(RewardParams params, String key, int min, int defaultValue) {
     int value = params.intValue(key, defaultValue);
     if (value < min) {
