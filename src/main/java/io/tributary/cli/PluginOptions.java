@@ -27,18 +27,27 @@ final class PluginOptions {
    * (and its child JVMs), before anything starts; a plug-in that cannot load stops the command.
    */
   void activate() {
-    List<Path> all = new ArrayList<>(directories);
-    all.addAll(RewardPlugins.fromEnvironment());
-    if (!all.isEmpty()) {
-      RewardPlugins.activate(all);
+    activate(List.of());
+  }
+
+  /**
+   * As {@link #activate()}, with the config's plug-ins too (so that everything in this process, the
+   * rollout job's tasks on the embedded MiniCluster included, sees one set), then builds every
+   * configured reward once, so that none fails after the command has started.
+   */
+  void activate(RewardsConfig rewards) {
+    activate(rewards.pluginDirectories());
+    try (RewardScorer scorer = RewardScorer.fromConfig(rewards)) {
+      scorer.names(); // built: every reward resolved, every plug-in accepted its params
     }
   }
 
-  /** As {@link #activate()}, then builds every configured reward once, so none fails later. */
-  void activate(RewardsConfig rewards) {
-    activate();
-    try (RewardScorer scorer = RewardScorer.fromConfig(rewards)) {
-      scorer.names(); // built: every reward resolved, every plug-in accepted its params
+  private void activate(List<Path> fromConfig) {
+    List<Path> all = new ArrayList<>(directories);
+    all.addAll(RewardPlugins.fromEnvironment());
+    all.addAll(fromConfig);
+    if (!all.isEmpty()) {
+      RewardPlugins.activate(all);
     }
   }
 }

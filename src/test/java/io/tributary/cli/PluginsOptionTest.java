@@ -24,9 +24,13 @@ class PluginsOptionTest {
   }
 
   private Path plugin(String className, String createBody) {
-    Path plugins = dir.resolve("plugins");
+    return plugin("plugins", className, "mine", createBody);
+  }
+
+  private Path plugin(String dirName, String className, String rewardName, String createBody) {
+    Path plugins = dir.resolve(dirName);
     PluginJar.build(
-        dir.resolve("build"),
+        dir.resolve("build-" + className),
         plugins.resolve("mine.jar"),
         Map.of(
             "com/example/" + className + ".java",
@@ -37,7 +41,7 @@ class PluginsOptionTest {
 
             public final class %s implements RewardProvider {
               public String name() {
-                return "mine";
+                return "%s";
               }
 
               public RewardFunction create(RewardParams params) {
@@ -45,7 +49,7 @@ class PluginsOptionTest {
               }
             }
             """
-                .formatted(className, createBody)),
+                .formatted(className, rewardName, createBody)),
         "com.example." + className);
     return plugins;
   }
@@ -147,5 +151,26 @@ class PluginsOptionTest {
 
     assertThat(code).isEqualTo(TributaryCli.EXIT_BAD_INPUT);
     assertThat(err.toString()).contains("nowhere", "a directory of plug-in jars");
+  }
+
+  @Test
+  void pluginsOfTheCommandLineAndOfTheConfigAreOneSetForTheWholeProcess() {
+    Path fromCommandLine = plugin("cli", "Cli", "from_cli", "return r -> RewardResult.score(1);");
+    Path fromConfig = plugin("cfg", "Cfg", "from_config", "return r -> RewardResult.score(1);");
+    PluginOptions options = new PluginOptions();
+    options.directories.add(fromCommandLine);
+
+    options.activate(
+        io.tributary.reward.RewardsConfig.parse(
+            """
+            plugins: ['%s']
+            rewards: [{name: from_cli}, {name: from_config}]
+            """
+                .formatted(fromConfig),
+            "both.yaml"));
+
+    // what a rollout task on the embedded MiniCluster builds its rewards from
+    assertThat(io.tributary.reward.RewardRegistry.load().names())
+        .contains("from_cli", "from_config");
   }
 }
