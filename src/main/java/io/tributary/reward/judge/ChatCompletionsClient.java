@@ -83,8 +83,12 @@ final class ChatCompletionsClient {
         throw new JudgeException(endpoint + " answered " + failure); // a retry would not help
       }
     }
+    int attempts = retries + 1;
     throw new JudgeException(
-        endpoint + ": " + failure + " (" + (retries + 1) + " attempts, none succeeded)");
+        endpoint
+            + ": "
+            + failure
+            + (attempts == 1 ? " (no retries)" : " (" + attempts + " attempts, none succeeded)"));
   }
 
   private HttpResponse<String> send(HttpRequest request) throws IOException {
