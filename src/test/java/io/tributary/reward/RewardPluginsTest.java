@@ -18,6 +18,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RewardPluginsTest {
   @TempDir Path dir;
+  @TempDir static Path shared;
+  private static Path lengthPlugin; // built once: compiling is most of this class's time
+
+  /** A directory with one jar whose {@code length_chars} scores the completion's length. */
+  private static synchronized Path lengthPlugin() {
+    if (lengthPlugin == null) {
+      lengthPlugin = shared.resolve("length-plugin");
+      PluginJar.build(
+          shared.resolve("build"),
+          lengthPlugin.resolve("lengthprovider.jar"),
+          Map.of(
+              "com/example/LengthProvider.java",
+              provider("LengthProvider", "length_chars", SCORES_LENGTH)),
+          "com.example.LengthProvider");
+    }
+    return lengthPlugin;
+  }
 
   @AfterEach
   void forgetActivePlugins() {
@@ -65,7 +82,7 @@ class RewardPluginsTest {
 
   @Test
   void aJarInAPluginDirectoryProvidesARewardByName() {
-    Path plugins = plugin("plugins", "LengthProvider", "length_chars", SCORES_LENGTH);
+    Path plugins = lengthPlugin();
 
     RewardPlugins loaded = RewardPlugins.open(List.of(plugins));
     RewardRegistry registry = RewardRegistry.load(loaded.classLoader());
@@ -79,7 +96,7 @@ class RewardPluginsTest {
 
   @Test
   void activatedPluginsReachEveryScorerOfTheProcessAndItsChildJvms() {
-    Path plugins = plugin("plugins", "LengthProvider", "length_chars", SCORES_LENGTH);
+    Path plugins = lengthPlugin();
     assertThat(RewardRegistry.load().names()).doesNotContain("length_chars");
 
     RewardPlugins.activate(List.of(plugins));
@@ -93,7 +110,7 @@ class RewardPluginsTest {
 
   @Test
   void aChildJvmLoadsThePluginsItsParentPassedOn() {
-    Path plugins = plugin("plugins", "LengthProvider", "length_chars", SCORES_LENGTH);
+    Path plugins = lengthPlugin();
     System.setProperty(RewardPlugins.PROPERTY, plugins.toString()); // as the child starts
 
     assertThat(RewardRegistry.load().names()).contains("length_chars");
@@ -101,7 +118,7 @@ class RewardPluginsTest {
 
   @Test
   void theRewardsConfigNamesItsPluginDirectories() {
-    Path plugins = plugin("plugins", "LengthProvider", "length_chars", SCORES_LENGTH);
+    Path plugins = lengthPlugin();
     RewardsConfig config =
         RewardsConfig.parse(
             """
@@ -199,7 +216,7 @@ class RewardPluginsTest {
 
   @Test
   void paramsAPluginDoesNotAcceptAreAnErrorNamingThePlugin() {
-    Path plugins = plugin("plugins", "LengthProvider", "length_chars", SCORES_LENGTH);
+    Path plugins = lengthPlugin();
     RewardPlugins.activate(List.of(plugins));
 
     assertThatThrownBy(
@@ -262,8 +279,8 @@ class RewardPluginsTest {
 
   @Test
   void aJarWithoutAServiceFileIsALibraryOfAPlugin() throws Exception {
-    Path plugins = plugin("plugins", "LengthProvider", "length_chars", SCORES_LENGTH);
-    Files.copy(plugins.resolve("lengthprovider.jar"), dir.resolve("copy.jar"));
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.copy(lengthPlugin().resolve("lengthprovider.jar"), plugins.resolve("lengthprovider.jar"));
     try (var out =
         new java.util.jar.JarOutputStream(Files.newOutputStream(plugins.resolve("lib.jar")))) {
       out.putNextEntry(new java.util.jar.JarEntry("com/example/data.txt"));
