@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tributary bench rewards}: the scoring rate of each built-in and model-based reward. */
@@ -51,8 +52,11 @@ public final class BenchRewardsCommand implements Callable<Integer> {
   @Option(names = "--no-models", description = "measure the built-in rule rewards only")
   boolean noModels;
 
+  @Mixin PluginOptions plugins = new PluginOptions();
+
   @Override
   public Integer call() {
+    plugins.activate();
     RewardBenchmark.Settings settings =
         new RewardBenchmark.Settings(repeats, Duration.ofMillis(runMillis), threads);
     Map<String, Supplier<RewardFunction>> models =

@@ -5,6 +5,7 @@ import io.tributary.experiment.LearningDemo;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tributary demo}: SFT cold start, then GRPO beside an equal-time SFT continuation. */
@@ -27,9 +28,13 @@ final class DemoCommand implements Callable<Integer> {
           "output folder; an existing sft.ckpt there is reused (default: ${DEFAULT-VALUE})")
   Path runDir;
 
+  @Mixin PluginOptions plugins = new PluginOptions();
+
   @Override
   public Integer call() throws Exception {
-    new LearningDemo(DemoConfig.load(config), runDir, System.out).run();
+    DemoConfig c = DemoConfig.load(config);
+    plugins.activate(c.rewards());
+    new LearningDemo(c, runDir, System.out).run();
     return 0;
   }
 }

@@ -5,6 +5,7 @@ import io.tributary.loop.StandaloneLearner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tributary learner}: the learner service alone, beside a Flink cluster. */
@@ -36,9 +37,13 @@ public final class LearnerCommand implements Callable<Integer> {
       description = "checkpoint published as version 0 when the store is empty")
   Path init;
 
+  @Mixin PluginOptions plugins = new PluginOptions();
+
   @Override
   public Integer call() throws Exception {
-    StandaloneLearner.run(RunConfig.read(config), bootstrap, policyStore, init, System.out);
+    RunConfig c = RunConfig.read(config);
+    plugins.activate(c.rewards());
+    StandaloneLearner.run(c, bootstrap, policyStore, init, System.out);
     return 0;
   }
 }

@@ -5,6 +5,7 @@ import io.tributary.stream.RolloutsRunner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tributary rollouts --config FILE}: the Flink rollout job on an embedded MiniCluster. */
@@ -30,9 +31,12 @@ public final class RolloutsCommand implements Callable<Integer> {
   @Option(names = "--web-ui-port", description = "Flink web UI port (overrides webUiPort)")
   Integer webUiPort;
 
+  @Mixin PluginOptions plugins = new PluginOptions();
+
   @Override
   public Integer call() throws Exception {
     RolloutsConfig c = RolloutsConfig.read(config);
+    plugins.activate(c.rewards());
     if (bootstrap != null) {
       c = c.withKafka(c.kafka().withBootstrapServers(bootstrap));
     }

@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tributary run}: the closed loop on one machine. */
@@ -35,13 +36,17 @@ public final class RunCommand implements Callable<Integer> {
       description = "Kafka bootstrap servers (default: Tributary's own broker in the run dir)")
   String bootstrap;
 
+  @Mixin PluginOptions plugins = new PluginOptions();
+
   @Override
   public Integer call() throws Exception {
     if (resume != null) {
+      plugins.activate(RunConfig.read(resume.resolve(RunLoop.CONFIG_FILE)).rewards());
       RunLoop.resume(resume, System.out);
       return 0;
     }
     RunConfig c = RunConfig.read(config);
+    plugins.activate(c.rewards());
     if (bootstrap != null) {
       c = c.withKafka(c.kafka().withBootstrapServers(bootstrap));
     }

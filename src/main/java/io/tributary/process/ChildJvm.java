@@ -1,5 +1,6 @@
 package io.tributary.process;
 
+import io.tributary.reward.RewardPlugins;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +15,18 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm {
   private ChildJvm() {}
 
-  /** {@code java OPTIONS -cp <this classpath> MAIN ARGS}. */
+  /**
+   * {@code java OPTIONS -cp <this classpath> MAIN ARGS}; a child also gets this process's reward
+   * plug-ins, so that a child that scores knows the same rewards.
+   */
   public static List<String> command(List<String> jvmOptions, Class<?> main, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    String plugins = System.getProperty(RewardPlugins.PROPERTY);
+    if (plugins != null && !plugins.isBlank()) {
+      command.add("-D" + RewardPlugins.PROPERTY + "=" + plugins);
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());

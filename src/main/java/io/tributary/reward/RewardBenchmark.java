@@ -1,6 +1,8 @@
 package io.tributary.reward;
 
 import io.tributary.json.Json;
+import io.tributary.reward.judge.LocalJudgeServer;
+import io.tributary.reward.rules.CountdownReward;
 import io.tributary.reward.rules.LengthUnit;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -53,6 +55,8 @@ public final class RewardBenchmark {
     rewards.put("cosine", Rewards::cosine);
     rewards.put("repetition", Rewards::repetition);
     rewards.put("overlong", Rewards::overlong);
+    rewards.put("countdown", CountdownReward::new);
+    rewards.put("judge", LocalJudgeServer::benchmarkJudge); // against a local server
     return rewards;
   }
 

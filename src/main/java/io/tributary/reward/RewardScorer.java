@@ -70,9 +70,9 @@ public final class RewardScorer implements AutoCloseable {
     this.executor = new TimeLimitedExecutor(threads, "reward");
   }
 
-  /** Builds the configured rewards from the providers on the classpath. */
+  /** Builds the configured rewards from the built-ins and the plug-ins (active and configured). */
   public static RewardScorer fromConfig(RewardsConfig config) {
-    return fromConfig(config, RewardRegistry.load());
+    return fromConfig(config, RewardRegistry.forConfig(config));
   }
 
   public static RewardScorer fromConfig(RewardsConfig config, RewardRegistry registry) {

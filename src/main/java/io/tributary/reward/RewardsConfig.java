@@ -9,12 +9,19 @@ import java.util.Set;
 
 /**
  * The reward section of a run config: the rewards to apply, in the order their scores are reported,
- * the number of threads that run them, and what becomes of a group when a function throws or times
- * out on one of its members ({@link OnRewardError}; the dead letters unless {@code onError:
- * rescore}, which makes the failed calls again up to {@code rescoreAttempts} times first).
+ * the number of threads that run them, what becomes of a group when a function throws or times out
+ * on one of its members ({@link OnRewardError}; the dead letters unless {@code onError: rescore},
+ * which makes the failed calls again up to {@code rescoreAttempts} times first), and the
+ * directories of plug-in jars that provide rewards beyond the built-ins ({@link RewardPlugins}).
+ * The plug-ins travel with the rewards, so the rollout job, its child JVMs and a resumed run load
+ * the same jars.
  */
 public record RewardsConfig(
-    List<RewardSpec> rewards, Integer threads, OnRewardError onError, Integer rescoreAttempts) {
+    List<RewardSpec> rewards,
+    Integer threads,
+    OnRewardError onError,
+    Integer rescoreAttempts,
+    List<String> plugins) {
   /** Most rescoring attempts: a function that fails this often is broken, not unlucky. */
   public static final int MAX_RESCORE_ATTEMPTS = 10;
 
@@ -55,11 +62,28 @@ public record RewardsConfig(
             "1 to " + MAX_RESCORE_ATTEMPTS + " with onError: rescore");
       }
     }
+    plugins = plugins == null ? List.of() : List.copyOf(plugins);
+    for (int i = 0; i < plugins.size(); i++) {
+      if (plugins.get(i).isBlank()) {
+        throw ConfigException.badValue(
+            "plugins[" + i + "]", plugins.get(i), "a directory of plug-in jars");
+      }
+    }
   }
 
-  /** Dead-letters a group whose scoring failed, without rescoring. */
+  /** Dead-letters a group whose scoring failed, without rescoring, and loads no plug-ins. */
   public RewardsConfig(List<RewardSpec> rewards, Integer threads) {
-    this(rewards, threads, null, null);
+    this(rewards, threads, null, null, null);
+  }
+
+  /** The same rewards for a process that has the plug-ins on its class loader already. */
+  public RewardsConfig withoutPlugins() {
+    return new RewardsConfig(rewards, threads, onError, rescoreAttempts, null);
+  }
+
+  /** The plug-in directories as paths. */
+  public List<Path> pluginDirectories() {
+    return plugins.stream().map(Path::of).toList();
   }
 
   public static RewardsConfig of(RewardSpec... rewards) {

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 /**
  * Deterministic, realistic-looking rollouts for the reward benchmark: R1-style completions of
  * arithmetic word problems with reasoning of 40 to 600 words, answers as integers, fractions, boxed
- * LaTeX or prose, some with broken tags, some looping, and token ids at about 1.3 tokens per word.
+ * LaTeX or prose, some with broken tags, some looping, and token ids at about 1.3 tokens per word;
+ * the fields hold the gold answer and countdown's numbers and target.
  */
 final class SyntheticRollouts {
   private static final String[] STEPS = {
@@ -78,6 +79,12 @@ final class SyntheticRollouts {
     for (int t = 0; t < tokenIds.length; t++) {
       tokenIds[t] = random.nextInt(32_000);
     }
-    return new Rollout(prompt, completion, tokenIds, Map.of("answer", String.valueOf(gold)));
+    // countdown's fields: the gold answer is the one number to use, so a bare correct answer
+    // verifies and the other answer forms are refused
+    return new Rollout(
+        prompt,
+        completion,
+        tokenIds,
+        Map.of("answer", String.valueOf(gold), "numbers", List.of(gold), "target", gold));
   }
 }

@@ -5,8 +5,13 @@ import io.tributary.checkpoint.CheckpointHeader;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.ScoredRollout;
+import io.tributary.reward.RewardPlugins;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -69,8 +74,29 @@ public final class RolloutJob {
     return flink;
   }
 
+  /** The jars of the active plug-ins and of those the rewards config names. */
+  static List<String> pluginJars(RolloutsConfig config) {
+    List<Path> directories = new ArrayList<>();
+    RewardPlugins.active().ifPresent(active -> directories.addAll(active.directories()));
+    directories.addAll(config.rewards().pluginDirectories());
+    return directories.isEmpty() ? List.of() : RewardPlugins.open(directories).jarUrls();
+  }
+
   public static void configure(StreamExecutionEnvironment env, RolloutsConfig config) {
     env.configure(flinkConfiguration(config), RolloutJob.class.getClassLoader());
+    // reward plug-ins ship with the job: its tasks find them on the job's class loader, on a
+    // MiniCluster and on a cluster alike (docs/rewards.md). Added to the jars already there, since
+    // configure() replaces the list and on a cluster it holds the job's own jar.
+    List<String> plugins = pluginJars(config);
+    if (!plugins.isEmpty()) {
+      Set<String> jars =
+          new LinkedHashSet<>(
+              env.getConfiguration().getOptional(PipelineOptions.JARS).orElse(List.of()));
+      jars.addAll(plugins);
+      Configuration withPlugins = new Configuration();
+      withPlugins.set(PipelineOptions.JARS, List.copyOf(jars));
+      env.configure(withPlugins, RolloutJob.class.getClassLoader());
+    }
     env.setParallelism(config.parallelism());
     env.setMaxParallelism(MAX_PARALLELISM);
   }
@@ -124,7 +150,8 @@ public final class RolloutJob {
 
     SingleOutputStreamOperator<ScoredMember> scored =
         sampled
-            .process(new ScoreFunction(config.rewards(), DEAD_LETTERS))
+            // the plug-in jars are shipped with the job (pipeline.jars), not loaded again here
+            .process(new ScoreFunction(config.rewards().withoutPlugins(), DEAD_LETTERS))
             .name("score")
             .uid("score")
             .setParallelism(parallelism);

@@ -40,4 +40,18 @@ class RewardBenchmarkTest {
 
     assertThat(cli.execute("--repeats", "0")).isNotZero();
   }
+
+  @Test
+  void countdownAndTheJudgeAreMeasuredOnRolloutsThatTheyReallyScore() throws Exception {
+    List<Rollout> group =
+        SyntheticRollouts.groups(4, 32, 7L).stream().flatMap(List::stream).toList();
+    RewardFunction countdown = RewardBenchmark.builtIns().get("countdown").get();
+    RewardFunction judge = RewardBenchmark.builtIns().get("judge").get();
+    try (AutoCloseable server = (AutoCloseable) judge) {
+      assertThat(countdown.scoreGroup(group))
+          .contains(RewardResult.score(1.0), RewardResult.score(0.0));
+      assertThat(judge.scoreGroup(group)).containsOnly(RewardResult.score(1.0));
+    }
+    assertThat(RewardBenchmark.builtIns()).containsKeys("countdown", "judge");
+  }
 }
