@@ -250,8 +250,8 @@ class AccuracyRewardTest {
         new Extraction(
             "<answer>\\frac{</answer> then 42",
             all,
-            1,
-            "an unparseable tag falls through to the next mode"));
+            0,
+            "an unreadable answer tag never falls back to a number outside it"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -275,7 +275,7 @@ class AccuracyRewardTest {
     return Stream.of(
         new Gold(Map.of(), "no 'answer' field", "the record has no gold answer"),
         new Gold(nullAnswer(), "no 'answer' field", "the gold answer is a JSON null"),
-        new Gold(Map.of("answer", "the mitochondria"), "cannot be parsed", "a prose gold answer"),
+        new Gold(Map.of("answer", "1 + * 2"), "cannot be parsed", "a gold answer that is no math"),
         new Gold(
             Map.of("answer", "\\frac{1}{"), "cannot be parsed", "a malformed LaTeX gold answer"),
         // text that looks like code is parsed as math and rejected, never run
