@@ -42,6 +42,8 @@ public final class AccuracyReward implements RewardFunction {
   private final String answerField;
   private final AnswerExtractor extractor;
   private final MathEquivalence equivalence;
+  private final AnswerForm answerForm;
+  private final MathEquivalence anyForm;
 
   public AccuracyReward(
       String answerField,
@@ -51,6 +53,8 @@ public final class AccuracyReward implements RewardFunction {
     this.answerField = answerField;
     this.extractor = new AnswerExtractor(extraction);
     this.equivalence = new MathEquivalence(tolerance, answerForm);
+    this.answerForm = answerForm;
+    this.anyForm = new MathEquivalence(tolerance, AnswerForm.EXPRESSION);
   }
 
   public AccuracyReward(String answerField, List<ExtractionMode> extraction, Tolerance tolerance) {
@@ -88,7 +92,15 @@ public final class AccuracyReward implements RewardFunction {
       return new Check(goldAnswer, answer, false, "no extraction mode found a readable answer");
     }
     boolean correct = equivalence.equivalent(goldAnswer.get(), answer.get().answer());
-    return new Check(goldAnswer, answer, correct, correct ? "equivalent" : "not equivalent");
+    String reason = correct ? "equivalent" : "not equivalent";
+    if (!correct
+        && answerForm == AnswerForm.VALUE
+        && anyForm.equivalent(goldAnswer.get(), answer.get().answer())) {
+      reason =
+          "equal in value, but the answer is an unevaluated expression, which answerForm: value"
+              + " refuses";
+    }
+    return new Check(goldAnswer, answer, correct, reason);
   }
 
   private static Optional<MathExpr> readGold(Object gold) {
