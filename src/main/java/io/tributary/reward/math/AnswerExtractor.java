@@ -20,7 +20,7 @@ public final class AnswerExtractor {
 
   private static final Pattern FINAL_ANSWER =
       Pattern.compile(
-          "(?i)(?:final answer|the answer|answer)\\s*(?:is|:|=)\\s*:?\\s*(.+?)\\s*(?=\\.\\s|\\.?$|\\n)",
+          "(?i)(?:final answer|the answer|answer)[*_\\s]*(?:is|:|=)[*_\\s]*:?[*_\\s]*(.+?)[*_\\s]*(?=\\.\\s|\\.?$|\\n)",
           Pattern.DOTALL);
 
   private static final Pattern MATH_SPAN =
@@ -39,6 +39,12 @@ public final class AnswerExtractor {
   private static final Pattern NUMBER =
       Pattern.compile(
           "(?:(?<![\\w)}])[-+])?(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?(?:/\\d+)?|\\.\\d+)%?");
+
+  /** A point or pair of numbers written in prose, "(2, 3)", or else a number. */
+  private static final Pattern NUMBER_OR_POINT =
+      Pattern.compile(
+          "[(\\[]\\s*-?\\d+(?:\\.\\d+)?(?:\\s*,\\s*-?\\d+(?:\\.\\d+)?)+\\s*[)\\]]|"
+              + NUMBER.pattern());
 
   /** A bare completion with more words than this is prose, not a word answer. */
   private static final int MAX_BARE_WORDS = 4;
@@ -112,11 +118,39 @@ public final class AnswerExtractor {
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+    Text word = TextAnswers.wordAnswer(text, normalised);
+    if (word != null) {
+      return Optional.of(word);
+    }
+    List<String> variants = PlusMinus.expand(normalised);
+    if (variants.size() > 1) {
+      return bothSigns(variants);
+    }
     try {
       return Optional.of(MathParser.parse(normalised));
     } catch (MathParseException | RuntimeException e) {
       return Optional.ofNullable(TextAnswers.parse(normalised));
     }
+  }
+
+  /** The answers of every choice of sign, as one set: {@code \frac{-1 \pm \sqrt5}{2}}. */
+  private static Optional<MathExpr> bothSigns(List<String> variants) {
+    List<MathExpr> items = new ArrayList<>();
+    for (String variant : variants) {
+      MathExpr parsed;
+      try {
+        parsed = MathParser.parse(variant);
+      } catch (MathParseException | RuntimeException e) {
+        return Optional.empty();
+      }
+      List<MathExpr> parts = parsed instanceof SetOf set ? set.items() : List.of(parsed);
+      for (MathExpr part : parts) {
+        if (!items.contains(part)) {
+          items.add(part);
+        }
+      }
+    }
+    return Optional.of(items.size() == 1 ? items.get(0) : new SetOf(List.copyOf(items)));
   }
 
   /** The content of the last answer tag; an unclosed last tag runs to the end. Null if none. */
@@ -226,7 +260,7 @@ public final class AnswerExtractor {
   }
 
   private static Optional<Extraction> lastNumber(String text) {
-    Matcher m = NUMBER.matcher(text);
+    Matcher m = NUMBER_OR_POINT.matcher(text);
     String last = null;
     while (m.find()) {
       last = m.group();

@@ -80,6 +80,10 @@ public final class AnswerNormalizer {
       Pattern.compile(
           "^([-+]?[\\d.,]+%?)\\s*(?:m|g|s|h|l|L|in|cm|mm|km|kg|mg|ml|ft|hr|min|sec|cents?)(?:\\^?[23])?$");
 
+  /** A rate after a value: "3 \\times 10^8 m/s", "60 km/h". */
+  private static final Pattern RATE_UNIT =
+      Pattern.compile("^(.*[\\d}])\\s+[A-Za-z]{1,4}/[A-Za-z]{1,4}(?:\\^?[23])?$");
+
   private static final Pattern CURRENCY_PREFIX =
       Pattern.compile("^(?:USD|US|Rs\\.?|INR|EUR|GBP|€|£|¥|₹)\\s*");
   private static final Pattern MATRIX =
@@ -126,6 +130,7 @@ public final class AnswerNormalizer {
     for (String dropped : DROPPED) {
       s = s.replace(dropped, " ");
     }
+    s = s.replace("**", "^"); // x**2, as Python writes a power
     s = s.replace("~", " ").replaceAll("\\\\in(?![a-zA-Z])", "="); // x \in [1, 2]: an assignment
     s = s.replace("\\dots", " ").replace("\\ldots", " ").replace("\\cdots", " ");
     s = s.replaceAll("(?i)\\s*\\bpercent\\b", "%");
@@ -162,6 +167,10 @@ public final class AnswerNormalizer {
     Matcher shortUnit = NUMBER_WITH_SHORT_UNIT.matcher(s);
     if (shortUnit.matches()) {
       return shortUnit.group(1);
+    }
+    Matcher rate = RATE_UNIT.matcher(s);
+    if (rate.matches()) {
+      return rate.group(1).trim();
     }
     Matcher words = TRAILING_WORDS.matcher(s);
     if (words.matches()) {

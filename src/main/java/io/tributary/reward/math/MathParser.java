@@ -60,7 +60,8 @@ public final class MathParser {
           Map.entry("ne", Rel.NE),
           Map.entry("neq", Rel.NE),
           Map.entry("lt", Rel.LT),
-          Map.entry("gt", Rel.GT));
+          Map.entry("gt", Rel.GT),
+          Map.entry("approx", Rel.EQ)); // "x \approx 3.14" states a value as "=" does
 
   private static final Map<String, Fn> FUNCTIONS =
       Map.ofEntries(
@@ -82,6 +83,9 @@ public final class MathParser {
 
   private static final Map<Fn, Fn> INVERSES =
       Map.of(Fn.SIN, Fn.ARCSIN, Fn.COS, Fn.ARCCOS, Fn.TAN, Fn.ARCTAN);
+
+  /** Letters that name a function in {@code f(x) = ...}. */
+  private static final String FUNCTION_NAMES = "fghpqFGHPQ";
 
   /** Deeper nesting than any real answer; stops a hostile completion from overflowing the stack. */
   private static final int MAX_DEPTH = 200;
@@ -334,6 +338,9 @@ public final class MathParser {
         if (peek().isSymbol('_')) {
           return subscripted(t.text());
         }
+        if (FUNCTION_NAMES.indexOf(t.text().charAt(0)) >= 0 && definesFunction()) {
+          return functionHead(t.text());
+        }
         // e is Euler's number, as latex2sympy reads it; a variable named e is rare in answers
         return t.text().equals("e") ? new Const(Constant.E) : new Var(t.text());
       case COMMAND:
@@ -413,12 +420,25 @@ public final class MathParser {
       }
     }
     MathExpr argument =
-        peek().isSymbol('(') || peek().isSymbol('{') ? postfixOps(primary()) : power();
+        peek().isSymbol('(') || peek().isSymbol('{') ? postfixOps(primary()) : bareArgument();
     MathExpr value = new Call(fn, argument);
     if (base != null) {
       value = new Binary(Op.DIV, value, new Call(Fn.LN, base));
     }
     return exponent == null ? value : new Binary(Op.POW, value, exponent);
+  }
+
+  /**
+   * An argument without parentheses runs over implicit factors up to the next operator or function,
+   * as latex2sympy reads it: {@code \sin 2x} is sin(2x), {@code \sin x \cos x} is sin(x)·cos(x).
+   */
+  private MathExpr bareArgument() throws MathParseException {
+    MathExpr argument = power();
+    while (startsImplicitFactor(peek())
+        && !(peek().kind() == Kind.COMMAND && FUNCTIONS.containsKey(peek().text()))) {
+      argument = new Binary(Op.MUL, argument, power());
+    }
+    return argument;
   }
 
   private MathExpr binomial(MathExpr n, MathExpr k) {
@@ -494,6 +514,35 @@ public final class MathParser {
       }
     }
     return new BaseNumber(digits.text().replaceFirst("^0+(?=.)", ""), radix);
+  }
+
+  /**
+   * Whether {@code f(x) =} follows: a function being defined, whose head {@code f(x)} stands on the
+   * left like a variable (so {@code f(x) = 2x} answers {@code 2x}).
+   */
+  private boolean definesFunction() {
+    int i = pos;
+    if (!tokens.get(i).isSymbol('(')) {
+      return false;
+    }
+    i++;
+    while (tokens.get(i).kind() == Kind.LETTER || tokens.get(i).isSymbol(',')) {
+      i++;
+    }
+    return i > pos + 1
+        && i + 1 < tokens.size()
+        && tokens.get(i).isSymbol(')')
+        && tokens.get(i + 1).isSymbol('=');
+  }
+
+  private MathExpr functionHead(String name) {
+    StringBuilder head = new StringBuilder(name);
+    Token t;
+    do {
+      t = next();
+      head.append(t.text());
+    } while (!t.isSymbol(')'));
+    return new Var(head.toString());
   }
 
   /** {@code x_1}, {@code a_{n}}: one variable whose name includes the subscript. */

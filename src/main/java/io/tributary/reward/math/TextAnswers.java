@@ -6,6 +6,8 @@ import io.tributary.reward.math.MathExpr.Var;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -55,6 +57,33 @@ final class TextAnswers {
     return Arrays.stream(raw.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
         .filter(w -> !w.isEmpty() && !FILLER.contains(w))
         .collect(Collectors.joining(" "));
+  }
+
+  private static final Pattern TEXT_ONLY =
+      Pattern.compile(
+          "\\$?\\\\(?:text|textbf|textit|textrm|mathrm|mbox)\\{\\s*([\\p{L} ]+?)\\s*\\}\\$?");
+  private static final Pattern SHORT_WORD =
+      Pattern.compile("[A-Z][a-z]+|(?i:yes|no|true|false|none|neither|both|never|always)");
+  private static final Set<String> MATH_WORDS =
+      Set.of("pi", "ln", "log", "exp", "sin", "cos", "tan", "sec", "csc", "cot", "oo", "inf");
+
+  /**
+   * A word that the math lexer would split into a product of variables: {@code \text{No}}, {@code
+   * Yes}, {@code Ann}. A whole answer in {@code \text{}} with at least two letters, or a
+   * capitalised word, is a word; null otherwise.
+   */
+  static Text wordAnswer(String raw, String normalised) {
+    Matcher wrapped = TEXT_ONLY.matcher(raw.trim());
+    String candidate = null;
+    if (wrapped.matches() && wrapped.group(1).replace(" ", "").length() >= 2) {
+      candidate = wrapped.group(1);
+    } else if (SHORT_WORD.matcher(normalised).matches()) {
+      candidate = normalised;
+    }
+    if (candidate == null || MATH_WORDS.contains(candidate.toLowerCase(Locale.ROOT))) {
+      return null;
+    }
+    return new Text(candidate.toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " "));
   }
 
   /** A word answer as written, or null when the text is not one (it has math symbols). */
