@@ -90,6 +90,8 @@ public final class AnswerNormalizer {
       Pattern.compile(
           "\\\\begin\\{([pbBvV]?matrix|array|smallmatrix)\\}(\\{[^}]*\\})?(.*?)\\\\end\\{\\1\\}",
           Pattern.DOTALL);
+  private static final Pattern REPEATING_DECIMAL =
+      Pattern.compile("(\\d*)\\.(\\d*)\\s*\\\\overline\\{\\s*(\\d+)\\s*\\}");
   private static final Pattern FRAC_DIGITS = Pattern.compile("\\\\[dtc]?frac(\\d)(\\d)");
   private static final Pattern MIXED_NUMBER =
       Pattern.compile("(?<![\\d.}^_])(\\d+)\\s*\\\\[dt]?frac\\{(\\d+)\\}\\{(\\d+)\\}");
@@ -135,6 +137,7 @@ public final class AnswerNormalizer {
     s = s.replace("\\dots", " ").replace("\\ldots", " ").replace("\\cdots", " ");
     s = s.replaceAll("(?i)\\s*\\bpercent\\b", "%");
     s = FRAC_DIGITS.matcher(s).replaceAll("\\\\frac{$1}{$2}");
+    s = replaceAll(REPEATING_DECIMAL, s, AnswerNormalizer::repeatingDecimal);
     // a whole number before a numeric fraction is a mixed number (MATH answers write 6\frac{1}{4})
     s = replaceAll(MIXED_NUMBER, s, AnswerNormalizer::mixedNumber);
     s = s.replaceAll("\\s*\\^\\s*", "^");
@@ -154,6 +157,23 @@ public final class AnswerNormalizer {
     }
     s = SPACE_THOUSANDS.matcher(s).replaceAll("");
     return s.trim();
+  }
+
+  /** {@code 0.1\overline{6}} is 1/6: the digits under the bar repeat forever. */
+  private static String repeatingDecimal(Matcher m) {
+    String whole = m.group(1).isEmpty() ? "0" : m.group(1);
+    String fixed = m.group(2);
+    String repeating = m.group(3);
+    BigInteger shift = BigInteger.TEN.pow(fixed.length());
+    BigInteger period = BigInteger.TEN.pow(repeating.length()).subtract(BigInteger.ONE);
+    // whole + fixed / 10^f + repeating / ((10^r - 1) 10^f)
+    BigInteger denominator = shift.multiply(period);
+    BigInteger numerator =
+        new BigInteger(whole)
+            .multiply(denominator)
+            .add(new BigInteger(fixed.isEmpty() ? "0" : fixed).multiply(period))
+            .add(new BigInteger(repeating));
+    return "\\frac{" + numerator + "}{" + denominator + "}";
   }
 
   private static String mixedNumber(Matcher m) {

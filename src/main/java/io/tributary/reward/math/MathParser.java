@@ -595,8 +595,9 @@ public final class MathParser {
     if (!close.isSymbol(')') && !close.isSymbol(']')) {
       throw error("expected ')' or ']' to close '" + open + "'", close);
     }
-    if (items.size() == 1 && open == '(' && close.isSymbol(')')) {
-      return items.get(0);
+    if (items.size() == 1
+        && (open == '(' && close.isSymbol(')') || items.get(0) instanceof Matrix)) {
+      return items.get(0); // \left[ \begin{array} ... \end{array} \right] is the matrix itself
     }
     return new Bracketed(open, close.text().charAt(0), List.copyOf(items));
   }

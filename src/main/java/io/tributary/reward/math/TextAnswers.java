@@ -19,6 +19,7 @@ final class TextAnswers {
   private static final Set<String> FILLER =
       Set.of(
           "the",
+          "and",
           "a",
           "an",
           "answer",
