@@ -20,7 +20,7 @@ public final class AnswerExtractor {
 
   private static final Pattern FINAL_ANSWER =
       Pattern.compile(
-          "(?i)(?:final answer|the answer|answer)[*_\\s]*(?:is|:|=)[*_\\s]*:?[*_\\s]*(.+?)[*_\\s]*(?=\\.\\s|\\.?$|\\n)",
+          "(?i)(?:final answer|the answer|answer|correct (?:option|choice))[*_\\s]*(?:is|:|=)[*_\\s]*:?[*_\\s]*(.+?)[*_\\s]*(?=\\.\\s|\\.?$|\\n)",
           Pattern.DOTALL);
 
   private static final Pattern MATH_SPAN =
@@ -40,11 +40,14 @@ public final class AnswerExtractor {
       Pattern.compile(
           "(?:(?<![\\w)}])[-+])?(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?(?:/\\d+)?|\\.\\d+)%?");
 
-  /** A point or pair of numbers written in prose, "(2, 3)", or else a number. */
+  /** A point written in prose, "(2, 3)", a number in a base, "204_5", or else a number. */
   private static final Pattern NUMBER_OR_POINT =
       Pattern.compile(
-          "[(\\[]\\s*-?\\d+(?:\\.\\d+)?(?:\\s*,\\s*-?\\d+(?:\\.\\d+)?)+\\s*[)\\]]|"
+          "[(\\[]\\s*-?\\d+(?:\\.\\d+)?(?:\\s*,\\s*-?\\d+(?:\\.\\d+)?)+\\s*[)\\]]|\\d+_\\{?\\d+\\}?|"
               + NUMBER.pattern());
+
+  /** A completion longer than this is a solution, not a bare answer; parsing it would be waste. */
+  private static final int MAX_BARE_LENGTH = 300;
 
   /** A bare completion with more words than this is prose, not a word answer. */
   private static final int MAX_BARE_WORDS = 4;
@@ -244,7 +247,7 @@ public final class AnswerExtractor {
 
   private static Optional<Extraction> bare(String text) {
     String trimmed = text.trim();
-    if (trimmed.isEmpty()) {
+    if (trimmed.isEmpty() || trimmed.length() > MAX_BARE_LENGTH) {
       return Optional.empty();
     }
     Optional<MathExpr> answer = parseWhole(trimmed);

@@ -73,7 +73,7 @@ public final class AnswerNormalizer {
 
   /** A value followed by words (units, currency, objects): "5 apples", "12 cm^2", "3 km/h". */
   private static final Pattern TRAILING_WORDS =
-      Pattern.compile("^(.*?[\\d%})])\\s+((?:[A-Za-z]{2,}[A-Za-z\\^0-9./]*\\s*)+)$");
+      Pattern.compile("^(.*?[\\d%})])\\s+((?:[A-Za-z]{2,}[A-Za-z\\^0-9./]*+\\s*+)++)$");
 
   /** Single-letter units only after a plain number, where they cannot be a variable. */
   private static final Pattern NUMBER_WITH_SHORT_UNIT =
@@ -100,6 +100,10 @@ public final class AnswerNormalizer {
       Pattern.compile("(?<![\\d.])\\d{1,3}(?:,\\d{3})+(?![\\d])");
   private static final Pattern SPACE_THOUSANDS =
       Pattern.compile("(?<=(?<![\\d.])\\d{1,3}) (?=\\d{3}(?!\\d))");
+  private static final Pattern MEMBERSHIP = Pattern.compile("\\\\in(?![a-zA-Z])");
+  private static final Pattern PERCENT_WORD = Pattern.compile("(?i)\\s*\\bpercent\\b");
+  private static final Pattern SPACED_POWER = Pattern.compile("\\s*\\^\\s*");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final Pattern AND_OR = Pattern.compile("\\s+(?:and|or)\\s+");
 
   private AnswerNormalizer() {}
@@ -133,15 +137,15 @@ public final class AnswerNormalizer {
       s = s.replace(dropped, " ");
     }
     s = s.replace("**", "^"); // x**2, as Python writes a power
-    s = s.replace("~", " ").replaceAll("\\\\in(?![a-zA-Z])", "="); // x \in [1, 2]: an assignment
+    s = MEMBERSHIP.matcher(s.replace("~", " ")).replaceAll("="); // x \in [1, 2]: an assignment
     s = s.replace("\\dots", " ").replace("\\ldots", " ").replace("\\cdots", " ");
-    s = s.replaceAll("(?i)\\s*\\bpercent\\b", "%");
+    s = PERCENT_WORD.matcher(s).replaceAll("%");
     s = FRAC_DIGITS.matcher(s).replaceAll("\\\\frac{$1}{$2}");
     s = replaceAll(REPEATING_DECIMAL, s, AnswerNormalizer::repeatingDecimal);
     // a whole number before a numeric fraction is a mixed number (MATH answers write 6\frac{1}{4})
     s = replaceAll(MIXED_NUMBER, s, AnswerNormalizer::mixedNumber);
-    s = s.replaceAll("\\s*\\^\\s*", "^");
-    s = s.replaceAll("\\s+", " ").trim();
+    s = SPACED_POWER.matcher(s).replaceAll("^");
+    s = SPACES.matcher(s).replaceAll(" ").trim();
     s = stripTrailingPunctuation(s);
     s = CURRENCY_PREFIX.matcher(s).replaceFirst("");
     s = stripUnits(s);
