@@ -64,7 +64,8 @@ final class TextAnswers {
       Pattern.compile(
           "\\$?\\\\(?:text|textbf|textit|textrm|mathrm|mbox)\\{\\s*([\\p{L} ]+?)\\s*\\}\\$?");
   private static final Pattern SHORT_WORD =
-      Pattern.compile("[A-Z][a-z]+|(?i:yes|no|true|false|none|neither|both|never|always)");
+      Pattern.compile(
+          "[A-Z][a-z]+|[A-Z]{2,}|(?i:yes|no|true|false|none|neither|both|never|always)");
   private static final Set<String> MATH_WORDS =
       Set.of("pi", "ln", "log", "exp", "sin", "cos", "tan", "sec", "csc", "cot", "oo", "inf");
 
