@@ -153,7 +153,7 @@ public final class AnswerExtractor {
         }
       }
     }
-    return Optional.of(items.size() == 1 ? items.get(0) : new SetOf(List.copyOf(items)));
+    return Optional.of(items.size() == 1 ? items.get(0) : SetOf.bare(List.copyOf(items)));
   }
 
   /** The content of the last answer tag; an unclosed last tag runs to the end. Null if none. */
@@ -207,7 +207,7 @@ public final class AnswerExtractor {
       }
       if (items != null) {
         return Optional.of(
-            new Extraction(ExtractionMode.BOXED, String.join(" ; ", contents), new SetOf(items)));
+            new Extraction(ExtractionMode.BOXED, String.join(" ; ", contents), SetOf.bare(items)));
       }
     }
     return parseWhole(last).map(answer -> new Extraction(ExtractionMode.BOXED, last, answer));

@@ -100,10 +100,10 @@ public final class MathEquivalence {
       return ba.open() == bb.open() && ba.close() == bb.close() && inOrder(ba.items(), bb.items());
     }
     // a bare "1, 2" answers the tuple "(1, 2)", in order
-    if (a instanceof Bracketed ba && b instanceof SetOf sb && isTuple(ba)) {
+    if (a instanceof Bracketed ba && b instanceof SetOf sb && !sb.braced() && isTuple(ba)) {
       return inOrder(ba.items(), sb.items());
     }
-    if (a instanceof SetOf sa && b instanceof Bracketed bb && isTuple(bb)) {
+    if (a instanceof SetOf sa && b instanceof Bracketed bb && !sa.braced() && isTuple(bb)) {
       return inOrder(sa.items(), bb.items());
     }
     if (a instanceof Union ua && b instanceof Union ub) {

@@ -76,8 +76,16 @@ public sealed interface MathExpr {
    */
   record Bracketed(char open, char close, List<MathExpr> items) implements MathExpr {}
 
-  /** {@code \{a, b\}}, a bare list {@code a, b}, or several boxes: compared ignoring order. */
-  record SetOf(List<MathExpr> items) implements MathExpr {}
+  /**
+   * {@code \{a, b\}} ({@code braced}), or a bare list {@code a, b} or several boxes: compared
+   * ignoring order. Only a bare list may also answer a tuple, in order: a set in braces is not a
+   * point.
+   */
+  record SetOf(List<MathExpr> items, boolean braced) implements MathExpr {
+    public static SetOf bare(List<MathExpr> items) {
+      return new SetOf(items, false);
+    }
+  }
 
   /** {@code A \cup B}: the parts compared ignoring order. */
   record Union(List<MathExpr> parts) implements MathExpr {}

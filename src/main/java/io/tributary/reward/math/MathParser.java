@@ -119,7 +119,7 @@ public final class MathParser {
     if (peek().kind() != Kind.END) {
       throw error("unexpected '" + peek().text() + "'");
     }
-    return items.size() == 1 ? items.get(0) : new SetOf(List.copyOf(items));
+    return items.size() == 1 ? items.get(0) : SetOf.bare(List.copyOf(items));
   }
 
   private MathExpr relation() throws MathParseException {
@@ -201,7 +201,7 @@ public final class MathParser {
       // a \pm b: the two answers a + b and a - b
       pos++;
       MathExpr right = term();
-      return new SetOf(List.of(new Binary(Op.ADD, left, right), new Binary(Op.SUB, left, right)));
+      return SetOf.bare(List.of(new Binary(Op.ADD, left, right), new Binary(Op.SUB, left, right)));
     }
     return left;
   }
@@ -269,7 +269,7 @@ public final class MathParser {
     if (peek().is(Kind.COMMAND, "pm")) {
       pos++;
       MathExpr operand = unary();
-      return new SetOf(List.of(operand, new Neg(operand)));
+      return SetOf.bare(List.of(operand, new Neg(operand)));
     }
     if (peek().isSymbol('-')) {
       pos++;
@@ -387,7 +387,7 @@ public final class MathParser {
       case "{":
         return set();
       case "emptyset", "varnothing":
-        return new SetOf(List.of());
+        return new SetOf(List.of(), true);
       case "lfloor":
         return closedBy(Fn.FLOOR, "rfloor");
       case "lceil":
@@ -616,7 +616,7 @@ public final class MathParser {
     if (!close.is(Kind.COMMAND, "}")) {
       throw error("expected '\\}' to close the set", close);
     }
-    return new SetOf(List.copyOf(items));
+    return new SetOf(List.copyOf(items), true);
   }
 
   private Token peek() {
