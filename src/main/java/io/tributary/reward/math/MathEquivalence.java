@@ -172,25 +172,22 @@ public final class MathEquivalence {
     return true;
   }
 
-  /** A matching that uses each answer element once, found by backtracking (sets are small). */
-  private boolean sameSet(List<MathExpr> a, List<MathExpr> b) {
-    return a.size() == b.size() && match(a, b, 0, new boolean[b.size()]);
-  }
-
-  private boolean match(List<MathExpr> a, List<MathExpr> b, int i, boolean[] used) {
-    if (i == a.size()) {
-      return true;
-    }
-    for (int j = 0; j < b.size(); j++) {
-      if (!used[j] && equivalent(a.get(i), b.get(j))) {
-        used[j] = true;
-        if (match(a, b, i + 1, used)) {
-          return true;
-        }
-        used[j] = false;
+  /**
+   * The same elements, each side's found in the other; repeats do not count, as in a set ({@code
+   * \{1, 2, 2\}} is {@code \{1, 2\}}, as SymPy's FiniteSet in Math-Verify).
+   */
+  private boolean sameSet(List<MathExpr> gold, List<MathExpr> answer) {
+    for (MathExpr g : gold) {
+      if (answer.stream().noneMatch(x -> equivalent(g, x))) {
+        return false;
       }
     }
-    return false;
+    for (MathExpr x : answer) {
+      if (gold.stream().noneMatch(g -> equivalent(g, x))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean sameMatrix(Matrix a, Matrix b) {
