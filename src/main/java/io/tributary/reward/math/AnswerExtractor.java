@@ -40,10 +40,30 @@ public final class AnswerExtractor {
       Pattern.compile(
           "(?:(?<![\\w)}])[-+])?(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?(?:/\\d+)?|\\.\\d+)%?");
 
-  /** A point written in prose, "(2, 3)", a number in a base, "204_5", or else a number. */
+  /**
+   * A LaTeX value written in prose without delimiters: "we obtain -\\frac{1}{2}", "3\\sqrt{2}",
+   * "2\\pi", with braces nested two deep.
+   */
+  private static final String BRACED = "\\{(?:[^{}]|\\{[^{}]*\\})*\\}";
+
+  private static final String LATEX_VALUE =
+      "-?(?:\\d+(?:\\.\\d+)?\\s*)?(?:\\\\[dt]?frac"
+          + BRACED
+          + BRACED
+          + "|\\\\sqrt(?:\\[\\d+\\])?"
+          + BRACED
+          + "|\\\\pi)(?:\\s*\\\\(?:sqrt"
+          + BRACED
+          + "|pi))?";
+
+  /**
+   * A point written in prose, "(2, 3)", a number in a base, "204_5", a LaTeX value, or a number.
+   */
   private static final Pattern NUMBER_OR_POINT =
       Pattern.compile(
           "[(\\[]\\s*-?\\d+(?:\\.\\d+)?(?:\\s*,\\s*-?\\d+(?:\\.\\d+)?)+\\s*[)\\]]|\\d+_\\{?\\d+\\}?|"
+              + LATEX_VALUE
+              + "|"
               + NUMBER.pattern());
 
   /** A completion longer than this is a solution, not a bare answer; parsing it would be waste. */
