@@ -109,6 +109,15 @@ public final class MathEquivalence {
     if (a instanceof Union ua && b instanceof Union ub) {
       return sameSet(ua.parts(), ub.parts());
     }
+    // "x < -2 or x > 2" is the union (-\infty, -2) \cup (2, \infty)
+    if (a instanceof Union ua && b instanceof SetOf sb && !sb.braced()) {
+      Optional<List<MathExpr>> parts = RelationComparison.unionOfBounds(sb.items());
+      return parts.isPresent() && sameSet(ua.parts(), parts.get());
+    }
+    if (a instanceof SetOf sa && !sa.braced() && b instanceof Union ub) {
+      Optional<List<MathExpr>> parts = RelationComparison.unionOfBounds(sa.items());
+      return parts.isPresent() && sameSet(parts.get(), ub.parts());
+    }
     if (a instanceof Matrix ma && b instanceof Matrix mb) {
       return sameMatrix(ma, mb);
     }

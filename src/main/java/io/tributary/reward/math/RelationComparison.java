@@ -174,6 +174,24 @@ final class RelationComparison {
     };
   }
 
+  /**
+   * The union a list of bounds describes, {@code x < -2 or x > 2}: its intervals, when every item
+   * bounds the same variable; else empty.
+   */
+  static Optional<List<MathExpr>> unionOfBounds(List<MathExpr> items) {
+    List<MathExpr> intervals = new ArrayList<>();
+    String variable = null;
+    for (MathExpr item : items) {
+      Optional<Range> range = item instanceof Bracketed ? Optional.empty() : range(item);
+      if (range.isEmpty() || variable != null && !variable.equals(range.get().variable())) {
+        return Optional.empty();
+      }
+      variable = range.get().variable();
+      intervals.add(range.get().interval());
+    }
+    return Optional.of(intervals);
+  }
+
   /** The interval an answer describes: {@code [1, 2]}, {@code x \in [1, 2]}, {@code x > 3}. */
   private static Optional<Range> range(MathExpr e) {
     if (e instanceof Bracketed b && b.items().size() == 2 && b.open() != '{') {
