@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Measure rollouts per second of each built-in reward and of the model-based ones (the"
-            + " trained reward model, the TorchScript one) at batch 1 and 32; prints a table,"
-            + " then one JSON line.")
+            + " trained reward model, the TorchScript one) at batch 1 and 32, and the agreement of"
+            + " accuracy with the repository's equivalence cases (accuracy_agreement); prints a"
+            + " table, then one JSON line.")
 public final class BenchRewardsCommand implements Callable<Integer> {
   @Option(
       names = "--repeats",

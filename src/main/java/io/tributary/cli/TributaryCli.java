@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       LearnerCommand.class,
       TrainRewardModelCommand.class,
       ExportCommand.class,
-      LogprobsCommand.class
+      LogprobsCommand.class,
+      RewardCommand.class
     })
 public final class TributaryCli implements Runnable {
   /** Exit codes: 0 success, 1 runtime failure, 2 usage error (picocli), 3 bad config or input. */

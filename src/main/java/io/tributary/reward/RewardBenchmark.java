@@ -1,7 +1,9 @@
 package io.tributary.reward;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tributary.json.Json;
 import io.tributary.reward.judge.LocalJudgeServer;
+import io.tributary.reward.rules.AccuracyAgreement;
 import io.tributary.reward.rules.CountdownReward;
 import io.tributary.reward.rules.LengthUnit;
 import java.io.PrintStream;
@@ -40,7 +42,15 @@ public final class RewardBenchmark {
   /** One line of the report; rates in rollouts per second. */
   public record Row(String reward, int batch, double direct, double scorer) {}
 
-  public record Report(String benchmark, Settings settings, List<Row> rows) {}
+  /**
+   * The rates, and the share of the repository's equivalence cases (in all their wrappings) on
+   * which {@code accuracy} gives the expected verdict ({@link AccuracyAgreement}).
+   */
+  public record Report(
+      String benchmark,
+      Settings settings,
+      List<Row> rows,
+      @JsonProperty("accuracy_agreement") double accuracyAgreement) {}
 
   private static final int[] BATCHES = {1, 32};
 
@@ -97,7 +107,11 @@ public final class RewardBenchmark {
         throw new IllegalStateException(entry.getKey() + ": " + e.getMessage(), e);
       }
     }
-    Report report = new Report("rewards", settings, List.copyOf(rows));
+    AccuracyAgreement.Report agreement = AccuracyAgreement.measure();
+    out.printf(
+        "accuracy agreement on %s: %d / %d%n",
+        AccuracyAgreement.RESOURCE, agreement.agreed(), agreement.outcomes().size());
+    Report report = new Report("rewards", settings, List.copyOf(rows), agreement.rate());
     out.println(Json.write(report));
     return report;
   }

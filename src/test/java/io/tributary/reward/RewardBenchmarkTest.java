@@ -31,6 +31,8 @@ class RewardBenchmarkTest {
     assertThat(json.get("benchmark").asText()).isEqualTo("rewards");
     assertThat(json.get("rows")).hasSize(report.rows().size());
     assertThat(json.get("rows").get(1).get("batch").asInt()).isEqualTo(32);
+    // every case of the repository's own equivalence set agrees (AccuracyAgreementTest)
+    assertThat(json.get("accuracy_agreement").asDouble()).isEqualTo(1.0);
   }
 
   @Test

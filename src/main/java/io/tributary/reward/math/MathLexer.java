@@ -31,8 +31,9 @@ final class MathLexer {
   /** Words a plain-text answer may write without a backslash; longest first. */
   private static final List<String> BARE_WORDS =
       List.of(
-          "infty", "sqrt", "frac", "cdot", "times", "sin", "cos", "tan", "exp", "pi", "ln", "log",
-          "inf", "oo", "cup");
+          "arcsin", "arccos", "arctan", "infty", "sqrt", "frac", "cdot", "times", "sinh", "cosh",
+          "tanh", "sin", "cos", "tan", "sec", "csc", "cot", "exp", "pi", "ln", "log", "inf", "oo",
+          "cup");
 
   private static final Map<Character, String> UNICODE =
       Map.of(
@@ -78,7 +79,7 @@ final class MathLexer {
       } else if (c == '−' || c == '–') {
         tokens.add(new Token(Kind.SYMBOL, "-", i));
         i++;
-      } else if ("+-*/^()[]{},;=<>!%|_'".indexOf(c) >= 0) {
+      } else if ("+-*/^()[]{},;=<>!%|_'&".indexOf(c) >= 0) {
         tokens.add(new Token(Kind.SYMBOL, String.valueOf(c), i));
         i++;
       } else {

@@ -1,9 +1,14 @@
 package io.tributary.reward.math;
 
+import io.tributary.reward.math.MathExpr.BaseNumber;
 import io.tributary.reward.math.MathExpr.Binary;
 import io.tributary.reward.math.MathExpr.Bracketed;
 import io.tributary.reward.math.MathExpr.Call;
+import io.tributary.reward.math.MathExpr.Conjunction;
+import io.tributary.reward.math.MathExpr.Const;
+import io.tributary.reward.math.MathExpr.Constant;
 import io.tributary.reward.math.MathExpr.Fn;
+import io.tributary.reward.math.MathExpr.Matrix;
 import io.tributary.reward.math.MathExpr.Neg;
 import io.tributary.reward.math.MathExpr.Num;
 import io.tributary.reward.math.MathExpr.Op;
@@ -25,15 +30,16 @@ import java.util.Map;
  *
  * <pre>
  * answer   = relation { (',' | ';') relation } END      several: an unordered set
- * relation = union [ ('=' | '<' | '\le' | ...) union ]
+ * relation = union { ('=' | '<' | '\le' | ...) union }  a chain is a conjunction
  * union    = expr { '\cup' expr }
- * expr     = term { ('+' | '-') term }
+ * expr     = term { ('+' | '-' | '\pm') term }
  * term     = unary { ('*' | '\cdot' | '\times' | '/' | '\div') unary | implicit-factor }
- * unary    = ('-' | '+') unary | power
+ * unary    = ('-' | '+' | '\pm') unary | power
  * power    = postfix [ '^' (group | unary) ]             right-associative
  * postfix  = primary { '!' | '%' }
- * primary  = number | letter | '\pi' | '\infty' | '\frac' group group | '\sqrt' ['[' expr ']'] group
- *          | function argument | '(' list ')' | '[' list ')' | '{' expr '}' | '\{' list '\}' | '|' expr '|'
+ * primary  = number ['_' base] | letter | constant | '\frac' group group | '\sqrt' ['[' expr ']'] group
+ *          | function ['^' group] argument | '(' list ')' | '[' list ')' | '{' expr '}'
+ *          | '\{' list '\}' | '|' expr '|' | '\matrix{' rows '}' | '\binom' group group
  * </pre>
  *
  * Implicit multiplication ({@code 2x}, {@code 3\sqrt{2}}, {@code 2(x+1)}) binds like {@code *}, as
@@ -44,13 +50,42 @@ import java.util.Map;
  */
 public final class MathParser {
   private static final Map<String, Rel> RELATIONS =
-      Map.of(
-          "le", Rel.LE, "leq", Rel.LE, "ge", Rel.GE, "geq", Rel.GE, "ne", Rel.NE, "neq", Rel.NE,
-          "lt", Rel.LT, "gt", Rel.GT);
+      Map.ofEntries(
+          Map.entry("le", Rel.LE),
+          Map.entry("leq", Rel.LE),
+          Map.entry("leqslant", Rel.LE),
+          Map.entry("ge", Rel.GE),
+          Map.entry("geq", Rel.GE),
+          Map.entry("geqslant", Rel.GE),
+          Map.entry("ne", Rel.NE),
+          Map.entry("neq", Rel.NE),
+          Map.entry("lt", Rel.LT),
+          Map.entry("gt", Rel.GT),
+          Map.entry("approx", Rel.EQ)); // "x \approx 3.14" states a value as "=" does
 
   private static final Map<String, Fn> FUNCTIONS =
-      Map.of(
-          "sin", Fn.SIN, "cos", Fn.COS, "tan", Fn.TAN, "ln", Fn.LN, "log", Fn.LOG10, "exp", Fn.EXP);
+      Map.ofEntries(
+          Map.entry("sin", Fn.SIN),
+          Map.entry("cos", Fn.COS),
+          Map.entry("tan", Fn.TAN),
+          Map.entry("sec", Fn.SEC),
+          Map.entry("csc", Fn.CSC),
+          Map.entry("cot", Fn.COT),
+          Map.entry("arcsin", Fn.ARCSIN),
+          Map.entry("arccos", Fn.ARCCOS),
+          Map.entry("arctan", Fn.ARCTAN),
+          Map.entry("sinh", Fn.SINH),
+          Map.entry("cosh", Fn.COSH),
+          Map.entry("tanh", Fn.TANH),
+          Map.entry("ln", Fn.LN),
+          Map.entry("log", Fn.LN), // SymPy's log, which Math-Verify compares with, is natural
+          Map.entry("exp", Fn.EXP));
+
+  private static final Map<Fn, Fn> INVERSES =
+      Map.of(Fn.SIN, Fn.ARCSIN, Fn.COS, Fn.ARCCOS, Fn.TAN, Fn.ARCTAN);
+
+  /** Letters that name a function in {@code f(x) = ...}. */
+  private static final String FUNCTION_NAMES = "fghpqFGHPQ";
 
   /** Deeper nesting than any real answer; stops a hostile completion from overflowing the stack. */
   private static final int MAX_DEPTH = 200;
@@ -84,7 +119,7 @@ public final class MathParser {
     if (peek().kind() != Kind.END) {
       throw error("unexpected '" + peek().text() + "'");
     }
-    return items.size() == 1 ? items.get(0) : new SetOf(List.copyOf(items));
+    return items.size() == 1 ? items.get(0) : SetOf.bare(List.copyOf(items));
   }
 
   private MathExpr relation() throws MathParseException {
@@ -104,11 +139,17 @@ public final class MathParser {
 
   private MathExpr relationBody() throws MathParseException {
     MathExpr left = union();
-    Rel rel = relationAhead();
-    if (rel == null) {
+    List<Relation> chain = new ArrayList<>();
+    Rel rel;
+    while ((rel = relationAhead()) != null) {
+      MathExpr right = union();
+      chain.add(new Relation(rel, left, right));
+      left = right;
+    }
+    if (chain.isEmpty()) {
       return left;
     }
-    return new Relation(rel, left, union());
+    return chain.size() == 1 ? chain.get(0) : new Conjunction(List.copyOf(chain));
   }
 
   /** Consumes a relation operator and returns it, or returns null and consumes nothing. */
@@ -117,6 +158,10 @@ public final class MathParser {
     if (t.isSymbol('=')) {
       pos++;
       return Rel.EQ;
+    }
+    if (t.isSymbol('!') && tokens.get(pos + 1).isSymbol('=')) {
+      pos += 2;
+      return Rel.NE;
     }
     if (t.isSymbol('<') || t.isSymbol('>')) {
       pos++;
@@ -156,7 +201,7 @@ public final class MathParser {
       // a \pm b: the two answers a + b and a - b
       pos++;
       MathExpr right = term();
-      return new SetOf(List.of(new Binary(Op.ADD, left, right), new Binary(Op.SUB, left, right)));
+      return SetOf.bare(List.of(new Binary(Op.ADD, left, right), new Binary(Op.SUB, left, right)));
     }
     return left;
   }
@@ -191,7 +236,21 @@ public final class MathParser {
 
   private static boolean isPrimaryCommand(String name) {
     return switch (name) {
-      case "frac", "dfrac", "tfrac", "cfrac", "sqrt", "pi", "infty", "inf", "oo" -> true;
+      case "frac",
+          "dfrac",
+          "tfrac",
+          "cfrac",
+          "sqrt",
+          "pi",
+          "infty",
+          "inf",
+          "oo",
+          "binom",
+          "dbinom",
+          "tbinom",
+          "lfloor",
+          "lceil" ->
+          true;
       default -> FUNCTIONS.containsKey(name);
     };
   }
@@ -210,7 +269,7 @@ public final class MathParser {
     if (peek().is(Kind.COMMAND, "pm")) {
       pos++;
       MathExpr operand = unary();
-      return new SetOf(List.of(operand, new Neg(operand)));
+      return SetOf.bare(List.of(operand, new Neg(operand)));
     }
     if (peek().isSymbol('-')) {
       pos++;
@@ -233,7 +292,10 @@ public final class MathParser {
     return postfixOps(new Binary(Op.POW, base, exponent));
   }
 
-  /** {@code 2^-1}, {@code 2^3}, {@code x^2}: a sign and one atom, right-associative. */
+  /**
+   * {@code 2^-1}, {@code 2^10}, {@code x^2}: a sign and one atom, right-associative. A plain-text
+   * answer writes 2^10 for 2^{10}, so the whole number is the exponent.
+   */
   private MathExpr exponentAtom() throws MathParseException {
     if (peek().isSymbol('-')) {
       pos++;
@@ -251,7 +313,7 @@ public final class MathParser {
       if (peek().isSymbol('%')) {
         pos++;
         value = new Percent(value);
-      } else if (peek().isSymbol('!')) {
+      } else if (peek().isSymbol('!') && !tokens.get(pos + 1).isSymbol('=')) {
         pos++;
         value = new Call(Fn.FACTORIAL, value);
       } else {
@@ -264,13 +326,23 @@ public final class MathParser {
     Token t = next();
     switch (t.kind()) {
       case NUMBER:
-        return new Num(Double.parseDouble(t.text()));
-      case LETTER:
-        // e followed by ^ is Euler's number (e^{i\pi}); elsewhere a letter is a variable
-        if (t.text().equals("e") && peek().isSymbol('^')) {
-          return new Num(Math.E);
+        if (peek().isSymbol('_')) {
+          return baseNumber(t);
         }
-        return peek().isSymbol('_') ? subscripted(t.text()) : new Var(t.text());
+        String text = t.text();
+        return new Num(
+            BigRational.parseDecimal(
+                text.endsWith(".") ? text.substring(0, text.length() - 1) : text),
+            text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0);
+      case LETTER:
+        if (peek().isSymbol('_')) {
+          return subscripted(t.text());
+        }
+        if (FUNCTION_NAMES.indexOf(t.text().charAt(0)) >= 0 && definesFunction()) {
+          return functionHead(t.text());
+        }
+        // e is Euler's number, as latex2sympy reads it; a variable named e is rare in answers
+        return t.text().equals("e") ? new Const(Constant.E) : new Var(t.text());
       case COMMAND:
         return command(t);
       case SYMBOL:
@@ -298,29 +370,179 @@ public final class MathParser {
       case "frac", "dfrac", "tfrac", "cfrac":
         MathExpr numerator = group();
         return new Binary(Op.DIV, numerator, group());
+      case "binom", "dbinom", "tbinom":
+        return binomial(group(), group());
       case "sqrt":
         if (peek().isSymbol('[')) {
           pos++;
           MathExpr index = expr();
           expect(']');
-          return new Binary(Op.POW, group(), new Binary(Op.DIV, new Num(1), index));
+          return new Binary(Op.POW, group(), new Binary(Op.DIV, Num.of(1), index));
         }
-        return new Call(Fn.SQRT, group());
+        return new Binary(Op.POW, group(), new Binary(Op.DIV, Num.of(1), Num.of(2)));
       case "pi":
-        return new Num(Math.PI);
+        return new Const(Constant.PI);
       case "infty", "inf", "oo":
-        return new Num(Double.POSITIVE_INFINITY);
+        return new Const(Constant.INFINITY);
       case "{":
         return set();
       case "emptyset", "varnothing":
-        return new SetOf(List.of());
+        return new SetOf(List.of(), true);
+      case "lfloor":
+        return closedBy(Fn.FLOOR, "rfloor");
+      case "lceil":
+        return closedBy(Fn.CEIL, "rceil");
+      case "matrix":
+        return matrix();
       default:
         Fn fn = FUNCTIONS.get(name);
         if (fn == null) {
           throw error("unknown command \\" + name, t);
         }
-        return new Call(fn, peek().isSymbol('(') || peek().isSymbol('{') ? primary() : power());
+        return function(name, fn);
     }
+  }
+
+  /** {@code \sin^2 x} is (sin x)^2, {@code \sin^{-1} x} is arcsin x, {@code \log_2 8} is 3. */
+  private MathExpr function(String name, Fn fn) throws MathParseException {
+    MathExpr base = null;
+    if (name.equals("log") && peek().isSymbol('_')) {
+      pos++;
+      base = peek().isSymbol('{') ? group() : primary();
+    }
+    MathExpr exponent = null;
+    if (peek().isSymbol('^')) {
+      pos++;
+      exponent = peek().isSymbol('{') ? group() : exponentAtom();
+      if (exponent instanceof Neg n && n.operand().equals(Num.of(1)) && INVERSES.containsKey(fn)) {
+        fn = INVERSES.get(fn);
+        exponent = null;
+      }
+    }
+    MathExpr argument =
+        peek().isSymbol('(') || peek().isSymbol('{') ? postfixOps(primary()) : bareArgument();
+    MathExpr value = new Call(fn, argument);
+    if (base != null) {
+      value = new Binary(Op.DIV, value, new Call(Fn.LN, base));
+    }
+    return exponent == null ? value : new Binary(Op.POW, value, exponent);
+  }
+
+  /**
+   * An argument without parentheses runs over implicit factors up to the next operator or function,
+   * as latex2sympy reads it: {@code \sin 2x} is sin(2x), {@code \sin x \cos x} is sin(x)·cos(x).
+   */
+  private MathExpr bareArgument() throws MathParseException {
+    MathExpr argument = power();
+    while (startsImplicitFactor(peek())
+        && !(peek().kind() == Kind.COMMAND && FUNCTIONS.containsKey(peek().text()))) {
+      argument = new Binary(Op.MUL, argument, power());
+    }
+    return argument;
+  }
+
+  private MathExpr binomial(MathExpr n, MathExpr k) {
+    MathExpr nFactorial = new Call(Fn.FACTORIAL, n);
+    MathExpr kFactorial = new Call(Fn.FACTORIAL, k);
+    MathExpr rest = new Call(Fn.FACTORIAL, new Binary(Op.SUB, n, k));
+    return new Binary(Op.DIV, nFactorial, new Binary(Op.MUL, kFactorial, rest));
+  }
+
+  private MathExpr closedBy(Fn fn, String closer) throws MathParseException {
+    MathExpr inner = expr();
+    Token close = next();
+    if (!close.is(Kind.COMMAND, closer)) {
+      throw error("expected '\\" + closer + "'", close);
+    }
+    return new Call(fn, inner);
+  }
+
+  /** {@code \matrix{a & b \rowsep c & d}}, which {@link AnswerNormalizer} makes of environments. */
+  private MathExpr matrix() throws MathParseException {
+    expect('{');
+    List<List<MathExpr>> rows = new ArrayList<>();
+    List<MathExpr> row = new ArrayList<>();
+    while (true) {
+      row.add(relation());
+      Token t = next();
+      if (t.isSymbol('&')) {
+        continue;
+      }
+      if (t.is(Kind.COMMAND, "rowsep") || t.isSymbol('}')) {
+        rows.add(List.copyOf(row));
+        row = new ArrayList<>();
+        while (t.is(Kind.COMMAND, "rowsep") && peek().is(Kind.COMMAND, "rowsep")) {
+          pos++;
+        }
+        if (t.is(Kind.COMMAND, "rowsep") && peek().isSymbol('}')) {
+          pos++;
+          break;
+        }
+        if (t.isSymbol('}')) {
+          break;
+        }
+        continue;
+      }
+      throw error("expected '&', a row break or the end of the matrix", t);
+    }
+    return new Matrix(List.copyOf(rows));
+  }
+
+  /** {@code 204_5}, {@code 1011_{2}}: digits in a base from 2 to 36. */
+  private MathExpr baseNumber(Token digits) throws MathParseException {
+    pos++; // '_'
+    boolean braced = peek().isSymbol('{');
+    if (braced) {
+      pos++;
+    }
+    Token base = next();
+    if (base.kind() != Kind.NUMBER || braced && !next().isSymbol('}')) {
+      throw error("expected a base after '_'", base);
+    }
+    int radix;
+    try {
+      radix = Integer.parseInt(base.text());
+    } catch (NumberFormatException e) {
+      throw error("the base " + base.text() + " is not a whole number", base);
+    }
+    if (radix < 2 || radix > 36) {
+      throw error("the base " + radix + " is outside 2..36", base);
+    }
+    for (char c : digits.text().toCharArray()) {
+      if (Character.digit(c, radix) < 0) {
+        throw error("the digit " + c + " is not in base " + radix, digits);
+      }
+    }
+    return new BaseNumber(digits.text().replaceFirst("^0+(?=.)", ""), radix);
+  }
+
+  /**
+   * Whether {@code f(x) =} follows: a function being defined, whose head {@code f(x)} stands on the
+   * left like a variable (so {@code f(x) = 2x} answers {@code 2x}).
+   */
+  private boolean definesFunction() {
+    int i = pos;
+    if (!tokens.get(i).isSymbol('(')) {
+      return false;
+    }
+    i++;
+    while (tokens.get(i).kind() == Kind.LETTER || tokens.get(i).isSymbol(',')) {
+      i++;
+    }
+    return i > pos + 1
+        && i + 1 < tokens.size()
+        && tokens.get(i).isSymbol(')')
+        && tokens.get(i + 1).isSymbol('=');
+  }
+
+  private MathExpr functionHead(String name) {
+    StringBuilder head = new StringBuilder(name);
+    Token t;
+    do {
+      t = next();
+      head.append(t.text());
+    } while (!t.isSymbol(')'));
+    return new Var(head.toString());
   }
 
   /** {@code x_1}, {@code a_{n}}: one variable whose name includes the subscript. */
@@ -352,6 +574,12 @@ public final class MathParser {
       expect('}');
       return inner;
     }
+    if (peek().kind() == Kind.NUMBER && peek().text().length() > 1) {
+      // \frac12: each argument is one digit
+      Token t = next();
+      tokens.add(pos, new Token(Kind.NUMBER, t.text().substring(1), t.position() + 1));
+      return Num.of(t.text().charAt(0) - '0');
+    }
     return primary();
   }
 
@@ -367,8 +595,9 @@ public final class MathParser {
     if (!close.isSymbol(')') && !close.isSymbol(']')) {
       throw error("expected ')' or ']' to close '" + open + "'", close);
     }
-    if (items.size() == 1 && open == '(' && close.isSymbol(')')) {
-      return items.get(0);
+    if (items.size() == 1
+        && (open == '(' && close.isSymbol(')') || items.get(0) instanceof Matrix)) {
+      return items.get(0); // \left[ \begin{array} ... \end{array} \right] is the matrix itself
     }
     return new Bracketed(open, close.text().charAt(0), List.copyOf(items));
   }
@@ -387,7 +616,7 @@ public final class MathParser {
     if (!close.is(Kind.COMMAND, "}")) {
       throw error("expected '\\}' to close the set", close);
     }
-    return new SetOf(List.copyOf(items));
+    return new SetOf(List.copyOf(items), true);
   }
 
   private Token peek() {

@@ -1,16 +1,22 @@
 package io.tributary.reward.rules;
 
+import io.tributary.config.ConfigException;
 import io.tributary.reward.RewardFunction;
 import io.tributary.reward.RewardParams;
 import io.tributary.reward.RewardProvider;
 import io.tributary.reward.RewardResult;
 import io.tributary.reward.Rollout;
 import io.tributary.reward.math.AnswerExtractor;
+import io.tributary.reward.math.AnswerForm;
+import io.tributary.reward.math.BigRational;
+import io.tributary.reward.math.Extraction;
 import io.tributary.reward.math.ExtractionMode;
 import io.tributary.reward.math.MathEquivalence;
 import io.tributary.reward.math.MathEquivalence.Tolerance;
 import io.tributary.reward.math.MathExpr;
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -21,16 +27,38 @@ import java.util.Optional;
  */
 public final class AccuracyReward implements RewardFunction {
   public static final List<ExtractionMode> DEFAULT_EXTRACTION =
-      List.of(ExtractionMode.ANSWER_TAG, ExtractionMode.BOXED, ExtractionMode.LAST_NUMBER);
+      List.of(
+          ExtractionMode.ANSWER_TAG,
+          ExtractionMode.BOXED,
+          ExtractionMode.FINAL_ANSWER,
+          ExtractionMode.LAST_MATH,
+          ExtractionMode.BARE,
+          ExtractionMode.LAST_NUMBER);
+
+  /** How both sides were read and the verdict; {@code reason} says why when it is not correct. */
+  public record Check(
+      Optional<MathExpr> gold, Optional<Extraction> answer, boolean correct, String reason) {}
 
   private final String answerField;
   private final AnswerExtractor extractor;
-  private final Tolerance tolerance;
+  private final MathEquivalence equivalence;
+  private final AnswerForm answerForm;
+  private final MathEquivalence anyForm;
 
-  public AccuracyReward(String answerField, List<ExtractionMode> extraction, Tolerance tolerance) {
+  public AccuracyReward(
+      String answerField,
+      List<ExtractionMode> extraction,
+      Tolerance tolerance,
+      AnswerForm answerForm) {
     this.answerField = answerField;
     this.extractor = new AnswerExtractor(extraction);
-    this.tolerance = tolerance;
+    this.equivalence = new MathEquivalence(tolerance, answerForm);
+    this.answerForm = answerForm;
+    this.anyForm = new MathEquivalence(tolerance, AnswerForm.EXPRESSION);
+  }
+
+  public AccuracyReward(String answerField, List<ExtractionMode> extraction, Tolerance tolerance) {
+    this(answerField, extraction, tolerance, AnswerForm.VALUE);
   }
 
   public AccuracyReward() {
@@ -43,20 +71,48 @@ public final class AccuracyReward implements RewardFunction {
     if (gold == null) {
       return RewardResult.notApplicable("the record has no '" + answerField + "' field");
     }
-    Optional<MathExpr> goldAnswer = Optional.empty();
-    if (gold instanceof Number n) {
-      goldAnswer = Optional.of(new MathExpr.Num(n.doubleValue()));
-    } else if (gold instanceof String s) {
-      goldAnswer = AnswerExtractor.parseWhole(s);
-    }
+    Optional<MathExpr> goldAnswer = readGold(gold);
     if (goldAnswer.isEmpty()) {
       return RewardResult.notApplicable(
           "the gold answer " + abbreviate(String.valueOf(gold)) + " cannot be parsed");
     }
     Optional<MathExpr> answer = extractor.extract(rollout.completion());
-    boolean correct =
-        answer.isPresent() && MathEquivalence.equivalent(goldAnswer.get(), answer.get(), tolerance);
+    boolean correct = answer.isPresent() && equivalence.equivalent(goldAnswer.get(), answer.get());
     return RewardResult.score(correct ? 1.0 : 0.0);
+  }
+
+  /** Reads both sides and says how; what {@code tributary reward check} prints. */
+  public Check check(Object gold, String completion) {
+    Optional<MathExpr> goldAnswer = readGold(gold);
+    Optional<Extraction> answer = extractor.read(completion);
+    if (goldAnswer.isEmpty()) {
+      return new Check(goldAnswer, answer, false, "the gold answer cannot be parsed");
+    }
+    if (answer.isEmpty()) {
+      return new Check(goldAnswer, answer, false, "no extraction mode found a readable answer");
+    }
+    boolean correct = equivalence.equivalent(goldAnswer.get(), answer.get().answer());
+    String reason = correct ? "equivalent" : "not equivalent";
+    if (!correct
+        && answerForm == AnswerForm.VALUE
+        && anyForm.equivalent(goldAnswer.get(), answer.get().answer())) {
+      reason =
+          "equal in value, but the answer is an unevaluated expression, which answerForm: value"
+              + " refuses";
+    }
+    return new Check(goldAnswer, answer, correct, reason);
+  }
+
+  private static Optional<MathExpr> readGold(Object gold) {
+    if (gold instanceof Number n && !(gold instanceof Double d && !Double.isFinite(d))) {
+      // a JSON number: its decimal text is exact (2.5 is 5/2, not the nearest double)
+      BigDecimal exact = new BigDecimal(n.toString());
+      return Optional.of(new MathExpr.Num(BigRational.of(exact), exact.scale() > 0));
+    }
+    if (gold instanceof String s) {
+      return AnswerExtractor.parseWhole(s);
+    }
+    return Optional.empty();
   }
 
   /** Whether the completion is correct, or empty when accuracy does not apply to it. */
@@ -76,18 +132,30 @@ public final class AccuracyReward implements RewardFunction {
         params.enumList("extract", ExtractionMode.class, DEFAULT_EXTRACTION),
         new Tolerance(
             nonNegative(params, "absTolerance", Tolerance.DEFAULT.absolute()),
-            nonNegative(params, "relTolerance", Tolerance.DEFAULT.relative())));
+            nonNegative(params, "relTolerance", Tolerance.DEFAULT.relative())),
+        answerForm(params.stringValue("answerForm", "value")));
+  }
+
+  private static AnswerForm answerForm(String value) {
+    try {
+      return AnswerForm.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.badValue("params.answerForm", value, "value or expression");
+    }
   }
 
   private static double nonNegative(RewardParams params, String key, double defaultValue) {
     double value = params.doubleValue(key, defaultValue);
     if (value < 0) {
-      throw io.tributary.config.ConfigException.badValue("params." + key, value, "at least 0");
+      throw ConfigException.badValue("params." + key, value, "at least 0");
     }
     return value;
   }
 
-  /** {@code accuracy}: params answerField, extract, absTolerance, relTolerance. */
+  /**
+   * {@code accuracy}: params answerField, extract, absTolerance, relTolerance, answerForm ({@code
+   * value}, the default, or {@code expression}).
+   */
   public static final class Provider implements RewardProvider {
     @Override
     public String name() {
@@ -96,7 +164,7 @@ public final class AccuracyReward implements RewardFunction {
 
     @Override
     public RewardFunction create(RewardParams params) {
-      params.allowOnly("answerField", "extract", "absTolerance", "relTolerance");
+      params.allowOnly("answerField", "extract", "absTolerance", "relTolerance", "answerForm");
       return fromParams(params);
     }
   }

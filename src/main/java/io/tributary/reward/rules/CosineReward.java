@@ -76,7 +76,8 @@ public final class CosineReward implements RewardFunction {
           "answerField",
           "extract",
           "absTolerance",
-          "relTolerance");
+          "relTolerance",
+          "answerForm");
       Values d = Values.DEFAULT;
       return new CosineReward(
           AccuracyReward.fromParams(params),

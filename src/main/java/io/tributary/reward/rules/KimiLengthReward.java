@@ -70,7 +70,8 @@ public final class KimiLengthReward implements GroupRewardFunction {
 
     @Override
     public RewardFunction create(RewardParams params) {
-      params.allowOnly("unit", "answerField", "extract", "absTolerance", "relTolerance");
+      params.allowOnly(
+          "unit", "answerField", "extract", "absTolerance", "relTolerance", "answerForm");
       return new KimiLengthReward(
           AccuracyReward.fromParams(params),
           params.enumValue("unit", LengthUnit.class, LengthUnit.TOKENS));

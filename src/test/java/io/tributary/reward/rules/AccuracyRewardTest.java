@@ -2,6 +2,7 @@ package io.tributary.reward.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.reward.RewardRegistry;
 import io.tributary.reward.RewardResult;
 import io.tributary.reward.Rollout;
 import io.tributary.reward.math.ExtractionMode;
@@ -250,8 +251,8 @@ class AccuracyRewardTest {
         new Extraction(
             "<answer>\\frac{</answer> then 42",
             all,
-            1,
-            "an unparseable tag falls through to the next mode"));
+            0,
+            "an unreadable answer tag never falls back to a number outside it"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -275,7 +276,7 @@ class AccuracyRewardTest {
     return Stream.of(
         new Gold(Map.of(), "no 'answer' field", "the record has no gold answer"),
         new Gold(nullAnswer(), "no 'answer' field", "the gold answer is a JSON null"),
-        new Gold(Map.of("answer", "the mitochondria"), "cannot be parsed", "a prose gold answer"),
+        new Gold(Map.of("answer", "1 + * 2"), "cannot be parsed", "a gold answer that is no math"),
         new Gold(
             Map.of("answer", "\\frac{1}{"), "cannot be parsed", "a malformed LaTeX gold answer"),
         // text that looks like code is parsed as math and rejected, never run
@@ -309,5 +310,73 @@ class AccuracyRewardTest {
     Rollout rollout = Rollout.of("q", "\\boxed{2.5}", Map.of("answer", 2.5));
 
     assertThat(new AccuracyReward().score(rollout)).isEqualTo(RewardResult.score(1.0));
+  }
+
+  /** A hack a policy could learn, the rule that closes it, and the score it gets. */
+  record Hack(String gold, String completion, double expected, String rule) {
+    @Override
+    public String toString() {
+      return rule;
+    }
+  }
+
+  static Stream<Hack> hackTable() {
+    return Stream.of(
+        new Hack("13", "\\boxed{7+5+2-1}", 0, "restating the sum for 13 is refused under value"),
+        new Hack("1024", "\\boxed{2^{10}}", 0, "an unevaluated power is refused under value"),
+        new Hack("120", "\\boxed{5!}", 0, "an unevaluated factorial is refused under value"),
+        new Hack("13", "<answer>x = 6 + 7</answer>", 0, "an assignment of a sum is refused too"),
+        new Hack("(13, 2)", "\\boxed{(6+7, 2)}", 0, "so is a sum inside a tuple"),
+        new Hack("13", "\\boxed{13}", 1, "the value itself is paid"),
+        new Hack("\\frac{3}{4}", "\\boxed{\\frac{6}{8}}", 1, "a fraction of integers is a value"),
+        new Hack("3\\sqrt{2}", "\\boxed{\\sqrt{18}}", 1, "a surd is a value"),
+        new Hack("1500", "\\boxed{1.5 \\times 10^{3}}", 1, "scientific notation is a value"),
+        new Hack(
+            "42",
+            "<answer>I am not sure</answer> The result is 42.",
+            0,
+            "an answer tag without an answer does not fall back to the number after it"),
+        new Hack(
+            "42",
+            "<answer>\\frac{</answer> \\boxed{42}",
+            0,
+            "an unreadable answer tag does not fall back to a box"),
+        new Hack("42", "<answer></answer> 42", 0, "an empty answer tag scores 0"),
+        new Hack(
+            "1000000000",
+            "\\boxed{1000000001}",
+            0,
+            "large integers are exact: no tolerance pays 10^9 + 1 for 10^9"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hackTable")
+  void closesEachRewardHack(Hack h) {
+    Rollout rollout = Rollout.of("q", h.completion(), Map.of("answer", h.gold()));
+
+    assertThat(new AccuracyReward().score(rollout)).isEqualTo(RewardResult.score(h.expected()));
+  }
+
+  @org.junit.jupiter.api.Test
+  void answerFormExpressionPaysAnEqualExpressionWhenConfigured() {
+    RewardRegistry registry = RewardRegistry.load();
+    Rollout rollout = Rollout.of("q", "\\boxed{7+5+2-1}", Map.of("answer", "13"));
+
+    assertThat(registry.create("accuracy", Map.of("answerForm", "expression")).score(rollout))
+        .isEqualTo(RewardResult.score(1.0));
+    assertThat(registry.create("accuracy", Map.of("answerForm", "value")).score(rollout))
+        .isEqualTo(RewardResult.score(0.0));
+    assertThat(registry.create("accuracy", Map.of()).score(rollout))
+        .as("value is the default")
+        .isEqualTo(RewardResult.score(0.0));
+  }
+
+  @org.junit.jupiter.api.Test
+  void aMisspeltAnswerFormIsAConfigErrorNamingTheKey() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RewardRegistry.load().create("accuracy", Map.of("answerForm", "values")))
+        .isInstanceOf(io.tributary.config.ConfigException.class)
+        .hasMessageContaining("params.answerForm")
+        .hasMessageContaining("value or expression");
   }
 }

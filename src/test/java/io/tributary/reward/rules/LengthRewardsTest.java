@@ -111,7 +111,11 @@ class LengthRewardsTest {
   @Test
   void cosineIsNotApplicableWhenTheGoldAnswerIsProse() {
     Rollout prose =
-        new Rollout("q", "<answer>x</answer>", new int[] {1}, Map.of("answer", "the mitochondria"));
+        new Rollout(
+            "q",
+            "<answer>x</answer>",
+            new int[] {1},
+            Map.of("answer", "energy is made in the mitochondria of every cell"));
 
     assertThat(Rewards.cosine().score(prose)).isInstanceOf(RewardResult.NotApplicable.class);
   }
