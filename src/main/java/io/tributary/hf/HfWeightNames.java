@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Hugging Face tensor names of the llama, qwen2, qwen3, qwen3_moe and mixtral families and
- * the Tributary parameter each one is, as plain names without DJL's block-position prefixes
- * ({@code layer0_attention_wq} for {@code 01layer0_02attention_wq}). Names follow transformers'
- * modeling files of each family (LlamaForCausalLM, Qwen2/Qwen3/Qwen3Moe/MixtralForCausalLM).
+ * The Hugging Face tensor names of the llama, qwen2, qwen3, qwen3_moe and mixtral families and the
+ * Tributary parameter each one is, as plain names without DJL's block-position prefixes ({@code
+ * layer0_attention_wq} for {@code 01layer0_02attention_wq}). Names follow transformers' modeling
+ * files of each family (LlamaForCausalLM, Qwen2/Qwen3/Qwen3Moe/MixtralForCausalLM).
  */
 public final class HfWeightNames {
   private HfWeightNames() {}
