@@ -63,6 +63,19 @@ public final class KvCache implements AutoCloseable {
     return append(layer, latent, ropeKey);
   }
 
+  /**
+   * Values cached per position of one row in layer {@code layer}: keys and values of all key/value
+   * heads, or MLA's latent and rotary key; 0 before the first append. Bytes = this · dtype width.
+   */
+  long valuesPerPosition(int layer) {
+    if (keys[layer] == null) {
+      return 0;
+    }
+    long[] k = keys[layer].getShape().getShape();
+    long[] v = values[layer].getShape().getShape();
+    return k[1] * k[3] + v[1] * v[3];
+  }
+
   /** Cached positions S. */
   public int length() {
     return length;
