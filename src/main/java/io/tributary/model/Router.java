@@ -67,7 +67,9 @@ final class Router extends ModelBlock {
     }
     NDManager manager = x.getManager();
     NDArray gates = scores.mul(manager.create(mask, new Shape(n, experts))); // (N, E), K non-zero
-    if (normalizeTopK || scoring == ScoringFunction.SIGMOID) {
+    // DeepSeek-V3's inference code always renormalises sigmoid gates; transformers does so only
+    // with norm_topk_prob, which imported configs carry here, so the flag alone decides
+    if (normalizeTopK) {
       // floor the denominator: when the bias selects experts whose softmax scores underflowed
       // to 0, a tiny epsilon here made d(gate)/d(score) ~1e20 and the backward overflowed
       gates = gates.div(Scalars.maximum(gates.sum(new int[] {-1}, true), 1e-6f));
