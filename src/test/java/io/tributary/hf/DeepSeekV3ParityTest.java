@@ -16,6 +16,9 @@ import io.tributary.model.PolicyModel;
 import io.tributary.model.RoutingContext;
 import io.tributary.model.Sampler;
 import io.tributary.model.SamplingParams;
+import io.tributary.train.OptimizerConfig;
+import io.tributary.train.SftExample;
+import io.tributary.train.SftTrainer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -90,6 +93,66 @@ class DeepSeekV3ParityTest {
           Sampler.generate(model, List.of(prompt), greedy, new long[] {1}).get(0);
       assertThat(completion.tokens()).as("KV cache %s", cache).containsExactly(expected);
     }
+  }
+
+  @Test
+  void batchedLeftPaddedSequencesGiveTheReferenceLogitsOfEachSequenceAlone() {
+    JsonNode sequences = reference.get("sequences");
+    int batch = sequences.size();
+    int longest = 0;
+    for (JsonNode s : sequences) {
+      longest = Math.max(longest, s.size());
+    }
+    int[][] rows = new int[batch][longest];
+    int[] padding = new int[batch];
+    for (int b = 0; b < batch; b++) {
+      int[] tokens = ints(sequences.get(b));
+      padding[b] = longest - tokens.length;
+      java.util.Arrays.fill(rows[b], 2); // the fixture's pad id; masked either way
+      System.arraycopy(tokens, 0, rows[b], padding[b], tokens.length);
+    }
+    int vocab = model.config().vocabSize();
+    double worst = 0;
+    try (NDManager step = model.manager().newSubManager()) {
+      float[] logits =
+          model.logitsLeftPadded(step, rows, padding, RoutingContext.inference()).toFloatArray();
+      for (int b = 0; b < batch; b++) {
+        JsonNode expected = reference.get("logits").get(b);
+        for (int t = padding[b]; t < longest; t++) {
+          for (int v = 0; v < vocab; v++) {
+            float got = logits[(b * longest + t) * vocab + v];
+            worst = Math.max(worst, Math.abs(got - expected.get(t - padding[b]).get(v).asDouble()));
+          }
+        }
+      }
+    }
+    assertThat(worst).isLessThanOrEqualTo(1e-4);
+  }
+
+  @Test
+  void anSftStepOnTheImportedModelChangesEveryTrainableParameter() throws IOException {
+    try (PolicyModel trained = PolicyModel.create(model.config(), 0)) {
+      copyWeights(trained, readF32(DIR.resolve("model.safetensors")));
+      List<float[]> before = trainableValues(trained);
+      SftTrainer trainer = new SftTrainer(trained, OptimizerConfig.of(1e-3, 10), 2);
+      int[] prompt = ints(reference.get("greedy").get("prompt"));
+      trainer.step(
+          List.of(
+              new SftExample(prompt, new int[] {84, 70, 16, 1}),
+              new SftExample(ints(reference.get("sequences").get(0)), new int[] {5, 9, 1})));
+      List<float[]> after = trainableValues(trained);
+      for (int i = 0; i < before.size(); i++) {
+        assertThat(after.get(i))
+            .as(trained.trainableParameters().get(i).getKey())
+            .isNotEqualTo(before.get(i));
+      }
+    }
+  }
+
+  static List<float[]> trainableValues(PolicyModel model) {
+    return model.trainableParameters().stream()
+        .map(p -> p.getValue().getArray().toFloatArray())
+        .toList();
   }
 
   @Test
