@@ -12,10 +12,11 @@ import ai.djl.nn.core.Linear;
  *
  * <p>Keys and values come from one latent c = norm(x·Wkv_a[:R]) per token, expanded per head by
  * Wkv_b; the rotary part of the key is one (B, 1, T, Dr) shared by all heads. The KV cache holds
- * only c and that rotary key, and the expansion runs at attention time. Bytes per token and layer
- * of the cache: (R + Dr)·bytes(dtype), against H·(Dn + Dr + Dv)·bytes(dtype) for standard keys and
- * values of the same model: DeepSeek-V3 (H 128, R 512, Dn 128, Dr 64, Dv 128) caches 576 values
- * instead of 40,960, 1,152 bytes instead of 81,920 in bf16 (71x less).
+ * only c and that rotary key; a decoding step absorbs Wkv_b into the query and the output instead
+ * of expanding the cached latents, a full forward expands them as transformers does. Bytes per
+ * token and layer of the cache: (R + Dr)·bytes(dtype), against H·(Dn + Dr + Dv)·bytes(dtype) for
+ * standard keys and values of the same model: DeepSeek-V3 (H 128, R 512, Dn 128, Dr 64, Dv 128)
+ * caches 576 values instead of 40,960, 1,152 bytes instead of 81,920 in bf16 (71x less).
  */
 final class MultiHeadLatentAttention extends ModelBlock implements Attention {
   /**
@@ -94,26 +95,66 @@ final class MultiHeadLatentAttention extends ModelBlock implements Attention {
       kRope = past[1]; // (B, 1, S, Dr)
     }
     long s = latent.getShape().get(2);
+    NDArray y =
+        cache != null && absorbedIsCheaper(t, s)
+            ? absorbed(qNope, qRope, latent, kRope, mask)
+            : expanded(qNope, qRope, latent, kRope, mask, b, s); // (B, H, T, Dv)
+    y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * valueDim); // (B, T, H·Dv)
+    return linear(y, output); // (B, T, C)
+  }
 
-    NDArray expanded = linear(latent, kvUp); // (B, 1, S, H·(Dn+Dv))
-    expanded = expanded.reshape(b, s, heads, nopeDim + valueDim).transpose(0, 2, 1, 3);
-    NDArray kNope = expanded.get(new NDIndex("..., :{}", nopeDim)); // (B, H, S, Dn)
-    NDArray v = expanded.get(new NDIndex("..., {}:", nopeDim)); // (B, H, S, Dv)
+  /**
+   * Per head, expanding S latents costs S·R·(Dn+Dv) and attending T·S·(Dn+Dv); absorbing Wkv_b into
+   * the query and the output costs T·R·(Dn+Dv) and attends in the latent, 2·T·S·R. Decoding (T = 1)
+   * against a long cache absorbs; a prefill or a full forward expands, as transformers does.
+   */
+  private boolean absorbedIsCheaper(long t, long s) {
+    long headWidth = nopeDim + valueDim;
+    long expandedCost = s * kvLoraRank * headWidth + t * s * headWidth;
+    long absorbedCost = t * kvLoraRank * headWidth + 2 * t * s * kvLoraRank;
+    return absorbedCost < expandedCost;
+  }
 
+  /** transformers' computation: keys and values of every head expanded from the S latents. */
+  private NDArray expanded(
+      NDArray qNope, NDArray qRope, NDArray latent, NDArray kRope, NDArray mask, long b, long s) {
+    NDArray kv = linear(latent, kvUp); // (B, 1, S, H·(Dn+Dv))
+    kv = kv.reshape(b, s, heads, nopeDim + valueDim).transpose(0, 2, 1, 3);
+    NDArray kNope = kv.get(new NDIndex("..., :{}", nopeDim)); // (B, H, S, Dn)
+    NDArray v = kv.get(new NDIndex("..., {}:", nopeDim)); // (B, H, S, Dv)
     // q·k of transformers' concatenated [nope, rope] heads, without copying the shared rotary key
     // to every head
     NDArray scores =
         qNope
             .matMul(kNope.transpose(0, 1, 3, 2))
             .add(qRope.matMul(kRope.transpose(0, 1, 3, 2))); // (B, H, T, S)
+    return softmax(scores, mask).matMul(v); // (B, H, T, Dv)
+  }
+
+  /**
+   * The same attention with Wkv_b absorbed (DeepSeek-V2 §2.1.3): q_nope·(Wuk c) = (Wukᵀ q_nope)·c
+   * and Σ a·(Wuv c) = Wuv (Σ a·c), so the cached latents are never expanded.
+   */
+  private NDArray absorbed(
+      NDArray qNope, NDArray qRope, NDArray latent, NDArray kRope, NDArray mask) {
+    NDArray up = kvUp.getArray().reshape(heads, nopeDim + valueDim, kvLoraRank); // (H, Dn+Dv, R)
+    NDArray keyUp = up.get(new NDIndex(":, :{}, :", nopeDim)); // (H, Dn, R)
+    NDArray valueUp = up.get(new NDIndex(":, {}:, :", nopeDim)); // (H, Dv, R)
+    NDArray qLatent = qNope.matMul(keyUp); // (B, H, T, R)
+    NDArray scores =
+        qLatent
+            .matMul(latent.transpose(0, 1, 3, 2))
+            .add(qRope.matMul(kRope.transpose(0, 1, 3, 2))); // (B, H, T, S)
+    NDArray mixed = softmax(scores, mask).matMul(latent); // (B, H, T, R)
+    return mixed.matMul(valueUp.transpose(0, 2, 1)); // (B, H, T, Dv)
+  }
+
+  private NDArray softmax(NDArray scores, NDArray mask) {
     scores = Scalars.mul(scores, softmaxScale);
     if (mask != null) {
       scores = scores.add(mask);
     }
-    NDArray attention = scores.softmax(-1);
-    NDArray y = attention.matMul(v); // (B, H, T, Dv)
-    y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * valueDim); // (B, T, H·Dv)
-    return linear(y, output); // (B, T, C)
+    return scores.softmax(-1);
   }
 
   private static NDArray linear(NDArray x, Parameter weight) {
