@@ -3,7 +3,6 @@ package io.tributary.hf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
 import io.tributary.model.ModelConfig;
@@ -20,8 +19,8 @@ class HfArchitectureTest {
         Json.mapper().readTree(Files.readString(FIXTURES.resolve(family).resolve("config.json")));
   }
 
-  static ModelConfig map(JsonNode json) {
-    return HfArchitecture.modelConfig(json, "config.json");
+  static ModelConfig map(ObjectNode json) {
+    return HfArchitecture.modelConfig(HfConfig.parse(json.toString(), "config.json"));
   }
 
   @Test
@@ -39,6 +38,7 @@ class HfArchitectureTest {
     assertThat(c.denseHidden()).isEqualTo(128);
     assertThat(c.ropeTheta()).isEqualTo(1_000_000.0);
     assertThat(c.normEps()).isEqualTo(1e-6);
+    assertThat(c.maxSeqLen()).isEqualTo(512);
   }
 
   @Test
@@ -64,7 +64,15 @@ class HfArchitectureTest {
     assertThat(c.sharedExperts()).isZero();
     assertThat(c.normalizeTopK()).isTrue();
     assertThat(c.biasUpdateRate()).isZero();
+    assertThat(c.balanceLossWeight()).isZero();
     assertThat(c.qkNorm()).isTrue();
+  }
+
+  @Test
+  void qwen3MoeWithoutNormTopkProbKeepsTheRawSoftmaxGates() throws Exception {
+    ObjectNode json = configJson("qwen3_moe");
+    json.put("norm_topk_prob", false);
+    assertThat(map(json).normalizeTopK()).isFalse();
   }
 
   @Test
@@ -77,48 +85,18 @@ class HfArchitectureTest {
   }
 
   @Test
-  void qwen3MoeDenseLayersBeforeTheSparseOnesBecomeDenseLayers() throws Exception {
-    ObjectNode json = configJson("qwen3_moe");
-    json.putArray("mlp_only_layers").add(0);
-    assertThat(map(json).denseLayers()).isEqualTo(1);
-    json.putArray("mlp_only_layers").add(1);
+  void anOutputProjectionBiasIsRefusedBecauseThePolicyHasNone() throws Exception {
+    ObjectNode json = configJson("llama");
+    json.put("attention_bias", true);
     assertThatThrownBy(() -> map(json))
         .isInstanceOf(HfFormatException.class)
-        .hasMessageContaining("config.json: mlp_only_layers");
+        .hasMessageContaining("attention_bias");
   }
 
   @Test
-  void anUnsupportedModelTypeIsNamedWithTheSupportedOnes() throws Exception {
-    ObjectNode json = configJson("qwen3");
-    json.put("model_type", "gpt2");
-    assertThatThrownBy(() -> map(json))
+  void deepSeekV3IsNotInThisMapping() throws Exception {
+    assertThatThrownBy(() -> map(configJson("deepseek_v3")))
         .isInstanceOf(HfFormatException.class)
-        .hasMessageContaining("model_type: got 'gpt2'")
-        .hasMessageContaining("qwen3_moe");
-  }
-
-  @Test
-  void settingsThePolicyCannotComputeExactlyAreRefusedByKey() throws Exception {
-    ObjectNode bias = configJson("llama");
-    bias.put("attention_bias", true);
-    assertThatThrownBy(() -> map(bias)).hasMessageContaining("attention_bias: got true");
-    ObjectNode act = configJson("llama");
-    act.put("hidden_act", "gelu");
-    assertThatThrownBy(() -> map(act)).hasMessageContaining("hidden_act: got 'gelu'");
-    ObjectNode rope = configJson("llama");
-    ((ObjectNode) rope.get("rope_scaling")).put("rope_type", "dynamic");
-    assertThatThrownBy(() -> map(rope)).hasMessageContaining("rope_scaling.rope_type");
-    ObjectNode missing = configJson("qwen3");
-    missing.remove("hidden_size");
-    assertThatThrownBy(() -> map(missing))
-        .hasMessageContaining("hidden_size: got nothing, expected an integer");
-  }
-
-  @Test
-  void aSlidingWindowCapsTheSequenceLengthWhereItWouldEqualFullAttention() throws Exception {
-    ObjectNode json = configJson("mixtral");
-    json.put("sliding_window", 128);
-    assertThat(map(json).maxSeqLen()).isEqualTo(128);
-    assertThat(map(configJson("mixtral")).maxSeqLen()).isEqualTo(512);
+        .hasMessageContaining("deepseek_v3");
   }
 }
