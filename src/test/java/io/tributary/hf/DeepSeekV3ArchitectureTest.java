@@ -22,10 +22,14 @@ class DeepSeekV3ArchitectureTest {
             .readTree(Files.readString(Path.of("src/test/resources/hf/deepseek_v3/config.json")));
   }
 
+  static ModelConfig map(ObjectNode json) {
+    return HfArchitecture.modelConfig(HfConfig.parse(json.toString(), "config.json"));
+  }
+
   @Test
   void theFixtureIsALatentAttentionModelWithYarnInterleavedRopeAndGroupLimitedRouting()
       throws Exception {
-    ModelConfig c = DeepSeekV3Architecture.modelConfig(fixtureConfig(), "config.json");
+    ModelConfig c = map(fixtureConfig());
     assertThat(c.mla()).isEqualTo(new MlaConfig(48, 32, 24, 16, 16));
     assertThat(c.ropeScaling()).isEqualTo(RopeScaling.yarn(4, 256, 32.0, 1.0, 0.8, 1.0));
     assertThat(c.ropeInterleaved()).isTrue();
@@ -48,43 +52,49 @@ class DeepSeekV3ArchitectureTest {
   void withoutQLoraRankQueriesAreProjectedDirectly() throws Exception {
     ObjectNode json = fixtureConfig();
     json.putNull("q_lora_rank");
-    ModelConfig c = DeepSeekV3Architecture.modelConfig(json, "config.json");
+    ModelConfig c = map(json);
     assertThat(c.mla().qLoraRank()).isNull();
     assertThat(DeepSeekV3Weights.names(c))
         .containsEntry("model.layers.0.self_attn.q_proj.weight", "layer0_attention_wq")
         .doesNotContainKey("model.layers.0.self_attn.q_a_proj.weight");
   }
 
+  @Test
+  void withoutRopeScalingTheRotaryIsPlainAndTheOriginalContextDefaultsToTheModels()
+      throws Exception {
+    ObjectNode json = fixtureConfig();
+    json.putNull("rope_scaling");
+    assertThat(map(json).ropeScaling()).isNull();
+    ObjectNode yarn = fixtureConfig();
+    ((ObjectNode) yarn.get("rope_scaling")).remove("original_max_position_embeddings");
+    assertThat(map(yarn).ropeScaling().originalMaxPositionEmbeddings()).isEqualTo(1024);
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
       value = {
-        "model_type          | '\"llama\"'                          | model_type: got 'llama'",
         "num_key_value_heads | 2                                  | num_key_value_heads: got 2",
         "attention_bias      | true                               | attention_bias: got true",
-        "hidden_act          | '\"gelu\"'                           | hidden_act: got 'gelu'",
-        "quantization_config | '{\"quant_method\": \"fp8\"}'         | quantization_config: got"
-            + " \"fp8\"",
-        "rope_scaling        | '{\"type\": \"linear\", \"factor\": 2}' | rope_scaling.rope_type: got"
-            + " 'linear'",
+        "rope_scaling        | '{\"type\": \"llama3\", \"factor\": 8, \"low_freq_factor\": 1,"
+            + " \"high_freq_factor\": 4, \"original_max_position_embeddings\": 64}' |"
+            + " rope_scaling.rope_type: got LLAMA3",
         "rope_scaling        | '{\"type\": \"yarn\", \"factor\": 2, \"attention_factor\": 1.2}' |"
             + " rope_scaling.attention_factor: got 1.2",
-        "kv_lora_rank        | 'null'                             | kv_lora_rank: got null",
       })
   void whatThePolicyCannotComputeExactlyIsRefusedByKey(String key, String json, String expected)
       throws Exception {
     ObjectNode config = fixtureConfig();
     config.set(key, Json.mapper().readTree(json));
-    assertThatThrownBy(() -> DeepSeekV3Architecture.modelConfig(config, "dir/config.json"))
+    assertThatThrownBy(() -> map(config))
         .isInstanceOf(HfFormatException.class)
-        .hasMessageContaining("dir/config.json")
+        .hasMessageContaining("config.json")
         .hasMessageContaining(expected);
   }
 
   @Test
-  void multiTokenPredictionLayersAfterTheLastLayerAreIgnoredAsTransformersIgnoresThem()
-      throws Exception {
-    ModelConfig c = DeepSeekV3Architecture.modelConfig(fixtureConfig(), "config.json");
+  void multiTokenPredictionLayersAfterTheLastLayerAreRecognisedAsUnused() throws Exception {
+    ModelConfig c = map(fixtureConfig());
     assertThat(DeepSeekV3Weights.ignored("model.layers.3.eh_proj.weight", c)).isTrue();
     assertThat(DeepSeekV3Weights.ignored("model.layers.2.mlp.gate.weight", c)).isFalse();
     assertThat(DeepSeekV3Weights.ignored("model.norm.weight", c)).isFalse();
