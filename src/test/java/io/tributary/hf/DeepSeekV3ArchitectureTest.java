@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
 import io.tributary.model.MlaConfig;
 import io.tributary.model.ModelConfig;
+import io.tributary.model.ParameterCounts;
 import io.tributary.model.RopeScaling;
 import io.tributary.model.ScoringFunction;
 import java.nio.file.Files;
@@ -90,6 +91,18 @@ class DeepSeekV3ArchitectureTest {
         .isInstanceOf(HfFormatException.class)
         .hasMessageContaining("config.json")
         .hasMessageContaining(expected);
+  }
+
+  @Test
+  void deepSeekV3ItselfMapsAndThePolicyCountsTheParametersTheReaderCounts() {
+    ModelConfig c =
+        HfArchitecture.modelConfig(HfConfig.parse(HfConfigTest.DEEPSEEK_V3_671B, "config.json"));
+    assertThat(c.ropeScaling()).isEqualTo(RopeScaling.yarn(40, 4096, 32.0, 1.0, 1.0, 1.0));
+    // both count the weights without the correction biases, which are buffers, not parameters
+    ParameterCounts reader = HfConfig.parse(HfConfigTest.DEEPSEEK_V3_671B, "c").parameterCounts();
+    ParameterCounts policy = ParameterCounts.of(c);
+    assertThat(policy.total()).isEqualTo(reader.total());
+    assertThat(policy.activePerToken()).isEqualTo(reader.activePerToken());
   }
 
   @Test
