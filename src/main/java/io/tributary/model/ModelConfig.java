@@ -40,7 +40,8 @@ import java.nio.file.Path;
  * @param huggingFace for a policy imported from a Hugging Face directory, what export needs to
  *     write it back in that layout; null for a policy Tributary created
  * @param mla Multi-head Latent Attention instead of standard attention (DeepSeek-V3); null for
- *     standard attention
+ *     standard attention. Its own widths replace kvHeads, headDim, attentionBias and qkNorm, and
+ *     rotary embeddings cover its qkRopeHeadDim
  * @param ropeInterleaved rotary pairs are adjacent dims (2i, 2i+1) instead of (i, i+D/2), as
  *     transformers' DeepSeek-V3 applies them (rope_interleave)
  * @param routerGroups expert groups of group-limited routing (DeepSeek-V3 n_group); 1 for none
@@ -139,6 +140,12 @@ public record ModelConfig(
     }
     if (topK > routedExperts) {
       throw badValue("topK", topK, "at most routedExperts=" + routedExperts);
+    }
+    if (mla != null && (attentionBias || qkNorm || !kvHeads.equals(heads))) {
+      throw badValue(
+          "mla",
+          mla,
+          "no attentionBias, qkNorm or kvHeads besides it: latent attention has its own layout");
     }
     positive("routerGroups", routerGroups);
     if (routedExperts % routerGroups != 0) {

@@ -67,6 +67,8 @@ class DeepSeekV3OptionsTest {
         "'mla: {kvLoraRank: 32, qkRopeHeadDim: 8, vHeadDim: 8}' | mla.qkNopeHeadDim: got null",
         "'mla: {qLoraRank: 0, kvLoraRank: 32, qkNopeHeadDim: 8, qkRopeHeadDim: 8, vHeadDim: 8}' |"
             + " mla.qLoraRank: got 0",
+        "'{qkNorm: true, mla: {kvLoraRank: 32, qkNopeHeadDim: 8, qkRopeHeadDim: 8, vHeadDim: 8}}' |"
+            + " expected no attentionBias, qkNorm or kvHeads besides it",
       })
   void aBadDeepSeekV3ValueIsAnErrorThatNamesIt(String yaml, String expected) {
     assertThatThrownBy(() -> ModelConfig.parse(yaml, "model.yaml"))
