@@ -70,7 +70,7 @@ public final class HfImport {
       if (dtype != null) {
         b.dtype(dtype);
       }
-      PolicyModel model = PolicyModel.create(b.build(), 0);
+      PolicyModel model = PolicyModel.createZeroed(b.build());
       try {
         copy(names, checkpoint, model);
         return model;
