@@ -17,6 +17,9 @@ public final class HfArchitecture {
    * sequence-wise balance loss; the compute dtype is float32.
    */
   public static ModelConfig modelConfig(HfConfig config) {
+    if (config.modelType() == HfModelType.DEEPSEEK_V3) {
+      return DeepSeekV3Architecture.modelConfig(config);
+    }
     String where = config.modelType().configName();
     if (config.mla() != null || config.ropeInterleaved()) {
       throw new HfFormatException(

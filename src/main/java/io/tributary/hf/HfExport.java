@@ -94,7 +94,8 @@ public final class HfExport {
 
   private static void refuseMovedSelectionBias(String type, Map<String, Parameter> byPlainName) {
     for (Map.Entry<String, Parameter> e : new TreeMap<>(byPlainName).entrySet()) {
-      if (e.getKey().endsWith("_moe_router_selection_bias")) {
+      // deepseek_v3 stores the bias as e_score_correction_bias, so it may move
+      if (e.getKey().endsWith("_moe_router_selection_bias") && !type.equals("deepseek_v3")) {
         float[] bias = e.getValue().getArray().toFloatArray();
         for (float b : bias) {
           if (b != 0f) {

@@ -15,6 +15,9 @@ public final class HfWeightNames {
 
   /** Hugging Face name -> Tributary plain parameter name, for every tensor the model has. */
   public static Map<String, String> of(String modelType, ModelConfig config) {
+    if (modelType.equals("deepseek_v3")) {
+      return DeepSeekV3Weights.names(config);
+    }
     Map<String, String> names = new LinkedHashMap<>();
     names.put("model.embed_tokens.weight", "embedding");
     for (int i = 0; i < config.layers(); i++) {

@@ -12,7 +12,7 @@ import ai.djl.nn.core.Linear;
  * the rotation (Qwen3, transformers modeling_qwen3.py Qwen3Attention), and a head width D apart
  * from C/H.
  */
-final class CausalSelfAttention extends ModelBlock {
+final class CausalSelfAttention extends ModelBlock implements Attention {
   private final Parameter query;
   private final Parameter key;
   private final Parameter value;
@@ -53,7 +53,8 @@ final class CausalSelfAttention extends ModelBlock {
    * x (B, T, C); mask (B or 1, 1, T, S) additive, 0 where a key may be seen and a large negative
    * number elsewhere; cache null for a full forward.
    */
-  NDArray forward(NDArray x, Rotary.Tables rotary, NDArray mask, KvCache cache) {
+  @Override
+  public NDArray forward(NDArray x, Rotary.Tables rotary, NDArray mask, KvCache cache) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     NDArray q = split(project(x, query, queryBias), b, t, heads); // (B, H, T, D)

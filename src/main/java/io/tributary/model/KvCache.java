@@ -36,9 +36,11 @@ public final class KvCache implements AutoCloseable {
       throw new IllegalStateException("KV cache full: " + length + " + " + t + " > " + capacity);
     }
     if (keys[layer] == null) {
+      long[] valueShape = v.getShape().getShape(); // MLA's rotary keys are narrower than latents
       Shape full = new Shape(shape[0], shape[1], capacity, shape[3]);
+      Shape fullValues = new Shape(valueShape[0], valueShape[1], capacity, valueShape[3]);
       keys[layer] = manager.zeros(full, k.getDataType(), k.getDevice());
-      values[layer] = manager.zeros(full, v.getDataType(), v.getDevice());
+      values[layer] = manager.zeros(fullValues, v.getDataType(), v.getDevice());
     }
     NDIndex slot = new NDIndex(":, :, {}:{}, :", length, length + t);
     keys[layer].set(slot, k);
@@ -51,6 +53,27 @@ public final class KvCache implements AutoCloseable {
       length += t;
     }
     return out;
+  }
+
+  /**
+   * Multi-head Latent Attention's cache: the (B, 1, T, R) latents and (B, 1, T, Dr) rotary keys of
+   * layer {@code layer}, instead of expanded keys and values; returns all S cached ones.
+   */
+  NDArray[] appendLatent(int layer, NDArray latent, NDArray ropeKey) {
+    return append(layer, latent, ropeKey);
+  }
+
+  /**
+   * Values cached per position of one row in layer {@code layer}: keys and values of all key/value
+   * heads, or MLA's latent and rotary key; 0 before the first append. Bytes = this · dtype width.
+   */
+  long valuesPerPosition(int layer) {
+    if (keys[layer] == null) {
+      return 0;
+    }
+    long[] k = keys[layer].getShape().getShape();
+    long[] v = values[layer].getShape().getShape();
+    return k[1] * k[3] + v[1] * v[3];
   }
 
   /** Cached positions S. */

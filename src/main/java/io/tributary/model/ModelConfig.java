@@ -39,6 +39,13 @@ import java.nio.file.Path;
  * @param ropeScaling rotary frequency scaling for long contexts; null for none
  * @param huggingFace for a policy imported from a Hugging Face directory, what export needs to
  *     write it back in that layout; null for a policy Tributary created
+ * @param mla Multi-head Latent Attention instead of standard attention (DeepSeek-V3); null for
+ *     standard attention. Its own widths replace kvHeads, headDim, attentionBias and qkNorm, and
+ *     rotary embeddings cover its qkRopeHeadDim
+ * @param ropeInterleaved rotary pairs are adjacent dims (2i, 2i+1) instead of (i, i+D/2), as
+ *     transformers' DeepSeek-V3 applies them (rope_interleave)
+ * @param routerGroups expert groups of group-limited routing (DeepSeek-V3 n_group); 1 for none
+ * @param routerTopKGroups groups a token may route to (DeepSeek-V3 topk_group)
  */
 public record ModelConfig(
     Integer vocabSize,
@@ -68,7 +75,11 @@ public record ModelConfig(
     Boolean qkNorm,
     Boolean tieEmbeddings,
     RopeScaling ropeScaling,
-    HuggingFaceOrigin huggingFace) {
+    HuggingFaceOrigin huggingFace,
+    MlaConfig mla,
+    Boolean ropeInterleaved,
+    Integer routerGroups,
+    Integer routerTopKGroups) {
 
   public ModelConfig {
     vocabSize = orDefault(vocabSize, 128);
@@ -96,6 +107,9 @@ public record ModelConfig(
     attentionBias = orDefault(attentionBias, false);
     qkNorm = orDefault(qkNorm, false);
     tieEmbeddings = orDefault(tieEmbeddings, false);
+    ropeInterleaved = orDefault(ropeInterleaved, false);
+    routerGroups = orDefault(routerGroups, 1);
+    routerTopKGroups = orDefault(routerTopKGroups, 1);
 
     positive("vocabSize", vocabSize);
     positive("dim", dim);
@@ -126,6 +140,33 @@ public record ModelConfig(
     }
     if (topK > routedExperts) {
       throw badValue("topK", topK, "at most routedExperts=" + routedExperts);
+    }
+    if (mla != null && (attentionBias || qkNorm || !kvHeads.equals(heads))) {
+      throw badValue(
+          "mla",
+          mla,
+          "no attentionBias, qkNorm or kvHeads besides it: latent attention has its own layout");
+    }
+    positive("routerGroups", routerGroups);
+    if (routedExperts % routerGroups != 0) {
+      throw badValue("routerGroups", routerGroups, "a divisor of routedExperts=" + routedExperts);
+    }
+    if (routerGroups > 1 && routedExperts / routerGroups < 2) {
+      throw badValue(
+          "routerGroups",
+          routerGroups,
+          "at most routedExperts/2: a group's score sums its two best experts");
+    }
+    if (routerTopKGroups < 1 || routerTopKGroups > routerGroups) {
+      throw badValue(
+          "routerTopKGroups", routerTopKGroups, "between 1 and routerGroups=" + routerGroups);
+    }
+    if (topK > routerTopKGroups * (routedExperts / routerGroups)) {
+      throw badValue(
+          "topK",
+          topK,
+          "at most the experts of routerTopKGroups groups = "
+              + routerTopKGroups * (routedExperts / routerGroups));
     }
     if (sharedExperts < 0) {
       throw badValue("sharedExperts", sharedExperts, "0 or more");
@@ -158,6 +199,11 @@ public record ModelConfig(
 
   public static ModelConfig parse(String yaml, String source) {
     return Yaml.read(yaml, ModelConfig.class, source);
+  }
+
+  /** Width of the rotary part of a query or key head: all of it, or MLA's rope part. */
+  public int rotaryDim() {
+    return mla != null ? mla.qkRopeHeadDim() : headDim;
   }
 
   /** Query heads that share one key/value head. */
@@ -202,7 +248,7 @@ public record ModelConfig(
    * equal their defaults follow heads and dim when those change.
    */
   public static final class Builder {
-    private final Object[] v = new Object[28];
+    private final Object[] v = new Object[32];
 
     private Builder(ModelConfig from) {
       if (from != null) {
@@ -234,7 +280,11 @@ public record ModelConfig(
           from.qkNorm,
           from.tieEmbeddings,
           from.ropeScaling,
-          from.huggingFace
+          from.huggingFace,
+          from.mla,
+          from.ropeInterleaved,
+          from.routerGroups,
+          from.routerTopKGroups
         };
         System.arraycopy(all, 0, v, 0, all.length);
         // values that equal their derived defaults stay derived, so that a config built with
@@ -389,6 +439,26 @@ public record ModelConfig(
       return this;
     }
 
+    public Builder mla(MlaConfig x) {
+      v[28] = x;
+      return this;
+    }
+
+    public Builder ropeInterleaved(boolean x) {
+      v[29] = x;
+      return this;
+    }
+
+    public Builder routerGroups(int x) {
+      v[30] = x;
+      return this;
+    }
+
+    public Builder routerTopKGroups(int x) {
+      v[31] = x;
+      return this;
+    }
+
     public ModelConfig build() {
       return new ModelConfig(
           (Integer) v[0],
@@ -418,7 +488,11 @@ public record ModelConfig(
           (Boolean) v[24],
           (Boolean) v[25],
           (RopeScaling) v[26],
-          (HuggingFaceOrigin) v[27]);
+          (HuggingFaceOrigin) v[27],
+          (MlaConfig) v[28],
+          (Boolean) v[29],
+          (Integer) v[30],
+          (Integer) v[31]);
     }
   }
 }

@@ -36,7 +36,9 @@ public final class MoeTransformer extends ModelBlock {
         config.tieEmbeddings()
             ? null
             : parameter("head", Init.NORMAL, true, config.vocabSize(), config.dim());
-    rotary = new Rotary(config.headDim(), config.ropeTheta(), config.ropeScaling());
+    rotary =
+        new Rotary(
+            config.rotaryDim(), config.ropeTheta(), config.ropeScaling(), config.ropeInterleaved());
   }
 
   /**

@@ -12,10 +12,12 @@ public record ParameterCounts(long total, long activePerToken, long embedding, l
     long q = (long) config.heads() * config.headDim();
     long kv = (long) config.kvHeads() * config.headDim();
     long attention =
-        2L * c * q
-            + 2L * c * kv
-            + (config.attentionBias() ? q + 2 * kv : 0)
-            + (config.qkNorm() ? 2L * config.headDim() : 0);
+        config.mla() != null
+            ? latentAttention(config)
+            : 2L * c * q
+                + 2L * c * kv
+                + (config.attentionBias() ? q + 2 * kv : 0)
+                + (config.qkNorm() ? 2L * config.headDim() : 0);
     long norms = 2L * c;
     long dense = attention + norms + 3L * c * config.denseHidden();
     long shared = 3L * c * config.expertHidden() * config.sharedExperts();
@@ -27,6 +29,19 @@ public record ParameterCounts(long total, long activePerToken, long embedding, l
     long total = embedding + c + config.denseLayers() * dense + moeLayers * moeBase + routed;
     long active = total - routed + moeLayers * config.topK() * expert;
     return new ParameterCounts(total, active, embedding, routed);
+  }
+
+  /** Multi-head Latent Attention: projections and the two latent norms' gains. */
+  private static long latentAttention(ModelConfig config) {
+    MlaConfig mla = config.mla();
+    long c = config.dim();
+    long h = config.heads();
+    long q = h * mla.qkHeadDim();
+    long queries = mla.qLoraRank() == null ? c * q : (c + 1 + q) * mla.qLoraRank();
+    long kv = mla.kvLoraRank();
+    long keysValues =
+        c * (kv + mla.qkRopeHeadDim()) + kv + kv * h * (mla.qkNopeHeadDim() + mla.vHeadDim());
+    return queries + keysValues + h * mla.vHeadDim() * c;
   }
 
   @Override

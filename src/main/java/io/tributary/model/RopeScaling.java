@@ -76,17 +76,107 @@ public record RopeScaling(
         null);
   }
 
+  /** YaRN's scaling as DeepSeek-V3 configures it (null betas take YaRN's defaults 32 and 1). */
+  public static RopeScaling yarn(
+      double factor,
+      int originalMaxPositions,
+      Double betaFast,
+      Double betaSlow,
+      Double mscale,
+      Double mscaleAllDim) {
+    return new RopeScaling(
+        Type.YARN,
+        factor,
+        null,
+        null,
+        originalMaxPositions,
+        betaFast,
+        betaSlow,
+        mscale,
+        mscaleAllDim);
+  }
+
   /**
-   * Scales the default inverse frequencies θ^(−2i/D). Llama 3.1: long wavelengths are divided by
-   * the factor, short ones kept, and those between blend the two smoothly.
+   * Scales the default inverse frequencies θ^(−2i/D) of base {@code theta}. Llama 3.1: long
+   * wavelengths are divided by the factor, short ones kept, and those between blend the two
+   * smoothly. YaRN: the same idea with the blend range set by rotations over the original context.
    */
-  double[] scale(double[] inverseFrequency) {
+  double[] scale(double[] inverseFrequency, double theta) {
     return switch (type) {
       case LLAMA3 -> llama3(inverseFrequency);
-      case YARN ->
-          throw new UnsupportedOperationException(
-              "ropeScaling.type yarn is not supported by this build");
+      case YARN -> yarn(inverseFrequency, theta);
     };
+  }
+
+  /**
+   * Factor on cos and sin, hence on both rotated halves of q·k. YaRN (Peng et al. 2023 §3.4):
+   * 0.1·ln(s)+1, or with DeepSeek's two coefficients the ratio mscale(s, mscale) / mscale(s,
+   * mscaleAllDim) (transformers modeling_rope_utils.py, _compute_yarn_parameters).
+   */
+  public double attentionFactor() {
+    if (type != Type.YARN) {
+      return 1.0;
+    }
+    if (isSet(mscale) && isSet(mscaleAllDim)) {
+      return yarnMscale(factor, mscale) / yarnMscale(factor, mscaleAllDim);
+    }
+    return yarnMscale(factor, 1.0);
+  }
+
+  /**
+   * Factor on the softmax scale of Multi-head Latent Attention: mscale(s, mscaleAllDim)² when
+   * mscaleAllDim is set, else 1 (transformers modeling_deepseek_v3.py, DeepseekV3Attention).
+   * Together with {@link #attentionFactor()} the rope part of q·k is scaled by mscale(s, mscale)²
+   * and the rest by mscale(s, mscaleAllDim)².
+   */
+  public double softmaxScaleFactor() {
+    if (!isSet(mscaleAllDim)) {
+      return 1.0;
+    }
+    double m = yarnMscale(factor, mscaleAllDim);
+    return m * m;
+  }
+
+  /** YaRN's temperature: 1 for no extension, else 0.1·m·ln(s) + 1. */
+  static double yarnMscale(double scale, double m) {
+    return scale <= 1 ? 1.0 : 0.1 * m * Math.log(scale) + 1.0;
+  }
+
+  /** transformers tests these with Python truthiness: absent and 0 both mean unset. */
+  private static boolean isSet(Double x) {
+    return x != null && x != 0;
+  }
+
+  /**
+   * YaRN "NTK-by-parts" (Peng et al. 2023 §3.2): dims that turn more than betaFast times over the
+   * original context keep their frequency (extrapolation), dims that turn less than betaSlow times
+   * are divided by the factor (interpolation), a linear ramp over the dims between blends the two.
+   * The bounds are floored and ceiled as transformers does by default (truncate).
+   */
+  private double[] yarn(double[] inverseFrequency, double theta) {
+    int dim = 2 * inverseFrequency.length;
+    double fast = isSet(betaFast) ? betaFast : 32;
+    double slow = isSet(betaSlow) ? betaSlow : 1;
+    double low = Math.max(Math.floor(correctionDim(fast, dim, theta)), 0);
+    double high = Math.min(Math.ceil(correctionDim(slow, dim, theta)), dim - 1);
+    if (low == high) {
+      high += 0.001; // transformers' guard against a zero-width ramp
+    }
+    double[] out = new double[inverseFrequency.length];
+    for (int i = 0; i < out.length; i++) {
+      double ramp = Math.min(Math.max((i - low) / (high - low), 0), 1);
+      double extrapolation = 1 - ramp;
+      double interpolated = inverseFrequency[i] / factor;
+      out[i] = interpolated * (1 - extrapolation) + inverseFrequency[i] * extrapolation;
+    }
+    return out;
+  }
+
+  /** The dim index whose frequency turns {@code rotations} times over the original context. */
+  private double correctionDim(double rotations, int dim, double theta) {
+    return dim
+        * Math.log(originalMaxPositionEmbeddings / (rotations * 2 * Math.PI))
+        / (2 * Math.log(theta));
   }
 
   private double[] llama3(double[] inverseFrequency) {

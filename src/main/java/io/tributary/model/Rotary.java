@@ -8,11 +8,14 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Rotary position embeddings (Su et al. 2021, RoFormer) in the half-split layout of GPT-NeoX and
- * Llama. Angles are computed on the host from explicit positions, so left-padded prompts in one
- * batch each start at position 0.
+ * Llama, or interleaved (pairs of adjacent dims) as transformers applies DeepSeek-V3's. Angles are
+ * computed on the host from explicit positions, so left-padded prompts in one batch each start at
+ * position 0.
  */
 final class Rotary {
   private final double[] inverseFrequency; // (D/2)
+  private final double attentionFactor; // on cos and sin: YaRN's temperature, else 1
+  private final boolean interleaved;
 
   Rotary(int headDim, double theta) {
     this(headDim, theta, null);
@@ -20,11 +23,17 @@ final class Rotary {
 
   /** With {@code scaling} null the frequencies are the plain θ^(−2i/D). */
   Rotary(int headDim, double theta, RopeScaling scaling) {
+    this(headDim, theta, scaling, false);
+  }
+
+  Rotary(int headDim, double theta, RopeScaling scaling, boolean interleaved) {
     double[] frequency = new double[headDim / 2];
     for (int i = 0; i < frequency.length; i++) {
       frequency[i] = 1.0 / Math.pow(theta, 2.0 * i / headDim);
     }
-    inverseFrequency = scaling == null ? frequency : scaling.scale(frequency);
+    inverseFrequency = scaling == null ? frequency : scaling.scale(frequency, theta);
+    attentionFactor = scaling == null ? 1.0 : scaling.attentionFactor();
+    this.interleaved = interleaved;
   }
 
   /** The inverse frequencies θ_i, one per pair of dimensions. */
@@ -44,20 +53,27 @@ final class Rotary {
         for (int k = 0; k < half; k++) {
           double angle = positions[i][j] * inverseFrequency[k];
           int at = (i * t + j) * half + k;
-          cos[at] = (float) Math.cos(angle);
-          sin[at] = (float) Math.sin(angle);
+          cos[at] = (float) (Math.cos(angle) * attentionFactor);
+          sin[at] = (float) (Math.sin(angle) * attentionFactor);
         }
       }
     }
     Shape shape = new Shape(b, 1, t, half);
-    return new Tables(manager.create(cos, shape), manager.create(sin, shape), half);
+    return new Tables(manager.create(cos, shape), manager.create(sin, shape), half, interleaved);
   }
 
-  record Tables(NDArray cos, NDArray sin, int half) {
-    /** Rotates (B, H, T, D) by the angles of its positions. */
+  record Tables(NDArray cos, NDArray sin, int half, boolean interleaved) {
+    /**
+     * Rotates (B, H, T, D) by the angles of its positions. Interleaved, pair i is dims (2i, 2i+1),
+     * and the result comes out de-interleaved (the even dims' results first, then the odd ones'):
+     * transformers' apply_rotary_pos_emb_interleave does the same, and q·k does not see the order
+     * as long as queries and keys share it.
+     */
     NDArray apply(NDArray x) {
-      NDArray x1 = x.get(new NDIndex("..., :{}", half)); // (B, H, T, D/2)
-      NDArray x2 = x.get(new NDIndex("..., {}:", half));
+      NDIndex first = interleaved ? new NDIndex("..., 0::2") : new NDIndex("..., :{}", half);
+      NDIndex second = interleaved ? new NDIndex("..., 1::2") : new NDIndex("..., {}:", half);
+      NDArray x1 = x.get(first); // (B, H, T, D/2)
+      NDArray x2 = x.get(second);
       NDArray rotated1 = x1.mul(cos).sub(x2.mul(sin));
       NDArray rotated2 = x2.mul(cos).add(x1.mul(sin));
       return NDArrays.concat(new ai.djl.ndarray.NDList(rotated1, rotated2), -1);

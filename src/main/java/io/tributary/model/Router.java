@@ -9,7 +9,9 @@ import ai.djl.nn.core.Linear;
 /**
  * Top-k gate of a MoE layer (DeepSeek-V3 inference/model.py, Gate). Selection uses scores plus a
  * per-expert bias; the gate weights use the scores alone (auxiliary-loss-free balancing,
- * DeepSeek-V3 §2.1.2). The bias is a non-trainable parameter so checkpoints carry it.
+ * DeepSeek-V3 §2.1.2). The bias is a non-trainable parameter so checkpoints carry it; an imported
+ * DeepSeek-V3 model's e_score_correction_bias is this bias, and balancing goes on from it. With
+ * routerGroups above 1 the selection is group-limited ({@link GroupLimitedSelection}).
  */
 final class Router extends ModelBlock {
   private final Parameter weight;
@@ -18,6 +20,8 @@ final class Router extends ModelBlock {
   private final int topK;
   private final ScoringFunction scoring;
   private final boolean normalizeTopK;
+  private final int groups;
+  private final int topKGroups;
   private final long[] load; // tokens routed to each expert since the last bias update
 
   Router(ModelConfig config) {
@@ -25,6 +29,8 @@ final class Router extends ModelBlock {
     topK = config.topK();
     scoring = config.scoring();
     normalizeTopK = config.normalizeTopK();
+    groups = config.routerGroups();
+    topKGroups = config.routerTopKGroups();
     weight = parameter("weight", Init.NORMAL, true, experts, config.dim());
     bias = parameter("selection_bias", Init.ZEROS, false, experts);
     load = new long[experts];
@@ -46,7 +52,11 @@ final class Router extends ModelBlock {
     int[] chosen = new int[n * topK];
     float[] mask = new float[n * experts];
     for (int token = 0; token < n; token++) {
-      selectTopK(hostScores, selectionBias, token, chosen);
+      if (groups > 1) {
+        selectInGroups(hostScores, selectionBias, token, chosen);
+      } else {
+        selectTopK(hostScores, selectionBias, token, chosen);
+      }
       for (int j = 0; j < topK; j++) {
         int e = chosen[token * topK + j];
         mask[token * experts + e] = 1f;
@@ -57,7 +67,9 @@ final class Router extends ModelBlock {
     }
     NDManager manager = x.getManager();
     NDArray gates = scores.mul(manager.create(mask, new Shape(n, experts))); // (N, E), K non-zero
-    if (normalizeTopK || scoring == ScoringFunction.SIGMOID) {
+    // DeepSeek-V3's inference code always renormalises sigmoid gates; transformers does so only
+    // with norm_topk_prob, which imported configs carry here, so the flag alone decides
+    if (normalizeTopK) {
       // floor the denominator: when the bias selects experts whose softmax scores underflowed
       // to 0, a tiny epsilon here made d(gate)/d(score) ~1e20 and the backward overflowed
       gates = gates.div(Scalars.maximum(gates.sum(new int[] {-1}, true), 1e-6f));
@@ -85,6 +97,15 @@ final class Router extends ModelBlock {
       }
       chosen[token * topK + j] = best;
     }
+  }
+
+  private void selectInGroups(float[] scores, float[] selectionBias, int token, int[] chosen) {
+    float[] biased = new float[experts];
+    for (int e = 0; e < experts; e++) {
+      biased[e] = scores[token * experts + e] + selectionBias[e];
+    }
+    int[] best = GroupLimitedSelection.choose(biased, groups, topKGroups, topK);
+    System.arraycopy(best, 0, chosen, token * topK, topK);
   }
 
   /**

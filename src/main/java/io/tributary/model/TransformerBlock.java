@@ -5,13 +5,16 @@ import ai.djl.ndarray.NDArray;
 /** Pre-norm decoder block: x + attn(norm(x)), then x + ffn(norm(x)); ffn dense or MoE. */
 final class TransformerBlock extends ModelBlock {
   private final RmsNorm attentionNorm;
-  private final CausalSelfAttention attention;
+  private final Attention attention;
   private final RmsNorm ffnNorm;
   private final FeedForward ffn;
 
   TransformerBlock(ModelConfig config, int layer) {
     attentionNorm = addChildBlock("attention_norm", new RmsNorm(config.dim(), config.normEps()));
-    attention = addChildBlock("attention", new CausalSelfAttention(config, layer));
+    attention =
+        config.mla() == null
+            ? addChildBlock("attention", new CausalSelfAttention(config, layer))
+            : addChildBlock("attention", new MultiHeadLatentAttention(config, layer));
     ffnNorm = addChildBlock("ffn_norm", new RmsNorm(config.dim(), config.normEps()));
     ffn =
         config.isMoeLayer(layer)

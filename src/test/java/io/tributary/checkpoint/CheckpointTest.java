@@ -65,6 +65,29 @@ class CheckpointTest {
   }
 
   @Test
+  void theDeepSeekV3OptionsTheLatentAttentionAndTheSelectionBiasSurviveSaveAndLoad() {
+    Path file = dir.resolve("deepseek.ckpt");
+    ModelConfig config = TinyModels.forCharTokenizerWithDeepSeekV3Options();
+    try (PolicyModel model = PolicyModel.create(config, 1)) {
+      TinyModels.randomizeConstantParameters(model, 2);
+      model.parameters().stream()
+          .filter(p -> p.getKey().endsWith("selection_bias"))
+          .forEach(p -> p.getValue().getArray().set(new float[] {0.3f, -0.1f, 0.05f, 0.2f}));
+      Checkpoint.save(file, model, new CharTokenizer().spec(), 1, 1, null);
+      Checkpoint read = Checkpoint.read(file);
+      assertThat(read.header().modelConfig()).isEqualTo(config);
+      assertThat(read.header().modelConfig().mla()).isEqualTo(config.mla());
+      assertThat(read.header().modelConfig().routerGroups()).isEqualTo(2);
+      assertThat(read.header().modelConfig().ropeInterleaved()).isTrue();
+      try (PolicyModel loaded = read.toModel(null)) {
+        assertThat(loaded.expertLoad().selectionBias()[0])
+            .containsExactly(0.3f, -0.1f, 0.05f, 0.2f);
+        assertThat(logits(loaded)).containsExactly(logits(model));
+      }
+    }
+  }
+
+  @Test
   void aTruncatedCheckpointIsRejectedAndTheModelIsUntouched() throws Exception {
     Path file = dir.resolve("policy.ckpt");
     try (PolicyModel source = PolicyModel.create(tiny(), 1);

@@ -117,6 +117,11 @@ class GrpoTrainerTest {
         TinyModels.forCharTokenizerWithHfOptions().toBuilder().balanceLossWeight(0.0).build());
   }
 
+  @Test
+  void oneGrpoStepChangesEveryTrainableParameterOfADeepSeekV3WithLatentAttention() {
+    assertOneStepChangesEveryTrainableParameter(TinyModels.forCharTokenizerWithDeepSeekV3Options());
+  }
+
   static void assertOneStepChangesEveryTrainableParameter(ModelConfig config) {
     try (PolicyModel policy = PolicyModel.create(config, 2);
         RewardScorer scorer = scorer(GrpoTrainerTest::digitShare)) {

@@ -59,7 +59,7 @@ class HfParityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral", "deepseek_v3"})
   void logitsMatchTransformersWithin1e4(String family) throws Exception {
     JsonNode reference = reference(family);
     try (PolicyModel model = HfImport.load(FIXTURES.resolve(family))) {
@@ -82,7 +82,7 @@ class HfParityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral", "deepseek_v3"})
   void greedyContinuationOf32TokensIsTheReferenceOne(String family) throws Exception {
     JsonNode greedy = reference(family).get("greedy");
     int[] prompt = ids(greedy.get("prompt"));
@@ -99,7 +99,7 @@ class HfParityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral", "deepseek_v3"})
   void kvCacheDecodingEqualsTheFullForward(String family) throws Exception {
     JsonNode greedy = reference(family).get("greedy");
     int[] prompt = ids(greedy.get("prompt"));
@@ -154,7 +154,7 @@ class HfParityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral", "deepseek_v3"})
   void batchedLeftPaddedPromptsGiveTheLogitsOfEachPromptAlone(String family) throws Exception {
     JsonNode sequences = reference(family).get("sequences");
     int b = sequences.size();

@@ -47,7 +47,7 @@ class HfRoundTripTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral", "deepseek_v3"})
   void importThenExportIsBitExactForEveryTensorAndKeepsTheSmallFiles(String family)
       throws Exception {
     Path source = FIXTURES.resolve(family);
@@ -78,7 +78,7 @@ class HfRoundTripTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral", "deepseek_v3"})
   void exportThenImportReproducesTheLogitsExactly(String family) throws Exception {
     Path out = dir.resolve(family);
     try (PolicyModel model = HfImport.load(FIXTURES.resolve(family))) {

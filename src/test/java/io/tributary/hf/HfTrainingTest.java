@@ -55,7 +55,7 @@ class HfTrainingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral", "deepseek_v3"})
   void oneGrpoStepChangesEveryTrainableParameter(String family) {
     GrpoConfig config =
         new GrpoConfig(
@@ -102,7 +102,7 @@ class HfTrainingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral", "deepseek_v3"})
   void oneSftStepChangesEveryTrainableParameter(String family) {
     Random random = new Random(4);
     List<SftExample> examples = new ArrayList<>();

@@ -21,6 +21,18 @@ class KvCacheTest {
         .isLessThanOrEqualTo(1e-4);
   }
 
+  @Test
+  void cachedDecodingOfLatentsAndRotaryKeysEqualsTheFullForwardOfMultiHeadLatentAttention() {
+    assertThat(worstCachedVersusFullDifference(TinyModels.tinyWithDeepSeekV3Options(24), true))
+        .isLessThanOrEqualTo(1e-4);
+  }
+
+  @Test
+  void cachedDecodingEqualsTheFullForwardOfLatentAttentionWithUncompressedQueries() {
+    assertThat(worstCachedVersusFullDifference(TinyModels.tinyWithDeepSeekV3Options(null), true))
+        .isLessThanOrEqualTo(1e-4);
+  }
+
   private static double worstCachedVersusFullDifference(ModelConfig config, boolean randomize) {
     int vocab = 40;
     int[][] prompts = {{1, 5, 9, 12, 3, 7}, {1, 22}, {1, 4, 4, 8}};

@@ -78,6 +78,32 @@ public final class TinyModels {
   }
 
   /**
+   * {@link #forCharTokenizer()} as a DeepSeek-V3: Multi-head Latent Attention with compressed
+   * queries, YaRN over an original context of 16 (so the scaling matters within maxSeqLen),
+   * interleaved rotary pairs, sigmoid routing limited to 1 of 2 expert groups, routed scale 2.5.
+   */
+  public static ModelConfig forCharTokenizerWithDeepSeekV3Options() {
+    return withDeepSeekV3Options(forCharTokenizer(), 24);
+  }
+
+  /** {@link #tiny()} with the options of {@link #forCharTokenizerWithDeepSeekV3Options()}. */
+  static ModelConfig tinyWithDeepSeekV3Options(Integer qLoraRank) {
+    return withDeepSeekV3Options(tiny(), qLoraRank);
+  }
+
+  private static ModelConfig withDeepSeekV3Options(ModelConfig base, Integer qLoraRank) {
+    return base.toBuilder()
+        .mla(new MlaConfig(qLoraRank, 16, 8, 8, 12))
+        .ropeScaling(RopeScaling.yarn(4, 16, 32.0, 1.0, 0.8, 1.0))
+        .ropeInterleaved(true)
+        .scoring(ScoringFunction.SIGMOID)
+        .routedScale(2.5)
+        .routerGroups(2)
+        .routerTopKGroups(1)
+        .build();
+  }
+
+  /**
    * Gives the trainable parameters that start as constants (biases at 0, norm gains at 1) random
    * values, so that a test sees it when one of them is applied wrongly or not at all.
    */
