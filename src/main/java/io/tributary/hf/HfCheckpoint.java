@@ -1,5 +1,6 @@
 package io.tributary.hf;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
 import java.io.IOException;
@@ -155,7 +156,7 @@ public final class HfCheckpoint implements AutoCloseable {
     JsonNode root;
     try {
       root = Json.mapper().readTree(Files.readString(index));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new HfFormatException(index + ": not JSON (" + e.getOriginalMessage() + ")", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + index, e);

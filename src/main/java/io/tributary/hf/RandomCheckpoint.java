@@ -2,6 +2,7 @@ package io.tributary.hf;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -55,7 +56,7 @@ public final class RandomCheckpoint {
     long count = shape.stream().reduce(1L, Math::multiplyExact);
     float[] values = new float[Math.toIntExact(count)];
     if (gain) {
-      java.util.Arrays.fill(values, 1f);
+      Arrays.fill(values, 1f);
       return values;
     }
     SplittableRandom random = new SplittableRandom(seed ^ name.hashCode());

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One .safetensors file, opened with its header validated completely, read one tensor at a time
@@ -216,7 +217,7 @@ public final class SafetensorsFile implements AutoCloseable {
     return values;
   }
 
-  private void forEachWindow(SafetensorsEntry entry, java.util.function.Consumer<ByteBuffer> use) {
+  private void forEachWindow(SafetensorsEntry entry, Consumer<ByteBuffer> use) {
     long position = dataStart + entry.begin();
     long end = dataStart + entry.end();
     try {

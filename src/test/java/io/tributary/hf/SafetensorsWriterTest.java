@@ -59,8 +59,8 @@ class SafetensorsWriterTest {
     // each entry has exactly dtype, shape and data_offsets
     parsed
         .header()
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             field -> {
               if (!field.getKey().equals("__metadata__")) {
                 List<String> keys = new ArrayList<>();
