@@ -140,9 +140,16 @@ final class HfConfigReader {
           c.get("use_sliding_window"),
           "attention is always full, never windowed");
     }
-    if (type == HfModelType.MIXTRAL && c.has("sliding_window")) {
+    // a window as long as the context is no window at all; a shorter one changes the attention
+    if (type == HfModelType.MIXTRAL
+        && c.has("sliding_window")
+        && c.positiveIntOr("sliding_window", Integer.MAX_VALUE)
+            < c.positiveIntOr("max_position_embeddings", defaultMaxPositions(type))) {
       throw c.unsupported(
-          "sliding_window", c.get("sliding_window"), "attention is always full, never windowed");
+          "sliding_window",
+          c.get("sliding_window"),
+          "attention is always full, never windowed (a window shorter than"
+              + " max_position_embeddings)");
     }
     for (String layerType : c.stringList("layer_types")) {
       if (!layerType.equals("full_attention")) {
