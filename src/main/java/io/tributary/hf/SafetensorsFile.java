@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * through memory mappings. Each read maps a window of at most {@link #WINDOW_BYTES} of the file,
  * converts it into the caller's array or buffer and unmaps it at once, so reading a model costs the
  * model's memory plus one window, never the file's size on top (and files beyond 2 GiB, the limit
- * of one mapping, read the same way). No mapping ever escapes this class.
+ * of one mapping, read the same way). No mapping ever escapes this class, and reads share no state,
+ * so threads may read different tensors at once.
  */
 public final class SafetensorsFile implements AutoCloseable {
   /** A multiple of every element size, so that a window never splits an element. */
