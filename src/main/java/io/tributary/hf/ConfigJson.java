@@ -3,6 +3,7 @@ package io.tributary.hf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -33,7 +34,7 @@ final class ConfigJson {
     return node.has(key);
   }
 
-  java.util.Iterator<String> fieldNames() {
+  Iterator<String> fieldNames() {
     return node.fieldNames();
   }
 

@@ -2,13 +2,15 @@ package io.tributary.hf;
 
 /**
  * Conversions between float and the two 16-bit float formats of checkpoints, bit for bit as torch
- * does them, so that an exported tensor equals what {@code tensor.to(dtype)} would have written.
+ * converts a CPU tensor ({@code tensor.to(torch.bfloat16)}, {@code .to(torch.float16)}), which
+ * src/test/resources/hf-rounding holds for 16,384 inputs: round to nearest, ties to even, into and
+ * out of the subnormal range and up to infinity. Widening is exact.
  *
- * <p>float -> bfloat16 follows c10's {@code round_to_nearest_even} (c10/util/BFloat16.h): add
- * 0x7FFF plus the lowest kept bit, keep the high half; every NaN becomes the quiet NaN 0x7FC0.
- * float -> float16 follows {@code fp16_ieee_from_fp32_value} (c10/util/Half.h): round to nearest
- * even, including into and out of the subnormal range; NaN becomes 0x7E00 with the sign kept.
- * Widening is exact in both cases (NaN payloads included).
+ * <p>NaN is the one place torch's own paths disagree (a CPU tensor gives bfloat16 0xFFFF for every
+ * NaN, c10's scalar {@code round_to_nearest_even} 0x7FC0, CUDA 0x7FFF). Here a NaN keeps its sign
+ * and the top of its payload and is made quiet, as the F16C instruction torch uses for float16
+ * does; so every quiet 16-bit NaN that was read is written back unchanged, and import then export
+ * stays bit-exact even for a tensor holding NaNs.
  */
 public final class HalfPrecision {
   private HalfPrecision() {}
@@ -18,10 +20,10 @@ public final class HalfPrecision {
   }
 
   public static short floatToBf16(float value) {
-    if (Float.isNaN(value)) {
-      return (short) 0x7FC0;
-    }
     int bits = Float.floatToRawIntBits(value);
+    if (Float.isNaN(value)) {
+      return (short) ((bits >>> 16) | 0x0040);
+    }
     int roundingBias = 0x7FFF + ((bits >>> 16) & 1);
     return (short) ((bits + roundingBias) >>> 16);
   }
@@ -47,7 +49,7 @@ public final class HalfPrecision {
     int sign = (bits >>> 16) & 0x8000;
     int abs = bits & 0x7FFFFFFF;
     if (abs > 0x7F800000) {
-      return (short) (sign | 0x7E00);
+      return (short) (sign | 0x7E00 | ((abs >>> 13) & 0x3FF));
     }
     if (abs >= 0x47800000) { // 2^16 and beyond, infinity included, round to infinity
       return (short) (sign | 0x7C00);

@@ -1,5 +1,6 @@
 package io.tributary.hf;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
 import java.io.IOException;
@@ -155,7 +156,7 @@ public final class HfCheckpoint implements AutoCloseable {
     JsonNode root;
     try {
       root = Json.mapper().readTree(Files.readString(index));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new HfFormatException(index + ": not JSON (" + e.getOriginalMessage() + ")", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + index, e);
@@ -211,6 +212,85 @@ public final class HfCheckpoint implements AutoCloseable {
 
   public List<SafetensorsFile> files() {
     return files;
+  }
+
+  /**
+   * Checks the stored tensors against what config.json says the model holds ({@link
+   * HfTensorLayout}): every required tensor present with its shape and a float dtype, nothing else
+   * stored. Tensors transformers itself skips on load are tolerated and returned: lm_head beside
+   * tied embeddings, DeepSeek-V3's multi-token-prediction layers past num_hidden_layers, and the
+   * rotary inv_freq buffers older checkpoints carry. Every problem is named with its file and
+   * tensor, all in one exception, before any weight is read.
+   */
+  public List<String> checkTensors() {
+    Map<String, List<Long>> expected = HfTensorLayout.of(config);
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, List<Long>> e : expected.entrySet()) {
+      StoredTensor stored = tensors.get(e.getKey());
+      if (stored == null) {
+        problems.add(
+            "tensor '"
+                + e.getKey()
+                + "' "
+                + e.getValue()
+                + " is missing (config.json requires it)");
+      } else if (!stored.shape().equals(e.getValue())) {
+        problems.add(
+            stored.where()
+                + " has shape "
+                + stored.shape()
+                + ", config.json requires "
+                + e.getValue());
+      } else if (!stored.dtype().isFloatingPoint()) {
+        problems.add(stored.where() + " is " + stored.dtype() + ", expected a float dtype");
+      }
+    }
+    List<String> ignored = new ArrayList<>();
+    for (StoredTensor stored : tensors.values()) {
+      if (expected.containsKey(stored.name())) {
+        continue;
+      }
+      if (ignoredOnLoad(stored.name())) {
+        ignored.add(stored.name());
+      } else {
+        problems.add(
+            stored.where()
+                + " is unexpected: no "
+                + config.modelType().configName()
+                + " model of this config.json has it");
+      }
+    }
+    if (!problems.isEmpty()) {
+      int shown = Math.min(problems.size(), 20);
+      throw new HfFormatException(
+          directory
+              + ": "
+              + problems.size()
+              + " tensor(s) do not fit config.json:\n  "
+              + String.join("\n  ", problems.subList(0, shown))
+              + (shown < problems.size()
+                  ? "\n  ... and " + (problems.size() - shown) + " more"
+                  : ""));
+    }
+    return ignored;
+  }
+
+  private boolean ignoredOnLoad(String name) {
+    if (name.equals("lm_head.weight") && config.tieWordEmbeddings()) {
+      return true;
+    }
+    if (name.endsWith(".rotary_emb.inv_freq")) {
+      return true;
+    }
+    if (config.modelType() == HfModelType.DEEPSEEK_V3 && name.startsWith("model.layers.")) {
+      String index = name.substring("model.layers.".length()).split("\\.", 2)[0];
+      try {
+        return Integer.parseInt(index) >= config.numHiddenLayers();
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /**

@@ -106,6 +106,12 @@ public record HfConfig(
     return HfConfigReader.read(new ConfigJson(source, (ObjectNode) root), (ObjectNode) root);
   }
 
+  /** A copy of config.json as read: the record stays immutable. */
+  @Override
+  public ObjectNode json() {
+    return json.deepCopy();
+  }
+
   public boolean isMoe() {
     return moe != null;
   }

@@ -3,7 +3,6 @@ package io.tributary.hf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ScoringFunction;
-import java.util.Set;
 
 /**
  * The family table behind {@link HfConfig#parse}: which keys each model_type reads, the defaults of
@@ -13,23 +12,6 @@ import java.util.Set;
  * not implement, which are refused with the key named.
  */
 final class HfConfigReader {
-  private static final Set<String> ROPE_KEYS =
-      Set.of(
-          "type",
-          "rope_type",
-          "rope_theta",
-          "factor",
-          "low_freq_factor",
-          "high_freq_factor",
-          "original_max_position_embeddings",
-          "beta_fast",
-          "beta_slow",
-          "mscale",
-          "mscale_all_dim",
-          "attention_factor",
-          "truncate",
-          "partial_rotary_factor");
-
   private HfConfigReader() {}
 
   static HfConfig read(ConfigJson c, ObjectNode json) {
@@ -92,8 +74,8 @@ final class HfConfigReader {
       }
     }
 
-    double ropeTheta = readRopeTheta(c, type);
-    HfRopeScaling ropeScaling = readRopeScaling(c);
+    double ropeTheta = HfRopeScaling.readTheta(c, type == HfModelType.MIXTRAL ? 1e6 : 10_000.0);
+    HfRopeScaling ropeScaling = HfRopeScaling.read(c);
     boolean interleaved = type == HfModelType.DEEPSEEK_V3 && c.booleanOr("rope_interleave", true);
 
     String dtype = c.has("dtype") ? c.stringOr("dtype", null) : c.stringOr("torch_dtype", null);
@@ -158,9 +140,16 @@ final class HfConfigReader {
           c.get("use_sliding_window"),
           "attention is always full, never windowed");
     }
-    if (type == HfModelType.MIXTRAL && c.has("sliding_window")) {
+    // a window as long as the context is no window at all; a shorter one changes the attention
+    if (type == HfModelType.MIXTRAL
+        && c.has("sliding_window")
+        && c.positiveIntOr("sliding_window", Integer.MAX_VALUE)
+            < c.positiveIntOr("max_position_embeddings", defaultMaxPositions(type))) {
       throw c.unsupported(
-          "sliding_window", c.get("sliding_window"), "attention is always full, never windowed");
+          "sliding_window",
+          c.get("sliding_window"),
+          "attention is always full, never windowed (a window shorter than"
+              + " max_position_embeddings)");
     }
     for (String layerType : c.stringList("layer_types")) {
       if (!layerType.equals("full_attention")) {
@@ -301,83 +290,5 @@ final class HfConfigReader {
         c.requiredPositiveInt("qk_nope_head_dim"),
         c.requiredPositiveInt("qk_rope_head_dim"),
         c.requiredPositiveInt("v_head_dim"));
-  }
-
-  private static double readRopeTheta(ConfigJson c, HfModelType type) {
-    double fallback = type == HfModelType.MIXTRAL ? 1e6 : 10_000.0;
-    ConfigJson parameters = c.object("rope_parameters");
-    if (c.has("rope_theta")) {
-      return c.requiredPositiveDouble("rope_theta");
-    }
-    if (parameters != null && parameters.has("rope_theta")) {
-      return parameters.requiredPositiveDouble("rope_theta");
-    }
-    return fallback;
-  }
-
-  /**
-   * rope_scaling as transformers 4.x writes it ("type" or "rope_type"), or rope_parameters as newer
-   * versions write it (where rope_type "default" means no scaling).
-   */
-  private static HfRopeScaling readRopeScaling(ConfigJson c) {
-    ConfigJson scaling = c.object("rope_parameters");
-    String key = "rope_parameters";
-    if (scaling == null || ropeType(scaling).equals("default")) {
-      scaling = c.object("rope_scaling");
-      key = "rope_scaling";
-    }
-    if (scaling == null) {
-      return null;
-    }
-    for (var it = scaling.fieldNames(); it.hasNext(); ) {
-      String field = it.next();
-      if (!ROPE_KEYS.contains(field)) {
-        throw c.unsupported(key, c.get(key), "unknown field '" + field + "'");
-      }
-    }
-    if (scaling.has("partial_rotary_factor")
-        && scaling.optionalDouble("partial_rotary_factor") != 1.0) {
-      throw c.unsupported(key, c.get(key), "rotary embeddings cover the whole head");
-    }
-    String type = ropeType(scaling);
-    return switch (type) {
-      case "default" -> null;
-      case "llama3" ->
-          new HfRopeScaling(
-              HfRopeScaling.Type.LLAMA3,
-              scaling.requiredPositiveDouble("factor"),
-              scaling.requiredPositiveDouble("low_freq_factor"),
-              scaling.requiredPositiveDouble("high_freq_factor"),
-              scaling.requiredPositiveInt("original_max_position_embeddings"),
-              null,
-              null,
-              null,
-              null,
-              null);
-      case "yarn" -> {
-        if (!scaling.booleanOr("truncate", true)) {
-          throw c.unsupported(key, c.get(key), "YaRN without truncation of the correction range");
-        }
-        yield new HfRopeScaling(
-            HfRopeScaling.Type.YARN,
-            scaling.requiredPositiveDouble("factor"),
-            null,
-            null,
-            scaling.optionalInt("original_max_position_embeddings"),
-            scaling.optionalDouble("beta_fast"),
-            scaling.optionalDouble("beta_slow"),
-            scaling.optionalDouble("mscale"),
-            scaling.optionalDouble("mscale_all_dim"),
-            scaling.optionalDouble("attention_factor"));
-      }
-      default ->
-          throw c.unsupported(
-              key, c.get(key), "rope type '" + type + "' (supported: llama3, yarn)");
-    };
-  }
-
-  private static String ropeType(ConfigJson scaling) {
-    String type = scaling.stringOr("rope_type", null);
-    return type != null ? type : scaling.stringOr("type", "default");
   }
 }

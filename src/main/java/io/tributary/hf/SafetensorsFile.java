@@ -12,13 +12,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One .safetensors file, opened with its header validated completely, read one tensor at a time
  * through memory mappings. Each read maps a window of at most {@link #WINDOW_BYTES} of the file,
  * converts it into the caller's array or buffer and unmaps it at once, so reading a model costs the
  * model's memory plus one window, never the file's size on top (and files beyond 2 GiB, the limit
- * of one mapping, read the same way). No mapping ever escapes this class.
+ * of one mapping, read the same way). No mapping ever escapes this class, and reads share no state,
+ * so threads may read different tensors at once.
  */
 public final class SafetensorsFile implements AutoCloseable {
   /** A multiple of every element size, so that a window never splits an element. */
@@ -216,7 +218,7 @@ public final class SafetensorsFile implements AutoCloseable {
     return values;
   }
 
-  private void forEachWindow(SafetensorsEntry entry, java.util.function.Consumer<ByteBuffer> use) {
+  private void forEachWindow(SafetensorsEntry entry, Consumer<ByteBuffer> use) {
     long position = dataStart + entry.begin();
     long end = dataStart + entry.end();
     try {

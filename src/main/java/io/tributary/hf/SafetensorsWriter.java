@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Writes one .safetensors file as the reference serializer lays it out ({@code prepare} in
@@ -125,7 +126,7 @@ public final class SafetensorsWriter {
       json.writeStartObject();
       if (!metadata.isEmpty()) {
         json.writeObjectFieldStart(SafetensorsHeader.METADATA_KEY);
-        for (Map.Entry<String, String> entry : new java.util.TreeMap<>(metadata).entrySet()) {
+        for (Map.Entry<String, String> entry : new TreeMap<>(metadata).entrySet()) {
           json.writeStringField(entry.getKey(), entry.getValue());
         }
         json.writeEndObject();

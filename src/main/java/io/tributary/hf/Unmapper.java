@@ -2,6 +2,7 @@ package io.tributary.hf;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 
 /**
@@ -23,7 +24,7 @@ final class Unmapper {
       Field field = type.getDeclaredField("theUnsafe");
       field.setAccessible(true);
       unsafe = field.get(null);
-      invokeCleaner = type.getMethod("invokeCleaner", java.nio.ByteBuffer.class);
+      invokeCleaner = type.getMethod("invokeCleaner", ByteBuffer.class);
     } catch (ReflectiveOperationException | RuntimeException e) {
       unsafe = null;
       invokeCleaner = null;

@@ -29,7 +29,9 @@ class HalfPrecisionTest {
   @Test
   void bf16SpecialValues() {
     assertThat(bits(floatToBf16(Float.NaN))).isEqualTo(0x7FC0);
-    assertThat(bits(floatToBf16(Float.intBitsToFloat(0xFFC00001)))).isEqualTo(0x7FC0);
+    assertThat(bits(floatToBf16(Float.intBitsToFloat(0xFFFF0000)))).isEqualTo(0xFFFF); // torch's
+    assertThat(bits(floatToBf16(Float.intBitsToFloat(0xFFC00001)))).isEqualTo(0xFFC0);
+    assertThat(bits(floatToBf16(Float.intBitsToFloat(0x7F800001)))).isEqualTo(0x7FC0); // made quiet
     assertThat(bits(floatToBf16(Float.POSITIVE_INFINITY))).isEqualTo(0x7F80);
     assertThat(bits(floatToBf16(Float.NEGATIVE_INFINITY))).isEqualTo(0xFF80);
     assertThat(bits(floatToBf16(-0f))).isEqualTo(0x8000);
@@ -47,7 +49,8 @@ class HalfPrecisionTest {
     for (int b = 0; b <= 0xFFFF; b++) {
       float wide = bf16ToFloat((short) b);
       int back = bits(floatToBf16(wide));
-      assertThat(back).as("bf16 %04x", b).isEqualTo(Float.isNaN(wide) ? 0x7FC0 : b);
+      // a signalling NaN comes back quiet; every other value, quiet NaNs included, unchanged
+      assertThat(back).as("bf16 %04x", b).isEqualTo(Float.isNaN(wide) ? b | 0x0040 : b);
     }
   }
 
@@ -96,6 +99,8 @@ class HalfPrecisionTest {
   void f16SpecialValues() {
     assertThat(bits(floatToF16(Float.NaN))).isEqualTo(0x7E00);
     assertThat(bits(floatToF16(Float.intBitsToFloat(0xFFC00000)))).isEqualTo(0xFE00);
+    assertThat(bits(floatToF16(Float.intBitsToFloat(0x7F81E000))))
+        .isEqualTo(0x7E0F); // payload kept
     assertThat(bits(floatToF16(Float.POSITIVE_INFINITY))).isEqualTo(0x7C00);
     assertThat(bits(floatToF16(Float.NEGATIVE_INFINITY))).isEqualTo(0xFC00);
     assertThat(bits(floatToF16(-0f))).isEqualTo(0x8000);
@@ -113,6 +118,7 @@ class HalfPrecisionTest {
       double sign = (h & 0x8000) != 0 ? -1 : 1;
       if (exponent == 0x1F) {
         assertThat(Float.isNaN(wide)).isEqualTo(mantissa != 0);
+        assertThat(bits(floatToF16(wide))).isEqualTo(mantissa == 0 ? h : h | 0x0200);
         continue;
       }
       // the IEEE definition, computed in double

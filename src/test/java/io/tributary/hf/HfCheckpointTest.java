@@ -141,6 +141,47 @@ class HfCheckpointTest {
   // --- a broken directory is refused whole, naming the file and the tensor ---
 
   @Test
+  void tensorsThatDoNotFitConfigJsonAreAllNamedBeforeAnyIsRead() {
+    HfConfig config = HfConfig.parse(HfConfigTest.QWEN3, "config.json"); // tied embeddings
+    List<OutputTensor> tensors = new ArrayList<>();
+    HfTensorLayout.of(config)
+        .forEach(
+            (name, shape) -> {
+              if (name.equals("model.layers.1.mlp.up_proj.weight")) {
+                return; // missing
+              }
+              List<Long> stored =
+                  name.equals("model.layers.0.self_attn.k_proj.weight") ? List.of(16L, 32L) : shape;
+              long[] dims = stored.stream().mapToLong(Long::longValue).toArray();
+              long n = stored.stream().reduce(1L, (a, b) -> a * b);
+              tensors.add(OutputTensor.of(name, SafetensorsDtype.BF16, dims, new float[(int) n]));
+            });
+    tensors.add(
+        OutputTensor.of(
+            "model.layers.0.mlp.extra.weight",
+            SafetensorsDtype.BF16,
+            new long[] {2},
+            new float[2]));
+    tensors.add(
+        OutputTensor.of(
+            "lm_head.weight", SafetensorsDtype.BF16, new long[] {128, 32}, new float[128 * 32]));
+    Path out = dir.resolve("misfit");
+    HfCheckpointWriter.write(out, config, tensors, 1 << 20);
+    try (HfCheckpoint checkpoint = HfCheckpoint.open(out)) {
+      assertThatThrownBy(checkpoint::checkTensors)
+          .isInstanceOf(HfFormatException.class)
+          .hasMessageContaining("3 tensor(s) do not fit config.json")
+          .hasMessageContaining("tensor 'model.layers.1.mlp.up_proj.weight' [64, 32] is missing")
+          .hasMessageContaining(
+              "model.safetensors: tensor 'model.layers.0.self_attn.k_proj.weight' has shape [16, 32], config.json requires [32, 32]")
+          .hasMessageContaining(
+              "model.safetensors: tensor 'model.layers.0.mlp.extra.weight' is unexpected")
+          .message()
+          .doesNotContain("lm_head");
+    }
+  }
+
+  @Test
   void aMissingShardIsNamed() throws Exception {
     Path out = writeSharded(150);
     Files.delete(out.resolve("model-00002-of-00003.safetensors"));

@@ -295,8 +295,10 @@ class HfConfigTest {
   void keysThatWouldChangeTheMathAreRefusedNeverIgnored() {
     assertThat(refusal(with(QWEN2, "use_sliding_window", "true")))
         .contains("key 'use_sliding_window' = true is not supported");
-    assertThat(refusal(with(MIXTRAL, "sliding_window", "4096")))
-        .contains("key 'sliding_window' = 4096 is not supported");
+    assertThat(refusal(with(MIXTRAL, "sliding_window", "128")))
+        .contains("key 'sliding_window' = 128 is not supported");
+    assertThat(parse(with(MIXTRAL, "sliding_window", "256")).modelType()) // the whole context
+        .isEqualTo(HfModelType.MIXTRAL);
     assertThat(refusal(with(QWEN3_MOE, "mlp_only_layers", "[0]")))
         .contains("key 'mlp_only_layers' = [0] is not supported");
     assertThat(refusal(with(QWEN3_MOE, "decoder_sparse_step", "2")))

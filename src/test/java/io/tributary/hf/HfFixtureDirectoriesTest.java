@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -48,6 +49,20 @@ class HfFixtureDirectoriesTest {
       assertThat(config.parameterCounts().total() + selectionBiases)
           .isEqualTo(checkpoint.storedParameterCount());
       assertThat(checkpoint.contains("lm_head.weight")).isNotEqualTo(config.tieWordEmbeddings());
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"llama", "qwen2", "qwen3", "qwen3_moe", "mixtral", "deepseek_v3"})
+  void holdsExactlyTheTensorsItsConfigDescribesNamedAndShapedAsTransformersMakesThem(
+      String modelType) {
+    try (HfCheckpoint checkpoint = HfCheckpoint.open(fixture(modelType))) {
+      Map<String, List<Long>> layout = HfTensorLayout.of(checkpoint.config());
+      assertThat(checkpoint.tensorNames()).containsExactlyInAnyOrderElementsOf(layout.keySet());
+      for (String name : layout.keySet()) {
+        assertThat(checkpoint.tensor(name).shape()).as(name).isEqualTo(layout.get(name));
+      }
+      assertThat(checkpoint.checkTensors()).isEmpty();
     }
   }
 
