@@ -164,9 +164,11 @@ public final class ModelBenchmark {
     double peak = peakGflops(s.repeats());
     r.put("peak_gflops", peak);
     MemoryBandwidth bandwidth = MemoryBandwidth.measure(s.bandwidthBytes(), s.repeats());
+    r.put("bandwidth_scale_gb_per_s", bandwidth.scaleGbPerS());
     r.put("bandwidth_add_gb_per_s", bandwidth.addGbPerS());
     r.put("bandwidth_read_gb_per_s", bandwidth.readGbPerS());
     r.put("bandwidth_gb_per_s", bandwidth.ceilingGbPerS());
+    r.put("matvec_gb_per_s", bandwidth.matVecGbPerS());
 
     long active = ((Number) r.get("params_active")).longValue();
     if (r.get("train_tokens_per_s") instanceof Double trainRate) {
@@ -179,6 +181,11 @@ public final class ModelBenchmark {
     r.put(
         "decode_bandwidth_efficiency",
         DecodeTraffic.efficiency(bytesPerStep, stepsPerSecond, bandwidth.ceilingGbPerS()));
+    // the share of the engine's own matrix-vector speed a whole step keeps: what the other ops
+    // of a step (norms, rotary, cache, attention, sampling) and their per-op overhead cost
+    r.put(
+        "decode_matvec_efficiency",
+        DecodeTraffic.efficiency(bytesPerStep, stepsPerSecond, bandwidth.matVecGbPerS()));
     printTable(r, out);
     out.println(Json.write(r));
     return r;
@@ -430,6 +437,9 @@ public final class ModelBenchmark {
         r.get("decode_gb_per_s_batch1"),
         100 * (Double) r.get("decode_bandwidth_efficiency"),
         r.get("bandwidth_gb_per_s"));
+    out.printf(
+        "the engine's matrix-vector product alone reads %.2f GB/s; a whole decode step keeps %.0f%% of it%n",
+        r.get("matvec_gb_per_s"), 100 * (Double) r.get("decode_matvec_efficiency"));
     out.printf(
         "one training step (%s tokens) peaks at %.2f GiB resident: %s the %.0f GiB limit%n",
         r.get("train_step_shape"),

@@ -38,10 +38,14 @@ class MeasureTest {
   void theBandwidthCeilingIsTheBetterOfTheTwoKernels() {
     MemoryBandwidth measured = MemoryBandwidth.measure(16L << 20, 1);
 
+    assertThat(measured.scaleGbPerS()).isPositive();
     assertThat(measured.addGbPerS()).isPositive();
     assertThat(measured.readGbPerS()).isPositive();
+    assertThat(measured.matVecGbPerS()).isPositive();
     assertThat(measured.ceilingGbPerS())
-        .isEqualTo(Math.max(measured.addGbPerS(), measured.readGbPerS()));
+        .isEqualTo(
+            Math.max(
+                measured.scaleGbPerS(), Math.max(measured.addGbPerS(), measured.readGbPerS())));
     assertThat(measured.arrayBytes()).isEqualTo(16L << 20);
   }
 }

@@ -49,12 +49,15 @@ class ModelBenchmarkTest {
           "train_step_peak_rss_mb",
           "train_step_within_24gib",
           "peak_gflops",
+          "bandwidth_scale_gb_per_s",
           "bandwidth_add_gb_per_s",
           "bandwidth_read_gb_per_s",
           "bandwidth_gb_per_s",
+          "matvec_gb_per_s",
           "decode_weight_bytes_per_step",
           "decode_gb_per_s_batch1",
-          "decode_bandwidth_efficiency");
+          "decode_bandwidth_efficiency",
+          "decode_matvec_efficiency");
 
   @Test
   void theFullSuiteOnAnMoeModelReportsEveryFigureOnOneJsonLine() {
