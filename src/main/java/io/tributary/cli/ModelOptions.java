@@ -1,5 +1,6 @@
 package io.tributary.cli;
 
+import io.tributary.hf.ModelSources;
 import io.tributary.model.DeviceChoice;
 import io.tributary.model.ModelConfig;
 import java.nio.file.Files;
@@ -12,7 +13,9 @@ final class ModelOptions {
 
   @Option(
       names = "--config",
-      description = "model config YAML (default: ${DEFAULT-VALUE})",
+      description =
+          "model config YAML: the architecture, or hf: DIR for a Hugging Face model directory"
+              + " (default: ${DEFAULT-VALUE})",
       defaultValue = "configs/model/small.yaml")
   Path config;
 
@@ -24,7 +27,7 @@ final class ModelOptions {
     if (!Files.exists(file) && !file.isAbsolute() && System.getenv("TRIBUTARY_HOME") != null) {
       file = Path.of(System.getenv("TRIBUTARY_HOME")).resolve(config);
     }
-    ModelConfig c = ModelConfig.load(file);
+    ModelConfig c = ModelSources.architecture(file); // the architecture's keys, or hf: DIR
     return device == null ? c : c.toBuilder().device(device).build();
   }
 }

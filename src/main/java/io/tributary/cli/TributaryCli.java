@@ -22,7 +22,9 @@ import picocli.CommandLine.Command;
       RolloutsCommand.class,
       RunCommand.class,
       LearnerCommand.class,
-      TrainRewardModelCommand.class
+      TrainRewardModelCommand.class,
+      ExportCommand.class,
+      LogprobsCommand.class
     })
 public final class TributaryCli implements Runnable {
   /** Exit codes: 0 success, 1 runtime failure, 2 usage error (picocli), 3 bad config or input. */

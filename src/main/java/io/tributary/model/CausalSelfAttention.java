@@ -1,27 +1,51 @@
 package io.tributary.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 
-/** Multi-head causal self-attention with rotary embeddings and an optional KV cache. */
+/**
+ * Multi-head causal self-attention with rotary embeddings and an optional KV cache. Options of the
+ * same block cover the Hugging Face families: grouped-query attention with Hkv key/value heads
+ * (Ainslie et al. 2023), query/key/value biases (Qwen2), RMSNorm of each query and key head before
+ * the rotation (Qwen3, transformers modeling_qwen3.py Qwen3Attention), and a head width D apart
+ * from C/H.
+ */
 final class CausalSelfAttention extends ModelBlock {
   private final Parameter query;
   private final Parameter key;
   private final Parameter value;
   private final Parameter output;
+  private final Parameter queryBias;
+  private final Parameter keyBias;
+  private final Parameter valueBias;
+  private final RmsNorm queryNorm;
+  private final RmsNorm keyNorm;
   private final int heads;
+  private final int kvHeads;
   private final int headDim;
   private final int layer;
 
   CausalSelfAttention(ModelConfig config, int layer) {
     int c = config.dim();
-    query = parameter("wq", Init.NORMAL, true, c, c);
-    key = parameter("wk", Init.NORMAL, true, c, c);
-    value = parameter("wv", Init.NORMAL, true, c, c);
-    output = parameter("wo", Init.NORMAL_RESIDUAL, true, c, c);
     heads = config.heads();
+    kvHeads = config.kvHeads();
     headDim = config.headDim();
+    int q = heads * headDim;
+    int kv = kvHeads * headDim;
+    query = parameter("wq", Init.NORMAL, true, q, c);
+    key = parameter("wk", Init.NORMAL, true, kv, c);
+    value = parameter("wv", Init.NORMAL, true, kv, c);
+    output = parameter("wo", Init.NORMAL_RESIDUAL, true, c, q);
+    boolean bias = config.attentionBias();
+    queryBias = bias ? parameter("bq", Init.ZEROS, true, q) : null;
+    keyBias = bias ? parameter("bk", Init.ZEROS, true, kv) : null;
+    valueBias = bias ? parameter("bv", Init.ZEROS, true, kv) : null;
+    queryNorm =
+        config.qkNorm() ? addChildBlock("q_norm", new RmsNorm(headDim, config.normEps())) : null;
+    keyNorm =
+        config.qkNorm() ? addChildBlock("k_norm", new RmsNorm(headDim, config.normEps())) : null;
     this.layer = layer;
   }
 
@@ -32,16 +56,22 @@ final class CausalSelfAttention extends ModelBlock {
   NDArray forward(NDArray x, Rotary.Tables rotary, NDArray mask, KvCache cache) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
-    NDArray q = heads(Linear.linear(x, query.getArray()).singletonOrThrow(), b, t); // (B,H,T,D)
-    NDArray k = heads(Linear.linear(x, key.getArray()).singletonOrThrow(), b, t);
-    NDArray v = heads(Linear.linear(x, value.getArray()).singletonOrThrow(), b, t);
+    NDArray q = split(project(x, query, queryBias), b, t, heads); // (B, H, T, D)
+    NDArray k = split(project(x, key, keyBias), b, t, kvHeads); // (B, Hkv, T, D)
+    NDArray v = split(project(x, value, valueBias), b, t, kvHeads); // (B, Hkv, T, D)
+    if (queryNorm != null) {
+      q = queryNorm.forward(q);
+      k = keyNorm.forward(k);
+    }
     q = rotary.apply(q);
     k = rotary.apply(k);
     if (cache != null) {
-      NDArray[] kv = cache.append(layer, k, v); // (B, H, S, D)
+      NDArray[] kv = cache.append(layer, k, v); // (B, Hkv, S, D)
       k = kv[0];
       v = kv[1];
     }
+    k = shareAcrossQueries(k); // (B, H, S, D)
+    v = shareAcrossQueries(v);
     NDArray scores =
         Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(headDim)); // (B,H,T,S)
     if (mask != null) {
@@ -49,11 +79,33 @@ final class CausalSelfAttention extends ModelBlock {
     }
     NDArray attention = scores.softmax(-1);
     NDArray y = attention.matMul(v); // (B, H, T, D)
-    y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, C)
-    return Linear.linear(y, output.getArray()).singletonOrThrow();
+    y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, H·D)
+    return Linear.linear(y, output.getArray()).singletonOrThrow(); // (B, T, C)
   }
 
-  private NDArray heads(NDArray x, long b, long t) {
-    return x.reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
+  private static NDArray project(NDArray x, Parameter weight, Parameter bias) {
+    return (bias == null
+            ? Linear.linear(x, weight.getArray())
+            : Linear.linear(x, weight.getArray(), bias.getArray()))
+        .singletonOrThrow();
+  }
+
+  private NDArray split(NDArray x, long b, long t, int headCount) {
+    return x.reshape(b, t, headCount, headDim).transpose(0, 2, 1, 3);
+  }
+
+  /**
+   * (B, Hkv, S, D) -> (B, H, S, D): key/value head j serves query heads j·G .. j·G+G−1, G = H/Hkv
+   * (transformers' repeat_kv). The cache keeps the Hkv heads; only the matmul sees H.
+   */
+  private NDArray shareAcrossQueries(NDArray x) {
+    if (kvHeads == heads) {
+      return x;
+    }
+    long[] s = x.getShape().getShape();
+    int group = heads / kvHeads;
+    return x.expandDims(2)
+        .broadcast(new Shape(s[0], s[1], group, s[2], s[3]))
+        .reshape(s[0], (long) heads, s[2], s[3]);
   }
 }

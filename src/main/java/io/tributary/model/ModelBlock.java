@@ -44,21 +44,30 @@ abstract class ModelBlock extends AbstractBlock {
     return addParameter(p);
   }
 
-  /** Fills this block's parameters and its children's, in declaration order, from {@code rng}. */
+  /**
+   * Fills this block's parameters and its children's, in declaration order, from {@code rng}; with
+   * {@code rng} null every parameter starts at zero, for a loader that overwrites them all (drawing
+   * hundreds of millions of normals first would only cost time).
+   */
   final void initializeFrom(Random rng, NDManager manager, double std, int layers) {
     double residualStd = std / Math.sqrt(2.0 * layers); // GPT-2 scaling of residual projections
     for (Map.Entry<Parameter, Spec> e : specs.entrySet()) {
       Parameter p = e.getKey();
       Shape shape = e.getValue().shape();
-      int size = (int) shape.size();
-      float[] values = new float[size];
-      switch (e.getValue().init()) {
-        case NORMAL -> fillNormal(values, rng, std);
-        case NORMAL_RESIDUAL -> fillNormal(values, rng, residualStd);
-        case ONES -> java.util.Arrays.fill(values, 1f);
-        case ZEROS -> {}
+      NDArray array;
+      if (rng == null) {
+        array = manager.zeros(shape);
+      } else {
+        int size = (int) shape.size();
+        float[] values = new float[size];
+        switch (e.getValue().init()) {
+          case NORMAL -> fillNormal(values, rng, std);
+          case NORMAL_RESIDUAL -> fillNormal(values, rng, residualStd);
+          case ONES -> java.util.Arrays.fill(values, 1f);
+          case ZEROS -> {}
+        }
+        array = manager.create(values, shape);
       }
-      NDArray array = manager.create(values, shape);
       array.setName(p.getName());
       if (p.requiresGradient()) {
         array.setRequiresGradient(true);

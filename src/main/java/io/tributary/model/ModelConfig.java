@@ -30,6 +30,15 @@ import java.nio.file.Path;
  * @param initStd standard deviation of the normal initialiser
  * @param dtype parameter dtype
  * @param device auto, cpu or gpu
+ * @param kvHeads key/value heads of grouped-query attention (Ainslie et al. 2023): each serves
+ *     heads/kvHeads query heads; defaults to heads
+ * @param headDim width D of one attention head; defaults to dim/heads
+ * @param attentionBias biases on the query, key and value projections (Qwen2)
+ * @param qkNorm RMSNorm over each query and key head before rotary embeddings (Qwen3)
+ * @param tieEmbeddings the input embedding is also the output projection; no separate head
+ * @param ropeScaling rotary frequency scaling for long contexts; null for none
+ * @param huggingFace for a policy imported from a Hugging Face directory, what export needs to
+ *     write it back in that layout; null for a policy Tributary created
  */
 public record ModelConfig(
     Integer vocabSize,
@@ -52,7 +61,14 @@ public record ModelConfig(
     Double normEps,
     Double initStd,
     Precision dtype,
-    DeviceChoice device) {
+    DeviceChoice device,
+    Integer kvHeads,
+    Integer headDim,
+    Boolean attentionBias,
+    Boolean qkNorm,
+    Boolean tieEmbeddings,
+    RopeScaling ropeScaling,
+    HuggingFaceOrigin huggingFace) {
 
   public ModelConfig {
     vocabSize = orDefault(vocabSize, 128);
@@ -76,6 +92,10 @@ public record ModelConfig(
     initStd = orDefault(initStd, 0.02);
     dtype = orDefault(dtype, Precision.FLOAT32);
     device = orDefault(device, DeviceChoice.AUTO);
+    kvHeads = orDefault(kvHeads, heads);
+    attentionBias = orDefault(attentionBias, false);
+    qkNorm = orDefault(qkNorm, false);
+    tieEmbeddings = orDefault(tieEmbeddings, false);
 
     positive("vocabSize", vocabSize);
     positive("dim", dim);
@@ -86,14 +106,23 @@ public record ModelConfig(
     positive("expertHidden", expertHidden);
     positive("denseHidden", denseHidden);
     positive("maxSeqLen", maxSeqLen);
-    if (dim % heads != 0) {
-      throw badValue("heads", heads, "a divisor of dim=" + dim);
+    if (headDim == null) {
+      if (dim % heads != 0) {
+        throw badValue("heads", heads, "a divisor of dim=" + dim);
+      }
+      if ((dim / heads) % 2 != 0) {
+        throw badValue(
+            "heads",
+            heads,
+            "a value that leaves an even head width (dim/heads) for rotary embeddings");
+      }
+      headDim = dim / heads;
     }
-    if ((dim / heads) % 2 != 0) {
-      throw badValue(
-          "heads",
-          heads,
-          "a value that leaves an even head width (dim/heads) for rotary embeddings");
+    if (headDim <= 0 || headDim % 2 != 0) {
+      throw badValue("headDim", headDim, "a positive even number (rotary embeddings pair dims)");
+    }
+    if (kvHeads <= 0 || heads % kvHeads != 0) {
+      throw badValue("kvHeads", kvHeads, "a positive divisor of heads=" + heads);
     }
     if (topK > routedExperts) {
       throw badValue("topK", topK, "at most routedExperts=" + routedExperts);
@@ -131,8 +160,9 @@ public record ModelConfig(
     return Yaml.read(yaml, ModelConfig.class, source);
   }
 
-  public int headDim() {
-    return dim / heads;
+  /** Query heads that share one key/value head. */
+  public int queriesPerKvHead() {
+    return heads / kvHeads;
   }
 
   public boolean isMoeLayer(int layer) {
@@ -167,9 +197,12 @@ public record ModelConfig(
     return value != null ? value : fallback;
   }
 
-  /** For tests and code that derive configs; YAML is the user's way in. */
+  /**
+   * For tests and code that derive configs; YAML is the user's way in. kvHeads and headDim that
+   * equal their defaults follow heads and dim when those change.
+   */
   public static final class Builder {
-    private final Object[] v = new Object[21];
+    private final Object[] v = new Object[28];
 
     private Builder(ModelConfig from) {
       if (from != null) {
@@ -194,9 +227,24 @@ public record ModelConfig(
           from.normEps,
           from.initStd,
           from.dtype,
-          from.device
+          from.device,
+          from.kvHeads,
+          from.headDim,
+          from.attentionBias,
+          from.qkNorm,
+          from.tieEmbeddings,
+          from.ropeScaling,
+          from.huggingFace
         };
         System.arraycopy(all, 0, v, 0, all.length);
+        // values that equal their derived defaults stay derived, so that a config built with
+        // other heads or width gets the head layout of that width, as before these keys existed
+        if (from.kvHeads.equals(from.heads)) {
+          v[21] = null;
+        }
+        if (from.headDim * from.heads == from.dim) {
+          v[22] = null;
+        }
       }
     }
 
@@ -305,6 +353,42 @@ public record ModelConfig(
       return this;
     }
 
+    public Builder kvHeads(int x) {
+      v[21] = x;
+      return this;
+    }
+
+    /** Null restores the default dim/heads. */
+    public Builder headDim(Integer x) {
+      v[22] = x;
+      return this;
+    }
+
+    public Builder attentionBias(boolean x) {
+      v[23] = x;
+      return this;
+    }
+
+    public Builder qkNorm(boolean x) {
+      v[24] = x;
+      return this;
+    }
+
+    public Builder tieEmbeddings(boolean x) {
+      v[25] = x;
+      return this;
+    }
+
+    public Builder ropeScaling(RopeScaling x) {
+      v[26] = x;
+      return this;
+    }
+
+    public Builder huggingFace(HuggingFaceOrigin x) {
+      v[27] = x;
+      return this;
+    }
+
     public ModelConfig build() {
       return new ModelConfig(
           (Integer) v[0],
@@ -327,7 +411,14 @@ public record ModelConfig(
           (Double) v[17],
           (Double) v[18],
           (Precision) v[19],
-          (DeviceChoice) v[20]);
+          (DeviceChoice) v[20],
+          (Integer) v[21],
+          (Integer) v[22],
+          (Boolean) v[23],
+          (Boolean) v[24],
+          (Boolean) v[25],
+          (RopeScaling) v[26],
+          (HuggingFaceOrigin) v[27]);
     }
   }
 }

@@ -13,7 +13,10 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The decoder: embedding, blocks (dense first, then MoE), final norm, untied LM head. */
+/**
+ * The decoder: embedding, blocks (dense first, then MoE), final norm, LM head. With tied embeddings
+ * the embedding matrix is also the head (Press &amp; Wolf 2017), and there is no head parameter.
+ */
 public final class MoeTransformer extends ModelBlock {
   private final ModelConfig config;
   private final Parameter embedding;
@@ -29,8 +32,11 @@ public final class MoeTransformer extends ModelBlock {
       blocks.add(addChildBlock("layer" + i, new TransformerBlock(config, i)));
     }
     finalNorm = addChildBlock("final_norm", new RmsNorm(config.dim(), config.normEps()));
-    head = parameter("head", Init.NORMAL, true, config.vocabSize(), config.dim());
-    rotary = new Rotary(config.headDim(), config.ropeTheta());
+    head =
+        config.tieEmbeddings()
+            ? null
+            : parameter("head", Init.NORMAL, true, config.vocabSize(), config.dim());
+    rotary = new Rotary(config.headDim(), config.ropeTheta(), config.ropeScaling());
   }
 
   /**
@@ -46,7 +52,8 @@ public final class MoeTransformer extends ModelBlock {
       x = block.forward(x, tables, mask, cache, routing);
     }
     x = finalNorm.forward(x);
-    return Linear.linear(x, head.getArray()).singletonOrThrow(); // (B, T, V)
+    Parameter output = head == null ? embedding : head;
+    return Linear.linear(x, output.getArray()).singletonOrThrow(); // (B, T, V)
   }
 
   /** DJL entry point: NDList(tokens (B, T)) -> NDList(logits), causal, positions 0..T-1. */

@@ -9,13 +9,19 @@ public record ParameterCounts(long total, long activePerToken, long embedding, l
     long c = config.dim();
     long v = config.vocabSize();
     long expert = 3L * c * config.expertHidden();
-    long attention = 4L * c * c;
+    long q = (long) config.heads() * config.headDim();
+    long kv = (long) config.kvHeads() * config.headDim();
+    long attention =
+        2L * c * q
+            + 2L * c * kv
+            + (config.attentionBias() ? q + 2 * kv : 0)
+            + (config.qkNorm() ? 2L * config.headDim() : 0);
     long norms = 2L * c;
     long dense = attention + norms + 3L * c * config.denseHidden();
     long shared = 3L * c * config.expertHidden() * config.sharedExperts();
     long router = (long) config.routedExperts() * c; // the selection bias is not trainable
     long moeBase = attention + norms + router + shared;
-    long embedding = 2L * v * c; // input embedding and untied head
+    long embedding = (config.tieEmbeddings() ? 1L : 2L) * v * c; // input embedding, head
     long moeLayers = config.moeLayers();
     long routed = moeLayers * config.routedExperts() * expert;
     long total = embedding + c + config.denseLayers() * dense + moeLayers * moeBase + routed;

@@ -22,12 +22,12 @@ public final class PolicyModel implements AutoCloseable {
   private final NDManager manager;
   private final MoeTransformer block;
 
-  private PolicyModel(ModelConfig config, long seed) {
+  private PolicyModel(ModelConfig config, Random random) {
     this.config = config;
     this.device = config.device().resolve();
     this.manager = NDManager.newBaseManager(device);
     this.block = new MoeTransformer(config);
-    block.initializeFrom(new Random(seed), manager, config.initStd(), config.layers());
+    block.initializeFrom(random, manager, config.initStd(), config.layers());
     if (config.dtype() != Precision.FLOAT32) {
       block.cast(config.dtype().dataType());
     }
@@ -35,7 +35,15 @@ public final class PolicyModel implements AutoCloseable {
 
   /** A freshly initialised policy; the same seed gives the same weights on any device. */
   public static PolicyModel create(ModelConfig config, long seed) {
-    return new PolicyModel(config, seed);
+    return new PolicyModel(config, new Random(seed));
+  }
+
+  /**
+   * A policy whose parameters are all zero, for a loader that fills every one of them (an imported
+   * checkpoint); not a model to train or sample from as it is.
+   */
+  public static PolicyModel createZeroed(ModelConfig config) {
+    return new PolicyModel(config, null);
   }
 
   public ModelConfig config() {

@@ -15,10 +15,21 @@ final class Rotary {
   private final double[] inverseFrequency; // (D/2)
 
   Rotary(int headDim, double theta) {
-    inverseFrequency = new double[headDim / 2];
-    for (int i = 0; i < inverseFrequency.length; i++) {
-      inverseFrequency[i] = 1.0 / Math.pow(theta, 2.0 * i / headDim);
+    this(headDim, theta, null);
+  }
+
+  /** With {@code scaling} null the frequencies are the plain θ^(−2i/D). */
+  Rotary(int headDim, double theta, RopeScaling scaling) {
+    double[] frequency = new double[headDim / 2];
+    for (int i = 0; i < frequency.length; i++) {
+      frequency[i] = 1.0 / Math.pow(theta, 2.0 * i / headDim);
     }
+    inverseFrequency = scaling == null ? frequency : scaling.scale(frequency);
+  }
+
+  /** The inverse frequencies θ_i, one per pair of dimensions. */
+  double[] inverseFrequencies() {
+    return inverseFrequency.clone();
   }
 
   /** Cosine and sine tables for positions (B, T), each (B, 1, T, D/2). */

@@ -49,6 +49,22 @@ class CheckpointTest {
   }
 
   @Test
+  void theHuggingFaceOptionsAndTheirParametersSurviveSaveAndLoad() {
+    Path file = dir.resolve("options.ckpt");
+    ModelConfig config = TinyModels.forCharTokenizerWithHfOptions();
+    try (PolicyModel model = PolicyModel.create(config, 1)) {
+      TinyModels.randomizeConstantParameters(model, 2);
+      Checkpoint.save(file, model, new CharTokenizer().spec(), 1, 1, null);
+      Checkpoint read = Checkpoint.read(file);
+      assertThat(read.header().modelConfig()).isEqualTo(config);
+      assertThat(read.header().modelConfig().ropeScaling()).isEqualTo(config.ropeScaling());
+      try (PolicyModel loaded = read.toModel(null)) {
+        assertThat(logits(loaded)).containsExactly(logits(model));
+      }
+    }
+  }
+
+  @Test
   void aTruncatedCheckpointIsRejectedAndTheModelIsUntouched() throws Exception {
     Path file = dir.resolve("policy.ckpt");
     try (PolicyModel source = PolicyModel.create(tiny(), 1);

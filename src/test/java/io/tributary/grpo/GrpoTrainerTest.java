@@ -108,7 +108,17 @@ class GrpoTrainerTest {
 
   @Test
   void oneGrpoStepChangesEveryTrainableParameter() {
-    try (PolicyModel policy = PolicyModel.create(tiny(), 2);
+    assertOneStepChangesEveryTrainableParameter(tiny());
+  }
+
+  @Test
+  void oneGrpoStepChangesEveryTrainableParameterWithEveryHuggingFaceOption() {
+    assertOneStepChangesEveryTrainableParameter(
+        TinyModels.forCharTokenizerWithHfOptions().toBuilder().balanceLossWeight(0.0).build());
+  }
+
+  static void assertOneStepChangesEveryTrainableParameter(ModelConfig config) {
+    try (PolicyModel policy = PolicyModel.create(config, 2);
         RewardScorer scorer = scorer(GrpoTrainerTest::digitShare)) {
       GrpoTrainer trainer =
           new GrpoTrainer(policy, null, config(0, 1, 1), sampling(), TOKENIZER.pad());

@@ -52,6 +52,9 @@ class ModelConfigTest {
         "'scoring: relu'               | expected one of [softmax, sigmoid]",
         "'device: tpu'                 | expected one of [auto, cpu, gpu]",
         "'biasUpdateRate: -0.1'        | biasUpdateRate: got -0.1",
+        "'kvHeads: 3'                  | kvHeads: got 3, expected a positive divisor of heads=4",
+        "'headDim: 7'                  | headDim: got 7, expected a positive even number",
+        "'ropeScaling: {type: ntk}'    | expected one of [llama3, yarn]",
       })
   void aBadKeyOrValueIsAnErrorThatNamesIt(String yaml, String expected) {
     assertThatThrownBy(() -> ModelConfig.parse(yaml, "model.yaml"))
@@ -64,5 +67,34 @@ class ModelConfigTest {
   void missingKeysTakeTheDefaults() {
     assertThat(ModelConfig.parse("dim: 64\nheads: 2", "inline"))
         .isEqualTo(ModelConfig.builder().dim(64).heads(2).build());
+  }
+
+  @Test
+  void parameterCountsEqualTheParametersOfAModelWithEveryHuggingFaceOption() {
+    ModelConfig config = TinyModels.tinyWithHfOptions();
+    try (PolicyModel model = PolicyModel.create(config, 1)) {
+      long actual =
+          model.trainableParameters().stream()
+              .mapToLong(p -> p.getValue().getArray().getShape().size())
+              .sum();
+      assertThat(ParameterCounts.of(config).total()).isEqualTo(actual);
+    }
+  }
+
+  @Test
+  void aHeadWidthApartFromDimOverHeadsNeedNotDivideTheWidth() {
+    ModelConfig config = ModelConfig.parse("dim: 96\nheads: 5\nkvHeads: 1\nheadDim: 16", "m");
+    assertThat(config.headDim()).isEqualTo(16);
+    assertThat(config.queriesPerKvHead()).isEqualTo(5);
+  }
+
+  @Test
+  void defaultKeyValueHeadsAndHeadWidthFollowHeadsAndDimInDerivedConfigs() {
+    ModelConfig derived = ModelConfig.defaults().toBuilder().dim(64).heads(2).build();
+    assertThat(derived.kvHeads()).isEqualTo(2);
+    assertThat(derived.headDim()).isEqualTo(32);
+    ModelConfig grouped = ModelConfig.defaults().toBuilder().kvHeads(2).headDim(48).build();
+    assertThat(grouped.toBuilder().heads(8).build().kvHeads()).isEqualTo(2);
+    assertThat(grouped.toBuilder().dim(64).build().headDim()).isEqualTo(48);
   }
 }

@@ -1,5 +1,10 @@
 package io.tributary.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.Random;
+
 /** Small configurations that run in milliseconds on CPU. */
 public final class TinyModels {
   private TinyModels() {}
@@ -39,5 +44,60 @@ public final class TinyModels {
         .maxSeqLen(64)
         .device(DeviceChoice.CPU)
         .build();
+  }
+
+  /**
+   * {@link #forCharTokenizer()} with every option the Hugging Face families need: grouped-query
+   * attention (4 query heads on 2 key/value heads), a head width of 12 apart from dim/heads = 8,
+   * q/k/v biases, q/k RMSNorm, tied embeddings and Llama 3 rotary scaling.
+   */
+  public static ModelConfig forCharTokenizerWithHfOptions() {
+    return forCharTokenizer().toBuilder()
+        .heads(4)
+        .kvHeads(2)
+        .headDim(12)
+        .attentionBias(true)
+        .qkNorm(true)
+        .tieEmbeddings(true)
+        .ropeTheta(500_000)
+        .ropeScaling(RopeScaling.llama3(8, 1, 4, 16))
+        .build();
+  }
+
+  /** {@link #tiny()} with the options of {@link #forCharTokenizerWithHfOptions()}. */
+  static ModelConfig tinyWithHfOptions() {
+    return tiny().toBuilder()
+        .kvHeads(2)
+        .headDim(12)
+        .attentionBias(true)
+        .qkNorm(true)
+        .tieEmbeddings(true)
+        .ropeTheta(500_000)
+        .ropeScaling(RopeScaling.llama3(8, 1, 4, 16))
+        .build();
+  }
+
+  /**
+   * Gives the trainable parameters that start as constants (biases at 0, norm gains at 1) random
+   * values, so that a test sees it when one of them is applied wrongly or not at all.
+   */
+  public static void randomizeConstantParameters(PolicyModel model, long seed) {
+    Random random = new Random(seed);
+    try (GradMode ignored = GradMode.disabled()) {
+      for (Pair<String, Parameter> p : model.trainableParameters()) {
+        NDArray array = p.getValue().getArray();
+        float[] values = array.toFloatArray();
+        boolean constant = true;
+        for (float v : values) {
+          constant &= v == values[0];
+        }
+        if (constant && (values[0] == 0f || values[0] == 1f)) {
+          for (int i = 0; i < values.length; i++) {
+            values[i] += (float) (0.2 * random.nextGaussian());
+          }
+          array.set(values);
+        }
+      }
+    }
   }
 }
