@@ -127,7 +127,7 @@ public final class ModelBenchmark {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("model_source", source.describe());
     ModelConfig config;
-    try (PolicyModel model = open(source, r)) {
+    try (PolicyModel model = open(source, r, out)) {
       config = model.config();
       r.put("device", model.device().toString());
       r.put("params_total", model.parameterCounts().total());
@@ -192,11 +192,15 @@ public final class ModelBenchmark {
   }
 
   /** The policy, timing its load and the peak resident memory meanwhile when it is read. */
-  private static PolicyModel open(PolicySource source, Map<String, Object> r) {
+  private static PolicyModel open(PolicySource source, Map<String, Object> r, PrintStream out) {
     if (source instanceof PolicySource.FromConfig c) {
       return c.create();
     }
-    throw new IllegalArgumentException("unknown policy source: " + source);
+    if (source instanceof PolicySource.HfDirectory hf) {
+      return CheckpointLoad.load(hf.dir(), r, out);
+    }
+    PolicySource.GeneratedCheckpoint g = (PolicySource.GeneratedCheckpoint) source;
+    return CheckpointLoad.generateAndLoad(g.config(), g.parent(), r, out);
   }
 
   /** The figures of the small model: cache versus none, MoE dispatch, training throughput. */

@@ -2,7 +2,8 @@ package io.tributary.cli;
 
 import io.tributary.bench.ModelBenchmark;
 import io.tributary.bench.PolicySource;
-import io.tributary.bench.Qwen3Shape;
+import io.tributary.hf.RandomCheckpoint;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,46 +11,59 @@ import picocli.CommandLine.Option;
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description =
-        "Policy throughput (training, generation with and without KV cache, sparse vs dense MoE,"
-            + " prefill, decode at batch 1 and 32), memory over a training run and of one step,"
-            + " peak GFLOP/s, memory bandwidth, MFU and decode bandwidth efficiency.")
+    description = {
+      "Policy throughput (training, generation with and without KV cache, sparse vs dense MoE,"
+          + " prefill, decode at batch 1 and 32), memory over a training run and of one step,"
+          + " peak GFLOP/s, memory bandwidth, MFU and decode bandwidth efficiency.",
+      "With --hf, a Hugging Face model directory (or, with no DIR, a generated random checkpoint"
+          + " of the Qwen3-0.6B shape) is loaded and timed, and only the figures a model of that"
+          + " size affords in minutes are measured."
+    })
 final class BenchModelCommand implements Runnable {
   @Mixin ModelOptions model = new ModelOptions();
 
   @Option(
-      names = "--qwen3-shape",
+      names = "--hf",
+      arity = "0..1",
+      fallbackValue = "",
+      paramLabel = "DIR",
       description =
-          "benchmark a policy of the Qwen3-0.6B shape instead of --config: the figures that a"
-              + " model of that size affords in minutes")
-  boolean qwen3Shape;
+          "benchmark the Hugging Face model in DIR; without DIR, a random BF16 checkpoint of the"
+              + " Qwen3-0.6B shape written to a temporary directory (1.2 GB) and deleted after")
+  String hf;
 
   @Option(
       names = "--steps",
-      description = "training steps of the memory run (default: 300; none for --qwen3-shape)")
+      description = "training steps of the memory run (default: 300; none with --hf)")
   Integer steps;
 
   @Option(
       names = "--repeats",
-      description = "repeats per timing; the median is reported (default: 3; 2 for --qwen3-shape)")
+      description = "repeats per timing; the median is reported (default: 3; 2 with --hf)")
   Integer repeats;
 
   @Override
   public void run() {
     ModelBenchmark.Settings settings =
-        qwen3Shape ? ModelBenchmark.Settings.largeModel() : ModelBenchmark.Settings.defaults();
+        hf != null ? ModelBenchmark.Settings.largeModel() : ModelBenchmark.Settings.defaults();
     if (steps != null) {
       settings = settings.withTrainSteps(steps);
     }
     if (repeats != null) {
       settings = settings.withRepeats(repeats);
     }
-    PolicySource source =
-        qwen3Shape
-            ? new PolicySource.FromConfig(
-                Qwen3Shape.standIn(4096),
-                "in-memory stand-in of the Qwen3-0.6B shape (dense, 16 heads of 64, untied)")
-            : new PolicySource.FromConfig(model.load(), "config " + model.config);
+    PolicySource source;
+    if (hf == null) {
+      source = new PolicySource.FromConfig(model.load(), "config " + model.config);
+    } else if (hf.isEmpty()) {
+      source =
+          new PolicySource.GeneratedCheckpoint(
+              RandomCheckpoint.qwen3_0_6b(),
+              Path.of(System.getProperty("java.io.tmpdir")),
+              "the Qwen3-0.6B shape");
+    } else {
+      source = new PolicySource.HfDirectory(Path.of(hf));
+    }
     ModelBenchmark.run(source, settings, System.out);
   }
 }

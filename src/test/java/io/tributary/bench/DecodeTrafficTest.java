@@ -32,6 +32,15 @@ class DecodeTrafficTest {
   }
 
   @Test
+  void aTiedTableIsReadWholeOnceAsTheHead() {
+    ModelConfig tied = DENSE.toBuilder().tieEmbeddings(true).build();
+
+    // the same bytes as untied: the head's matrix is read, the input lookup reads one row
+    assertThat(DecodeTraffic.weightBytesPerStep(tied))
+        .isEqualTo(DecodeTraffic.weightBytesPerStep(DENSE));
+  }
+
+  @Test
   void weightsStoredInBfloat16ReadHalfTheBytes() {
     ModelConfig bf16 = DENSE.toBuilder().dtype(Precision.BFLOAT16).build();
 

@@ -3,13 +3,20 @@ package io.tributary.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.hf.HfConfig;
+import io.tributary.hf.RandomCheckpoint;
 import io.tributary.json.Json;
 import io.tributary.model.ModelConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark's whole code path at toy size: which figures its JSON line carries. */
 class ModelBenchmarkTest {
@@ -123,12 +130,50 @@ class ModelBenchmarkTest {
         .isEqualTo(DecodeTraffic.weightBytesPerStep(TOY_DENSE));
   }
 
+  @Test
+  void aGeneratedCheckpointIsWrittenLoadedTimedAndDeleted(@TempDir Path parent) throws Exception {
+    // the Qwen3-0.6B config.json at toy size: GQA, q/k norm, head_dim apart, tied embeddings
+    ObjectNode config = (ObjectNode) Json.mapper().readTree(RandomCheckpoint.QWEN3_0_6B_CONFIG);
+    config.put("vocab_size", 96).put("hidden_size", 32).put("intermediate_size", 64);
+    config.put("num_hidden_layers", 2).put("num_attention_heads", 4);
+    config.put("num_key_value_heads", 2).put("head_dim", 16).put("max_position_embeddings", 128);
+    PolicySource source =
+        new PolicySource.GeneratedCheckpoint(
+            HfConfig.parse(config.toString(), "toy Qwen3"), parent, "a toy Qwen3");
+
+    JsonNode json = lastJsonLine(toy(false, 0), source);
+
+    assertThat(json.fieldNames()).toIterable().containsAll(ALWAYS);
+    assertThat(json.fieldNames())
+        .toIterable()
+        .contains(
+            "generate_seconds",
+            "checkpoint_mb",
+            "load_seconds",
+            "model_mb",
+            "load_rss_before_mb",
+            "load_peak_rss_mb",
+            "load_rss_after_mb",
+            "load_peak_over_model");
+    // 2 layers of (attention 32·64·2 + 32·32·2, q/k norms 2·16, FFN 3·32·64, norms 2·32),
+    // the tied 96·32 table and the final norm, in float32
+    long parameters = 2 * (4096 + 2048 + 32 + 6144 + 64) + 96 * 32 + 32;
+    assertThat(json.get("params_total").asLong()).isEqualTo(parameters);
+    assertThat(json.get("model_mb").asDouble()).isEqualTo(parameters * 4 / (1024.0 * 1024));
+    assertThat(json.get("load_peak_rss_mb").asDouble())
+        .isGreaterThanOrEqualTo(json.get("load_rss_before_mb").asDouble());
+    try (Stream<Path> left = Files.list(parent)) {
+      assertThat(left).as("the generated checkpoint is deleted").isEmpty();
+    }
+  }
+
   private static JsonNode lastJsonLine(ModelBenchmark.Settings settings, ModelConfig config) {
+    return lastJsonLine(settings, new PolicySource.FromConfig(config, "toy"));
+  }
+
+  private static JsonNode lastJsonLine(ModelBenchmark.Settings settings, PolicySource source) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ModelBenchmark.run(
-        new PolicySource.FromConfig(config, "toy"),
-        settings,
-        new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    ModelBenchmark.run(source, settings, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String[] lines = bytes.toString(StandardCharsets.UTF_8).strip().split("\n");
     try {
       return Json.mapper().readTree(lines[lines.length - 1]);
