@@ -1,6 +1,8 @@
 package io.tributary.bench;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.tributary.hf.HfCheckpointWriter;
 import io.tributary.hf.HfConfig;
 import io.tributary.hf.HfImport;
@@ -30,7 +32,11 @@ final class CheckpointLoad {
   /** The policy in {@code dir}; its figures go into {@code report}. */
   static PolicyModel load(Path dir, Map<String, Object> report, PrintStream out) {
     out.println("loading " + dir + " ...");
-    System.gc(); // garbage the JVM still holds from before is not the loader's
+    // the engine's native libraries load on first use: their time and memory are not the loader's
+    try (NDManager warm = NDManager.newBaseManager()) {
+      warm.zeros(new Shape(1)).close();
+    }
+    System.gc(); // nor is garbage the JVM still holds from before
     RssPeak peak = RssPeak.start();
     long start = System.nanoTime();
     PolicyModel model;
