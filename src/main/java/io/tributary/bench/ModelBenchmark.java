@@ -28,11 +28,28 @@ import java.util.Random;
 /**
  * {@code tributary bench model}: training and generation throughput of the policy, sparse versus
  * dense expert dispatch, memory over a 300-step training run, the engine's matmul ceiling and the
- * model FLOPs utilisation. Every timing is repeated and the median reported.
+ * model FLOPs utilisation; and, for models of any size, prefill and KV-cache decode rates at batch
+ * 1 and 32, the memory of one training step, the engine's memory bandwidth ceiling and the share of
+ * it a decode step at batch 1 reaches. Every timing is repeated and the median reported; a figure a
+ * run does not compute is absent from the report.
  */
 public final class ModelBenchmark {
+  /** The memory one training step of the benchmark's model must stay within (issue 11). */
+  static final double TRAIN_STEP_LIMIT_GIB = 24;
 
-  /** What to run: batch and lengths follow shared/notes/djl.md's prototype figures. */
+  /**
+   * What to run: batch and lengths follow shared/notes/djl.md's prototype figures.
+   *
+   * @param smallModelSuite the figures that only a small model affords: generation without the KV
+   *     cache, MoE dispatch, training throughput and the {@code trainSteps} memory run
+   * @param prefillLength prompt tokens of the prefill timing, at batch 1
+   * @param decodePrompt prompt tokens before the decode timings
+   * @param decodeNewTokens cached decode steps timed at each batch
+   * @param decodeBatch the large decode batch (the small one is 1)
+   * @param stepBatch rows of the one training step whose memory is measured
+   * @param stepLength tokens per row of that step
+   * @param bandwidthBytes bytes of each array of the bandwidth ceiling
+   */
   public record Settings(
       int trainBatch,
       int trainLength,
@@ -40,52 +57,209 @@ public final class ModelBenchmark {
       int genBatch,
       int genPrompt,
       int genNewTokens,
-      int repeats) {
+      int repeats,
+      boolean smallModelSuite,
+      int prefillLength,
+      int decodePrompt,
+      int decodeNewTokens,
+      int decodeBatch,
+      int stepBatch,
+      int stepLength,
+      long bandwidthBytes) {
+    private static final long GIB = 1L << 30;
+
+    /** The small model: every figure. */
     public static Settings defaults() {
-      return new Settings(32, 64, 300, 32, 16, 48, 3);
+      return new Settings(32, 64, 300, 32, 16, 48, 3, true, 128, 16, 32, 32, 1, 256, GIB / 2);
+    }
+
+    /** A model of real size (Qwen3-0.6B): the figures that take minutes, not hours. */
+    public static Settings largeModel() {
+      return new Settings(0, 0, 0, 0, 0, 0, 2, false, 256, 8, 12, 32, 1, 256, GIB / 2);
+    }
+
+    public Settings withRepeats(int n) {
+      return new Settings(
+          trainBatch,
+          trainLength,
+          trainSteps,
+          genBatch,
+          genPrompt,
+          genNewTokens,
+          n,
+          smallModelSuite,
+          prefillLength,
+          decodePrompt,
+          decodeNewTokens,
+          decodeBatch,
+          stepBatch,
+          stepLength,
+          bandwidthBytes);
+    }
+
+    public Settings withTrainSteps(int n) {
+      return new Settings(
+          trainBatch,
+          trainLength,
+          n,
+          genBatch,
+          genPrompt,
+          genNewTokens,
+          repeats,
+          smallModelSuite,
+          prefillLength,
+          decodePrompt,
+          decodeNewTokens,
+          decodeBatch,
+          stepBatch,
+          stepLength,
+          bandwidthBytes);
     }
   }
 
   private ModelBenchmark() {}
 
   public static Map<String, Object> run(ModelConfig config, Settings s, PrintStream out) {
+    return run(new PolicySource.FromConfig(config, "config"), s, out);
+  }
+
+  public static Map<String, Object> run(PolicySource source, Settings s, PrintStream out) {
     Map<String, Object> r = new LinkedHashMap<>();
-    try (PolicyModel model = PolicyModel.create(config, 1)) {
+    r.put("model_source", source.describe());
+    ModelConfig config;
+    try (PolicyModel model = open(source, r, out)) {
+      config = model.config();
       r.put("device", model.device().toString());
       r.put("params_total", model.parameterCounts().total());
       r.put("params_active", model.parameterCounts().activePerToken());
+      r.put("dtype", config.dtype().name().toLowerCase(java.util.Locale.ROOT));
       out.println("policy: " + model.parameterCounts());
 
-      // generation: KV cache vs full recomputation, same prompts and seeds, no early stop
-      List<int[]> prompts = randomRows(s.genBatch(), s.genPrompt(), config.vocabSize(), 3);
-      long[] seeds = new long[s.genBatch()];
-      for (int i = 0; i < seeds.length; i++) {
-        seeds[i] = i;
-      }
-      SamplingParams sampling =
-          new SamplingParams(1.0, 1.0, 0, s.genNewTokens(), new int[0], 0, new int[] {0}, true);
-      double kv = generationRate(model, prompts, sampling, seeds, s.repeats());
-      double noCache =
-          generationRate(model, prompts, sampling.withKvCache(false), seeds, s.repeats());
-      r.put("gen_tokens_per_s_kv", kv);
-      r.put("gen_tokens_per_s_nocache", noCache);
-      r.put("gen_kv_speedup", kv / noCache);
+      out.println("prefill and decode ...");
+      r.put(
+          "prefill_tokens_per_s",
+          GenerationRates.prefillTokensPerS(model, 1, s.prefillLength(), s.repeats()));
+      r.put(
+          "decode_tokens_per_s_batch1",
+          GenerationRates.decodeTokensPerS(
+              model, 1, s.decodePrompt(), s.decodeNewTokens(), s.repeats()));
+      r.put(
+          "decode_tokens_per_s_batch" + s.decodeBatch(),
+          GenerationRates.decodeTokensPerS(
+              model, s.decodeBatch(), s.decodePrompt(), s.decodeNewTokens(), s.repeats()));
 
-      // MoE dispatch: one MoE layer, forward and backward, sparse vs dense (every expert on
-      // every token); and the whole training step with each, for context
+      if (s.smallModelSuite()) {
+        smallModelThroughput(model, s, r);
+      }
+
+      out.println("one training step ...");
+      trainStepMemory(model, s, r);
+    }
+
+    if (s.smallModelSuite() && s.trainSteps() > 0) {
+      memoryRun(config, s, r, out);
+    }
+
+    out.println("ceilings ...");
+    double peak = peakGflops(s.repeats());
+    r.put("peak_gflops", peak);
+    MemoryBandwidth bandwidth = MemoryBandwidth.measure(s.bandwidthBytes(), s.repeats());
+    r.put("bandwidth_scale_gb_per_s", bandwidth.scaleGbPerS());
+    r.put("bandwidth_add_gb_per_s", bandwidth.addGbPerS());
+    r.put("bandwidth_read_gb_per_s", bandwidth.readGbPerS());
+    r.put("bandwidth_gb_per_s", bandwidth.ceilingGbPerS());
+    r.put("matvec_gb_per_s", bandwidth.matVecGbPerS());
+
+    long active = ((Number) r.get("params_active")).longValue();
+    if (r.get("train_tokens_per_s") instanceof Double trainRate) {
+      r.put("train_mfu", 6.0 * active * trainRate / (peak * 1e9));
+    }
+    long bytesPerStep = DecodeTraffic.weightBytesPerStep(config);
+    double stepsPerSecond = (Double) r.get("decode_tokens_per_s_batch1"); // one token per step
+    r.put("decode_weight_bytes_per_step", bytesPerStep);
+    r.put("decode_gb_per_s_batch1", bytesPerStep * stepsPerSecond / 1e9);
+    r.put(
+        "decode_bandwidth_efficiency",
+        DecodeTraffic.efficiency(bytesPerStep, stepsPerSecond, bandwidth.ceilingGbPerS()));
+    // the share of the engine's own matrix-vector speed a whole step keeps: what the other ops
+    // of a step (norms, rotary, cache, attention, sampling) and their per-op overhead cost
+    r.put(
+        "decode_matvec_efficiency",
+        DecodeTraffic.efficiency(bytesPerStep, stepsPerSecond, bandwidth.matVecGbPerS()));
+    printTable(r, out);
+    out.println(Json.write(r));
+    return r;
+  }
+
+  /** The policy, timing its load and the peak resident memory meanwhile when it is read. */
+  private static PolicyModel open(PolicySource source, Map<String, Object> r, PrintStream out) {
+    if (source instanceof PolicySource.FromConfig c) {
+      return c.create();
+    }
+    if (source instanceof PolicySource.HfDirectory hf) {
+      return CheckpointLoad.load(hf.dir(), r, out);
+    }
+    PolicySource.GeneratedCheckpoint g = (PolicySource.GeneratedCheckpoint) source;
+    return CheckpointLoad.generateAndLoad(g.config(), g.parent(), r, out);
+  }
+
+  /** The figures of the small model: cache versus none, MoE dispatch, training throughput. */
+  private static void smallModelThroughput(PolicyModel model, Settings s, Map<String, Object> r) {
+    ModelConfig config = model.config();
+    // generation: KV cache vs full recomputation, same prompts and seeds, no early stop
+    List<int[]> prompts = randomRows(s.genBatch(), s.genPrompt(), config.vocabSize(), 3);
+    long[] seeds = new long[s.genBatch()];
+    for (int i = 0; i < seeds.length; i++) {
+      seeds[i] = i;
+    }
+    SamplingParams sampling =
+        new SamplingParams(1.0, 1.0, 0, s.genNewTokens(), new int[0], 0, new int[] {0}, true);
+    double kv = generationRate(model, prompts, sampling, seeds, s.repeats());
+    double noCache =
+        generationRate(model, prompts, sampling.withKvCache(false), seeds, s.repeats());
+    r.put("gen_tokens_per_s_kv", kv);
+    r.put("gen_tokens_per_s_nocache", noCache);
+    r.put("gen_kv_speedup", kv / noCache);
+
+    // MoE dispatch: one MoE layer, forward and backward, sparse vs dense (every expert on
+    // every token); and the whole training step with each, for context
+    if (config.moeLayers() > 0) {
       double sparse = moeLayerRate(config, s, Dispatch.SPARSE);
       double dense = moeLayerRate(config, s, Dispatch.DENSE);
       r.put("moe_sparse_tokens_per_s", sparse);
       r.put("moe_dense_tokens_per_s", dense);
       r.put("moe_sparse_speedup", sparse / dense);
-      List<SftExample> batch = examples(s.trainBatch(), s.trainLength(), config.vocabSize(), 5);
-      double stepSparse = trainRate(model, batch, Dispatch.SPARSE, s.repeats());
-      double stepDense = trainRate(model, batch, Dispatch.DENSE, s.repeats());
-      r.put("train_step_sparse_tokens_per_s", stepSparse);
-      r.put("train_step_dense_tokens_per_s", stepDense);
     }
+    List<SftExample> batch = examples(s.trainBatch(), s.trainLength(), config.vocabSize(), 5);
+    r.put("train_step_sparse_tokens_per_s", trainRate(model, batch, Dispatch.SPARSE, s.repeats()));
+    if (config.moeLayers() > 0) {
+      r.put("train_step_dense_tokens_per_s", trainRate(model, batch, Dispatch.DENSE, s.repeats()));
+    }
+  }
 
-    // a fresh model trained for trainSteps: throughput and resident memory
+  /**
+   * Peak resident memory of the process over one SFT step (forward, backward, AdamW with its
+   * moments created on this first step), the most a training step of this model needs.
+   */
+  private static void trainStepMemory(PolicyModel model, Settings s, Map<String, Object> r) {
+    List<SftExample> batch = examples(s.stepBatch(), s.stepLength(), model.config().vocabSize(), 9);
+    SftTrainer trainer = new SftTrainer(model, OptimizerConfig.of(1e-9, 100), 0);
+    RssPeak peak = RssPeak.start();
+    double seconds;
+    try {
+      seconds = Measure.seconds(() -> trainer.step(batch));
+    } finally {
+      peak.close();
+    }
+    r.put("train_step_shape", s.stepBatch() + "x" + s.stepLength());
+    r.put("train_step_seconds", seconds);
+    r.put("train_step_peak_rss_mb", peak.peakMb());
+    r.put("train_step_within_24gib", peak.peakMb() <= TRAIN_STEP_LIMIT_GIB * 1024);
+  }
+
+  /** A fresh model trained for trainSteps: throughput and resident memory. */
+  private static void memoryRun(
+      ModelConfig config, Settings s, Map<String, Object> r, PrintStream out) {
     try (PolicyModel model = PolicyModel.create(config, 2)) {
       SftTrainer trainer = new SftTrainer(model, OptimizerConfig.of(3e-4, s.trainSteps()), 0);
       double[] rates = new double[s.trainSteps()];
@@ -114,15 +288,6 @@ public final class ModelBenchmark {
           java.util.Arrays.copyOfRange(rates, Math.min(10, rates.length - 1), rates.length);
       r.put("train_tokens_per_s", Measure.median(steady));
     }
-
-    double peak = peakGflops(s.repeats());
-    r.put("peak_gflops", peak);
-    long active = ((Number) r.get("params_active")).longValue();
-    double trainRate = ((Number) r.get("train_tokens_per_s")).doubleValue();
-    r.put("train_mfu", 6.0 * active * trainRate / (peak * 1e9));
-    printTable(r, out);
-    out.println(Json.write(r));
-    return r;
   }
 
   private static double generationRate(
@@ -258,12 +423,32 @@ public final class ModelBenchmark {
     r.forEach(
         (k, v) ->
             out.printf("| %s | %s |%n", k, v instanceof Double d ? String.format("%,.3f", d) : v));
+    out.println();
+    if (r.containsKey("gen_kv_speedup")) {
+      out.printf("KV cache %.2fx faster than no cache%n", r.get("gen_kv_speedup"));
+    }
+    if (r.containsKey("moe_sparse_speedup")) {
+      out.printf("sparse dispatch %.2fx faster than dense%n", r.get("moe_sparse_speedup"));
+    }
+    if (r.containsKey("rss_mb_step100") && r.containsKey("rss_mb_step300")) {
+      out.printf(
+          "RSS step 300 / step 100 = %.3f%n",
+          ((Number) r.get("rss_mb_step300")).doubleValue()
+              / ((Number) r.get("rss_mb_step100")).doubleValue());
+    }
     out.printf(
-        "%nKV cache %.2fx faster than no cache at %s; sparse dispatch %.2fx faster than dense; RSS step 300 / step 100 = %.3f%n",
-        r.get("gen_kv_speedup"),
-        "48 new tokens",
-        r.get("moe_sparse_speedup"),
-        ((Number) r.get("rss_mb_step300")).doubleValue()
-            / ((Number) r.get("rss_mb_step100")).doubleValue());
+        "decode at batch 1 reads %.2f GB/s of weights, %.0f%% of the %.2f GB/s the engine reaches%n",
+        r.get("decode_gb_per_s_batch1"),
+        100 * (Double) r.get("decode_bandwidth_efficiency"),
+        r.get("bandwidth_gb_per_s"));
+    out.printf(
+        "the engine's matrix-vector product alone reads %.2f GB/s; a whole decode step keeps %.0f%% of it%n",
+        r.get("matvec_gb_per_s"), 100 * (Double) r.get("decode_matvec_efficiency"));
+    out.printf(
+        "one training step (%s tokens) peaks at %.2f GiB resident: %s the %.0f GiB limit%n",
+        r.get("train_step_shape"),
+        (Double) r.get("train_step_peak_rss_mb") / 1024,
+        Boolean.TRUE.equals(r.get("train_step_within_24gib")) ? "within" : "OVER",
+        TRAIN_STEP_LIMIT_GIB);
   }
 }

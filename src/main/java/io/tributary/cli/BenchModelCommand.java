@@ -1,6 +1,9 @@
 package io.tributary.cli;
 
 import io.tributary.bench.ModelBenchmark;
+import io.tributary.bench.PolicySource;
+import io.tributary.hf.RandomCheckpoint;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -8,36 +11,59 @@ import picocli.CommandLine.Option;
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description =
-        "Policy throughput (training, generation with and without KV cache, sparse vs dense MoE), memory over a training run, peak GFLOP/s and MFU.")
+    description = {
+      "Policy throughput (training, generation with and without KV cache, sparse vs dense MoE,"
+          + " prefill, decode at batch 1 and 32), memory over a training run and of one step,"
+          + " peak GFLOP/s, memory bandwidth, MFU and decode bandwidth efficiency.",
+      "With --hf, a Hugging Face model directory (or, with no DIR, a generated random checkpoint"
+          + " of the Qwen3-0.6B shape) is loaded and timed, and only the figures a model of that"
+          + " size affords in minutes are measured."
+    })
 final class BenchModelCommand implements Runnable {
   @Mixin ModelOptions model = new ModelOptions();
 
   @Option(
+      names = "--hf",
+      arity = "0..1",
+      fallbackValue = "",
+      paramLabel = "DIR",
+      description =
+          "benchmark the Hugging Face model in DIR; without DIR, a random BF16 checkpoint of the"
+              + " Qwen3-0.6B shape written to a temporary directory (1.2 GB) and deleted after")
+  String hf;
+
+  @Option(
       names = "--steps",
-      defaultValue = "300",
-      description = "training steps of the memory run (default: ${DEFAULT-VALUE})")
-  int steps;
+      description = "training steps of the memory run (default: 300; none with --hf)")
+  Integer steps;
 
   @Option(
       names = "--repeats",
-      defaultValue = "3",
-      description = "repeats per timing; the median is reported (default: ${DEFAULT-VALUE})")
-  int repeats;
+      description = "repeats per timing; the median is reported (default: 3; 2 with --hf)")
+  Integer repeats;
 
   @Override
   public void run() {
-    ModelBenchmark.Settings d = ModelBenchmark.Settings.defaults();
-    ModelBenchmark.run(
-        model.load(),
-        new ModelBenchmark.Settings(
-            d.trainBatch(),
-            d.trainLength(),
-            steps,
-            d.genBatch(),
-            d.genPrompt(),
-            d.genNewTokens(),
-            repeats),
-        System.out);
+    ModelBenchmark.Settings settings =
+        hf != null ? ModelBenchmark.Settings.largeModel() : ModelBenchmark.Settings.defaults();
+    if (steps != null) {
+      settings = settings.withTrainSteps(steps);
+    }
+    if (repeats != null) {
+      settings = settings.withRepeats(repeats);
+    }
+    PolicySource source;
+    if (hf == null) {
+      source = new PolicySource.FromConfig(model.load(), "config " + model.config);
+    } else if (hf.isEmpty()) {
+      source =
+          new PolicySource.GeneratedCheckpoint(
+              RandomCheckpoint.qwen3_0_6b(),
+              Path.of(System.getProperty("java.io.tmpdir")),
+              "the Qwen3-0.6B shape");
+    } else {
+      source = new PolicySource.HfDirectory(Path.of(hf));
+    }
+    ModelBenchmark.run(source, settings, System.out);
   }
 }

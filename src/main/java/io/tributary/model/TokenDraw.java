@@ -5,7 +5,28 @@ import java.util.SplittableRandom;
 
 /** Draws one token from a row of logits on the host: temperature, top-k, top-p, inverse CDF. */
 final class TokenDraw {
+  /**
+   * Per-thread buffers of one row: over a vocabulary of 151,936 a fresh pair per row is 1.3 MB of
+   * garbage per row and decode step, and each weights array a humongous G1 allocation, a cost of
+   * the same order as the exponentials themselves. The values computed are the same.
+   */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   private TokenDraw() {}
+
+  private static final class Scratch {
+    boolean[] allowed = new boolean[0];
+    double[] weights = new double[0];
+
+    /** Buffers of exactly {@code limit} entries (top-k sorts the whole weights array). */
+    Scratch sized(int limit) {
+      if (weights.length != limit) {
+        allowed = new boolean[limit];
+        weights = new double[limit];
+      }
+      return this;
+    }
+  }
 
   /** Returns the drawn token and writes its log-probability into {@code logProbOut[0]}. */
   static int draw(
@@ -16,7 +37,8 @@ final class TokenDraw {
       SplittableRandom rng,
       float[] logProbOut) {
     int limit = params.vocabLimit() == 0 ? vocab : Math.min(vocab, params.vocabLimit());
-    boolean[] allowed = new boolean[limit];
+    Scratch scratch = SCRATCH.get().sized(limit);
+    boolean[] allowed = scratch.allowed;
     Arrays.fill(allowed, true);
     for (int b : params.blockedTokens()) {
       if (b < limit) {
@@ -34,11 +56,13 @@ final class TokenDraw {
       }
     }
     double sum = 0;
-    double[] weights = new double[limit];
+    double[] weights = scratch.weights;
     for (int i = 0; i < limit; i++) {
       if (allowed[i]) {
         weights[i] = Math.exp((logits[offset + i] - max) * scale);
         sum += weights[i];
+      } else {
+        weights[i] = 0;
       }
     }
     double logZ = Math.log(sum);

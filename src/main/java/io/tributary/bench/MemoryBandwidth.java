@@ -1,0 +1,86 @@
+package io.tributary.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.tributary.model.GradMode;
+
+/**
+ * The memory bandwidth the engine itself reaches: the ceiling of a decode step at batch 1, which
+ * streams every weight once and does two FLOPs per weight, far below the matmul ceiling. Kernels
+ * over float32 arrays far larger than any cache, counted after the STREAM benchmark's rules
+ * (McCalpin 1995): an in-place scale a *= 1 (a copy's traffic: read a, write a), an in-place add a
+ * += b (read a and b, write a) and a sum of a (read only). Beside them, the engine's own
+ * matrix-vector product over a matrix of the same bytes, the kernel a decode step spends its time
+ * in: not a ceiling of the memory, but of what a decode step can reach with this engine.
+ *
+ * @param scaleGbPerS bytes read and written per second by a *= 1, 1e9 bytes
+ * @param addGbPerS bytes read and written per second by a += b
+ * @param readGbPerS bytes read per second by sum(a)
+ * @param matVecGbPerS matrix bytes read per second by W·x, W of 1024 columns
+ * @param arrayBytes bytes of one array
+ */
+public record MemoryBandwidth(
+    double scaleGbPerS, double addGbPerS, double readGbPerS, double matVecGbPerS, long arrayBytes) {
+  private static final int COLUMNS = 1024;
+
+  /** The best of the memory kernels: what the engine can move, so efficiencies are honest. */
+  public double ceilingGbPerS() {
+    return Math.max(scaleGbPerS, Math.max(addGbPerS, readGbPerS));
+  }
+
+  /** Median rates over {@code repeats} timings, each of a few passes over arrays of that size. */
+  public static MemoryBandwidth measure(long arrayBytes, int repeats) {
+    long rows = arrayBytes / Float.BYTES / COLUMNS;
+    if (rows < 1) {
+      throw new IllegalArgumentException(
+          "arrayBytes: " + arrayBytes + ", expected at least " + COLUMNS * Float.BYTES);
+    }
+    long elements = rows * COLUMNS;
+    double bytes = (double) elements * Float.BYTES;
+    int passes = 4;
+    double[] scale = new double[repeats];
+    double[] add = new double[repeats];
+    double[] read = new double[repeats];
+    double[] matVec = new double[repeats];
+    try (GradMode ignored = GradMode.disabled();
+        NDManager manager = NDManager.newBaseManager()) {
+      // ones, not zeros: the pages must be written once so that no timing pays first touch
+      NDArray a = manager.ones(new Shape(elements));
+      NDArray b = manager.ones(new Shape(elements));
+      NDArray one = manager.create(1f);
+      NDArray matrix = a.reshape(rows, COLUMNS); // a view of a
+      NDArray vector = manager.ones(new Shape(COLUMNS));
+      Runnable[] kernels = {
+        () -> a.muli(one),
+        () -> a.addi(b),
+        () -> a.sum().close(),
+        () -> matrix.matMul(vector).close()
+      };
+      double[] traffic = {2 * bytes, 3 * bytes, bytes, bytes};
+      double[][] rates = {scale, add, read, matVec};
+      for (Runnable kernel : kernels) {
+        kernel.run(); // warm-up
+      }
+      for (int i = 0; i < repeats; i++) {
+        for (int k = 0; k < kernels.length; k++) {
+          Runnable kernel = kernels[k];
+          double seconds =
+              Measure.seconds(
+                  () -> {
+                    for (int p = 0; p < passes; p++) {
+                      kernel.run();
+                    }
+                  });
+          rates[k][i] = passes * traffic[k] / seconds / 1e9;
+        }
+      }
+    }
+    return new MemoryBandwidth(
+        Measure.median(scale),
+        Measure.median(add),
+        Measure.median(read),
+        Measure.median(matVec),
+        elements * Float.BYTES);
+  }
+}
