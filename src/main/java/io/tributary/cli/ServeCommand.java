@@ -7,10 +7,11 @@ import io.tributary.serve.ServerSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tributary serve --policy CHECKPOINT}: an OpenAI-compatible server over a policy. */
+/** {@code tributary serve (--policy CHECKPOINT | --hf DIR)}: an OpenAI-compatible server. */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -18,12 +19,23 @@ import picocli.CommandLine.Option;
         "Serves a policy over the OpenAI API (/v1/models, /v1/completions, /v1/chat/completions,"
             + " streaming by server-sent events), batching concurrent requests, until stopped.")
 public final class ServeCommand implements Callable<Integer> {
-  @Option(
-      names = "--policy",
-      required = true,
-      paramLabel = "CHECKPOINT",
-      description = "a Tributary checkpoint file (policy-*.ckpt of a run, or an SFT checkpoint)")
-  Path policy;
+  @ArgGroup(multiplicity = "1")
+  Source source;
+
+  /** Exactly one of a Tributary checkpoint and a Hugging Face directory. */
+  static final class Source {
+    @Option(
+        names = "--policy",
+        paramLabel = "CHECKPOINT",
+        description = "a Tributary checkpoint file (policy-*.ckpt of a run, or an SFT checkpoint)")
+    Path policy;
+
+    @Option(
+        names = "--hf",
+        paramLabel = "DIR",
+        description = "a Hugging Face model directory (config.json, safetensors, tokenizer files)")
+    Path hf;
+  }
 
   @Option(names = "--port", defaultValue = "8000", description = "port (default: ${DEFAULT-VALUE})")
   int port;
@@ -74,8 +86,9 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Where the served model comes from; a Hugging Face directory (--hf) becomes one more case. */
   private ServedModel load() {
-    return ServedModel.fromCheckpoint(policy, modelName, device);
+    return source.hf != null
+        ? ServedModel.fromHuggingFace(source.hf, modelName, device)
+        : ServedModel.fromCheckpoint(source.policy, modelName, device);
   }
 }

@@ -1,13 +1,19 @@
 package io.tributary.serve;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.chat.ChatTemplate;
 import io.tributary.chat.Message;
 import io.tributary.checkpoint.Checkpoint;
+import io.tributary.hf.HfImport;
+import io.tributary.hf.HfTokenizers;
+import io.tributary.json.Json;
 import io.tributary.model.DeviceChoice;
 import io.tributary.model.GenerationDefaults;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,8 +23,7 @@ import java.util.Set;
 /**
  * What the server serves: a policy, its tokenizer, its chat template (none for the character
  * tokenizer) and its generation defaults, under the name clients ask for. The source (a Tributary
- * checkpoint, or a Hugging Face directory once that loader exists) only decides how these are
- * built.
+ * checkpoint, or a Hugging Face directory) only decides how these are built.
  */
 public final class ServedModel implements AutoCloseable {
   private final String id;
@@ -59,6 +64,37 @@ public final class ServedModel implements AutoCloseable {
     PolicyModel policy = checkpoint.toModel(override);
     String name = id != null ? id : file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
     return new ServedModel(name, policy, tokenizer, null, GenerationDefaults.none());
+  }
+
+  /**
+   * A Hugging Face model directory (issue 11's importer), on {@code device} (null: auto), with its
+   * tokenizer, its chat template when tokenizer_config.json has one, and the stop tokens and
+   * sampling defaults of generation_config.json; the directory's name is the id unless {@code id}
+   * is given.
+   */
+  public static ServedModel fromHuggingFace(Path dir, String id, DeviceChoice device) {
+    Tokenizer tokenizer = HfTokenizers.load(dir);
+    ChatTemplate template = hasChatTemplate(dir) ? ChatTemplate.read(dir) : null;
+    GenerationDefaults defaults = GenerationDefaults.read(dir);
+    PolicyModel policy = HfImport.load(dir, device, null);
+    String name = id != null ? id : dir.toAbsolutePath().normalize().getFileName().toString();
+    return new ServedModel(name, policy, tokenizer, template, defaults);
+  }
+
+  private static boolean hasChatTemplate(Path dir) {
+    if (Files.isRegularFile(dir.resolve("chat_template.jinja"))) {
+      return true;
+    }
+    Path config = dir.resolve("tokenizer_config.json");
+    if (!Files.isRegularFile(config)) {
+      return false;
+    }
+    try {
+      JsonNode template = Json.mapper().readTree(Files.readString(config)).get("chat_template");
+      return template != null && !template.isNull();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(config + ": not valid JSON: " + e.getMessage(), e);
+    }
   }
 
   public String id() {

@@ -101,6 +101,26 @@ public final class HfTokenizer implements Tokenizer {
     return out;
   }
 
+  /**
+   * A prompt as transformers encodes it ({@code add_special_tokens=True}): the tokenizer.json's own
+   * post-processor decides what comes first, a BOS for Llama, Mixtral and DeepSeek-V3 and nothing
+   * for Qwen. Prepending our BOS regardless gave a Qwen model a prompt it was never trained on (an
+   * EOS standing in for the missing BOS). An empty result still starts with BOS, so the sampler
+   * always has a position to continue from.
+   */
+  @Override
+  public int[] encodePrompt(String text) {
+    long[] ids = tokenizer.encode(text, true, false).getIds();
+    if (ids.length == 0) {
+      return new int[] {bos};
+    }
+    int[] out = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = (int) ids[i];
+    }
+    return out;
+  }
+
   @Override
   public String decode(int[] ids) {
     long[] longs =
