@@ -244,6 +244,7 @@ public final class ModelBenchmark {
   private static void trainStepMemory(PolicyModel model, Settings s, Map<String, Object> r) {
     List<SftExample> batch = examples(s.stepBatch(), s.stepLength(), model.config().vocabSize(), 9);
     SftTrainer trainer = new SftTrainer(model, OptimizerConfig.of(1e-9, 100), 0);
+    System.gc(); // garbage of earlier phases (a loader's float arrays) is not the step's
     RssPeak peak = RssPeak.start();
     double seconds;
     try {

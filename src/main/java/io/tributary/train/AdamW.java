@@ -49,13 +49,19 @@ public final class AdamW {
       for (int i = 0; i < params.size(); i++) {
         grads[i] = params.get(i).getValue().getArray().getGradient();
         grads[i].attach(scratch);
-        // in float64: a float32 sum of squares overflows for gradients above ~1e19, which
-        // clipping would otherwise have handled
-        double s = grads[i].toType(DataType.FLOAT64, false).square().sum().getDouble();
-        if (!Double.isFinite(s) && firstNonFinite == null) {
-          firstNonFinite = params.get(i).getKey();
+        try (NDManager local = perParameter(grads[i], scratch)) {
+          // in float64: a float32 sum of squares overflows for gradients above ~1e19, which
+          // clipping would otherwise have handled
+          double s;
+          try (NDArray wide = grads[i].toType(DataType.FLOAT64, false);
+              NDArray squares = wide.square()) {
+            s = squares.sum().getDouble();
+          }
+          if (!Double.isFinite(s) && firstNonFinite == null) {
+            firstNonFinite = params.get(i).getKey();
+          }
+          squared += s;
         }
-        squared += s;
       }
       double norm = Math.sqrt(squared);
       if (!Double.isFinite(lossValue) || !Double.isFinite(norm)) {
@@ -75,18 +81,36 @@ public final class AdamW {
       float b2 = config.beta2().floatValue();
       for (int i = 0; i < params.size(); i++) {
         NDArray weight = params.get(i).getValue().getArray();
-        NDArray g = clip < 1f ? grads[i].mul(clip) : grads[i];
         NDArray[] m = moments.computeIfAbsent(params.get(i).getKey(), k -> newMoments(weight));
-        m[0].muli(b1).addi(g.mul(1 - b1)); // m = β1 m + (1 − β1) g
-        m[1].muli(b2).addi(g.square().mul(1 - b2)); // v = β2 v + (1 − β2) g²
-        // results of ops on the moments would land in the model's manager: move them to scratch
-        NDArray mHat = scratch(m[0].div((float) bias1), scratch);
-        NDArray vHat = scratch(m[1].div((float) bias2), scratch);
-        NDArray update = mHat.div(vHat.sqrt().add(config.epsilon().floatValue()));
-        if (config.weightDecay() > 0 && weight.getShape().dimension() >= 2) {
-          weight.muli((float) (1 - lr * config.weightDecay())); // decoupled decay
+        try (NDManager local = perParameter(grads[i], scratch)) {
+          // each temporary is closed once used, so that at most three of the parameter's size
+          // are alive at once: a tied embedding of a 152k vocabulary is 0.6 GB per copy
+          NDArray g = clip < 1f ? grads[i].mul(clip) : grads[i];
+          try (NDArray scaled = g.mul(1 - b1)) {
+            m[0].muli(b1).addi(scaled); // m = β1 m + (1 − β1) g
+          }
+          try (NDArray gradientSquared = g.square();
+              NDArray scaled = gradientSquared.mul(1 - b2)) {
+            m[1].muli(b2).addi(scaled); // v = β2 v + (1 − β2) g²
+          }
+          // results of ops on the moments would land in the model's manager: move them here
+          NDArray mHat = scratch(m[0].div((float) bias1), local);
+          NDArray denominator;
+          try (NDArray vHat = scratch(m[1].div((float) bias2), local);
+              NDArray root = vHat.sqrt()) {
+            denominator = root.add(config.epsilon().floatValue());
+          }
+          NDArray update = mHat.div(denominator);
+          mHat.close();
+          denominator.close();
+          if (config.weightDecay() > 0 && weight.getShape().dimension() >= 2) {
+            weight.muli((float) (1 - lr * config.weightDecay())); // decoupled decay
+          }
+          try (NDArray step = update.mul((float) lr)) {
+            weight.subi(step);
+          }
+          update.close();
         }
-        weight.subi(update.mul((float) lr));
       }
       zero(grads);
       model.updateRouterBiases();
@@ -106,6 +130,18 @@ public final class AdamW {
       }
       zero(grads);
     }
+  }
+
+  /**
+   * A manager for one parameter's temporaries, which the gradient's results land in until it closes
+   * (then the gradient returns to {@code scratch}). Held to the end of the step instead, the
+   * temporaries of every parameter would be alive at once: several times the model's size (a
+   * float64 copy of each gradient alone is twice its bytes).
+   */
+  private static NDManager perParameter(NDArray gradient, NDManager scratch) {
+    NDManager local = scratch.newSubManager();
+    gradient.tempAttach(local);
+    return local;
   }
 
   private static NDArray scratch(NDArray array, NDManager scratch) {
