@@ -100,4 +100,24 @@ public final class TinyModels {
       }
     }
   }
+
+  /**
+   * Gives every adapter's A and B random values: at initialisation B is zero and an adapted model
+   * equals its base, so a test of what adapters do needs them moved first.
+   */
+  public static void randomizeAdapters(PolicyModel model, long seed) {
+    Random random = new Random(seed);
+    try (GradMode ignored = GradMode.disabled()) {
+      for (LoraAdapters.Site site : model.adapters().sites()) {
+        for (Parameter p : new Parameter[] {site.a(), site.b()}) {
+          NDArray array = p.getArray();
+          float[] values = array.toFloatArray();
+          for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (0.3 * random.nextGaussian());
+          }
+          array.set(values);
+        }
+      }
+    }
+  }
 }
