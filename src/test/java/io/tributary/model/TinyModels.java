@@ -106,6 +106,13 @@ public final class TinyModels {
    * equals its base, so a test of what adapters do needs them moved first.
    */
   public static void randomizeAdapters(PolicyModel model, long seed) {
+    randomizeAdapters(model, seed, 0.3);
+  }
+
+  /**
+   * {@link #randomizeAdapters(PolicyModel, long)} with values of standard deviation {@code std}.
+   */
+  public static void randomizeAdapters(PolicyModel model, long seed, double std) {
     Random random = new Random(seed);
     try (GradMode ignored = GradMode.disabled()) {
       for (LoraAdapters.Site site : model.adapters().sites()) {
@@ -113,7 +120,7 @@ public final class TinyModels {
           NDArray array = p.getArray();
           float[] values = array.toFloatArray();
           for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (0.3 * random.nextGaussian());
+            values[i] = (float) (std * random.nextGaussian());
           }
           array.set(values);
         }
