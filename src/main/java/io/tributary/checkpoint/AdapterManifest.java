@@ -8,7 +8,8 @@ import io.tributary.model.LoraConfig;
  * so that adapters are never applied over another model than the one they were trained on.
  *
  * @param lora the adapters' rank, alpha, dropout and targets
- * @param base the base model's location as the run named it (a directory or a checkpoint file)
+ * @param base the base model's location as the run named it (a directory or a checkpoint file),
+ *     null where the writer did not know it: the loader then brings the base itself
  * @param baseSha256 {@link BaseFingerprint} of the base's frozen parameters
  */
 public record AdapterManifest(LoraConfig lora, String base, String baseSha256) {

@@ -24,6 +24,11 @@ public final class BaseFingerprint {
 
   public static String of(PolicyModel model) {
     LoraAdapters adapters = model.adapters();
+    return adapters == null ? compute(model) : adapters.baseFingerprint(() -> compute(model));
+  }
+
+  private static String compute(PolicyModel model) {
+    LoraAdapters adapters = model.adapters();
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("SHA-256");

@@ -248,13 +248,33 @@ public final class Checkpoint {
     }
   }
 
-  /** A new policy built from this checkpoint's config, on {@code config}'s device if given. */
+  /**
+   * A new policy built from this checkpoint's config, on {@code config}'s device if given. An
+   * adapter-only checkpoint whose base is a checkpoint file is applied over that base; one over a
+   * Hugging Face directory is loaded by the importer (io.tributary.hf.LoraPolicies).
+   */
   public PolicyModel toModel(ModelConfig deviceOverride) {
     if (isAdapterOnly()) {
-      throw new CheckpointException(
-          "this checkpoint holds only LoRA adapters: load their base "
-              + header.adapters().base()
-              + " and apply them with loadInto");
+      AdapterManifest manifest = header.adapters();
+      Path base = manifest.base() == null ? null : Path.of(manifest.base());
+      if (base == null || !Files.isRegularFile(base)) {
+        throw new CheckpointException(
+            "this checkpoint holds only LoRA adapters: load their base "
+                + manifest.base()
+                + " and apply them with loadInto");
+      }
+      Checkpoint baseCheckpoint = read(base);
+      if (baseCheckpoint.isAdapterOnly()) {
+        throw new CheckpointException(base + ": a base must hold every weight, not adapters");
+      }
+      PolicyModel model = baseCheckpoint.toModel(deviceOverride);
+      try {
+        loadInto(model);
+        return model;
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
     }
     ModelConfig config =
         deviceOverride == null
@@ -337,6 +357,7 @@ public final class Checkpoint {
     }
     String fingerprint = BaseFingerprint.of(model);
     if (!fingerprint.equals(manifest.baseSha256())) {
+      // a refused base must not keep adapters: attach only after this check
       throw new CheckpointException(
           "adapters were trained on the base "
               + manifest.base()
@@ -346,7 +367,7 @@ public final class Checkpoint {
               + fingerprint);
     }
     if (model.adapters() == null) {
-      model.attachAdapters(manifest.lora());
+      model.attachAdapters(manifest.lora()).baseFingerprint(() -> fingerprint);
     } else if (!model.adapters().config().equals(manifest.lora())) {
       throw new CheckpointException(
           "adapters: checkpoint has "

@@ -21,7 +21,12 @@ public final class LoraPolicies {
     if (!checkpoint.isAdapterOnly()) {
       return checkpoint.toModel(config.toBuilder().device(device).build());
     }
-    Path location = base != null ? base : Path.of(checkpoint.header().adapters().base());
+    String named = checkpoint.header().adapters().base();
+    if (base == null && named == null) {
+      throw new CheckpointException(
+          "the adapter checkpoint does not name its base: pass it (--base DIR|CHECKPOINT)");
+    }
+    Path location = base != null ? base : Path.of(named);
     PolicyModel model =
         Files.isDirectory(location)
             ? HfImport.load(location, device, config.dtype())

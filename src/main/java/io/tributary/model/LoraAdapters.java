@@ -48,6 +48,7 @@ public final class LoraAdapters {
   private final List<Site> sites = new ArrayList<>();
   private final List<LowRankAdapter> blocks = new ArrayList<>();
   private final Set<Parameter> parameters = Collections.newSetFromMap(new IdentityHashMap<>());
+  private String baseFingerprint;
 
   private LoraAdapters(LoraConfig config) {
     this.config = config;
@@ -119,6 +120,17 @@ public final class LoraAdapters {
     return parameters.contains(p);
   }
 
+  /**
+   * The base's fingerprint, computed once: the base is frozen, so every later adapter load (a
+   * rollout worker's each policy version) checks it without hashing the weights again.
+   */
+  public String baseFingerprint(java.util.function.Supplier<String> compute) {
+    if (baseFingerprint == null) {
+      baseFingerprint = compute.get();
+    }
+    return baseFingerprint;
+  }
+
   public boolean enabled() {
     return state.enabled;
   }
@@ -135,6 +147,7 @@ public final class LoraAdapters {
    * before, but its base weights now carry the update, as PEFT's merge_and_unload leaves them.
    */
   public void merge() {
+    baseFingerprint = null; // the base changes here
     try (GradMode ignored = GradMode.disabled()) {
       for (int i = 0; i < sites.size(); i++) {
         Site s = sites.get(i);

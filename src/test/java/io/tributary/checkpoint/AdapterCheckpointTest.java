@@ -100,4 +100,36 @@ class AdapterCheckpointTest {
         .hasMessageContaining("only LoRA adapters")
         .hasMessageContaining("base.ckpt");
   }
+
+  @Test
+  void anAdapterCheckpointOverABaseCheckpointFileBuildsTheAdaptedModelAlone() {
+    Path base = dir.resolve("base.ckpt");
+    Path file = dir.resolve("adapters.ckpt");
+    float[] expected;
+    try (PolicyModel baseModel = PolicyModel.create(CONFIG, 11);
+        PolicyModel policy = trainedLoraPolicy()) {
+      Checkpoint.save(base, baseModel, new CharTokenizer().spec(), 0, 0, null);
+      Checkpoint.saveAdapters(
+          file, policy, base.toString(), new CharTokenizer().spec(), 1, 1, null);
+      expected = logits(policy);
+    }
+    try (PolicyModel loaded = Checkpoint.read(file).toModel(null)) {
+      assertThat(loaded.adapters().config()).isEqualTo(LORA);
+      assertThat(logits(loaded)).containsExactly(expected);
+    }
+  }
+
+  @Test
+  void laterVersionsLoadOnlyTheAdaptersIntoAReplicaThatHasThem() {
+    try (PolicyModel policy = trainedLoraPolicy();
+        PolicyModel replica = PolicyModel.create(CONFIG, 11)) {
+      for (int version = 1; version <= 2; version++) {
+        TinyModels.randomizeAdapters(policy, 20 + version);
+        Path file = dir.resolve("v" + version + ".ckpt");
+        Checkpoint.saveAdapters(file, policy, null, new CharTokenizer().spec(), version, 0, null);
+        Checkpoint.read(file).loadInto(replica);
+        assertThat(logits(replica)).containsExactly(logits(policy));
+      }
+    }
+  }
 }
