@@ -37,8 +37,10 @@ public final class GrpoTrainer {
   private long skippedUpdates;
 
   /**
-   * {@code reference} may be null when β = 0; {@code sampling} is what the rollouts were drawn
-   * with: its temperature and vocabulary mask make the learner's log-probs those of the sampler.
+   * {@code reference} may be null when β = 0, or when the policy has LoRA adapters (or {@code
+   * config.lora()} gives it some, attached here): the base with adapters off is then the reference;
+   * {@code sampling} is what the rollouts were drawn with: its temperature and vocabulary mask make
+   * the learner's log-probs those of the sampler.
    */
   public GrpoTrainer(
       PolicyModel policy,
@@ -46,6 +48,9 @@ public final class GrpoTrainer {
       GrpoConfig config,
       SamplingParams sampling,
       int pad) {
+    if (config.lora() != null && policy.adapters() == null) {
+      policy.attachAdapters(config.lora()); // from here on only the adapters learn
+    }
     if (config.beta() > 0 && reference == null && policy.adapters() == null) {
       throw new IllegalArgumentException(
           "beta: got " + config.beta() + " > 0, which needs a reference model");

@@ -145,4 +145,35 @@ class LoraGrpoTest {
       assertThat(adapters.sites()).isNotEmpty();
     }
   }
+
+  @Test
+  void theAdaptersAreConfiguredUnderLoraOfTheGrpoConfig() {
+    GrpoConfig config =
+        io.tributary.config.Yaml.read(
+            "beta: 0.04\nlora:\n  rank: 16\n  alpha: 32\n  targets: [attention, mlp]\n",
+            GrpoConfig.class,
+            "grpo");
+    assertThat(config.lora()).isEqualTo(LoraConfig.of(16, 32, List.of("attention", "mlp")));
+    assertThat(GrpoConfig.defaults().lora()).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                io.tributary.config.Yaml.read(
+                    "lora:\n  rank: 16\n  lora_alpha: 32\n", GrpoConfig.class, "grpo"))
+        .hasMessageContaining("lora_alpha");
+  }
+
+  @Test
+  void aTrainerWhoseConfigHasLoraAttachesTheAdaptersAndNeedsNoReferenceCopy() {
+    try (PolicyModel policy = PolicyModel.create(GrpoTrainerTest.tiny(), 5)) {
+      int everyWeight = policy.trainableParameters().size();
+      new GrpoTrainer(
+          policy,
+          null,
+          GrpoTrainerTest.config(0.04, 1, 1).withLora(LoraConfig.of(2, 4, List.of("wq", "wv"))),
+          GrpoTrainerTest.sampling(),
+          GrpoTrainerTest.TOKENIZER.pad());
+      assertThat(policy.adapters()).isNotNull();
+      assertThat(policy.trainableParameters()).hasSize(2 * 2 * 2).hasSizeLessThan(everyWeight);
+    }
+  }
 }
