@@ -181,4 +181,21 @@ class LoraAdaptersTest {
       }
     }
   }
+
+  @Test
+  void dropoutActsOnlyInForwardsThatRecordGradients() {
+    try (PolicyModel model = PolicyModel.create(TinyModels.tiny(), 4)) {
+      model.attachAdapters(new LoraConfig(4, 8.0, 0.5, List.of("all"), 1L));
+      TinyModels.randomizeAdapters(model, 5);
+      assertThat(logits(model)).as("recording off: deterministic").containsExactly(logits(model));
+      float[] first;
+      float[] second;
+      try (GradMode on = GradMode.enabled();
+          NDManager step = model.manager().newSubManager()) {
+        first = model.logits(step, TOKENS, RoutingContext.inference()).toFloatArray();
+        second = model.logits(step, TOKENS, RoutingContext.inference()).toFloatArray();
+      }
+      assertThat(worstDifference(first, second)).isGreaterThan(1e-3);
+    }
+  }
 }
