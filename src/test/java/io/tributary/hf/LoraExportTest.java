@@ -184,4 +184,26 @@ class LoraExportTest {
     }
     assertThat(Files.size(adapters)).isLessThan(Files.size(full) / 4);
   }
+
+  @Test
+  void aPeftAdapterOfAnotherKindOrWithDoraIsRefusedNamingTheKey() throws Exception {
+    Path out = dir.resolve("peft");
+    try (PolicyModel model = adapted(QWEN3, List.of("q_proj"))) {
+      PeftAdapters.write(model, null, out);
+    }
+    Path config = out.resolve(PeftAdapters.CONFIG_FILE);
+    String lora = Files.readString(config);
+    Files.writeString(config, lora.replace("\"use_dora\" : false", "\"use_dora\" : true"));
+    try (PolicyModel base = HfImport.load(QWEN3)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PeftAdapters.load(out, base))
+          .isInstanceOf(HfFormatException.class)
+          .hasMessageContaining("use_dora");
+      assertThat(base.adapters()).isNull();
+    }
+    Files.writeString(config, lora.replace("\"LORA\"", "\"IA3\""));
+    try (PolicyModel base = HfImport.load(QWEN3)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PeftAdapters.load(out, base))
+          .hasMessageContaining("peft_type IA3, expected LORA");
+    }
+  }
 }
