@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.tributary.json.Json;
 import io.tributary.model.GradMode;
+import io.tributary.model.LoraAdapters;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.tokenizer.TokenizerSpec;
@@ -62,7 +63,7 @@ public final class Checkpoint {
     return header;
   }
 
-  /** Saves {@code model} atomically to {@code target}. */
+  /** Saves every weight of {@code model} atomically to {@code target}. */
   public static void save(
       Path target,
       PolicyModel model,
@@ -70,9 +71,45 @@ public final class Checkpoint {
       long policyVersion,
       long trainingStep,
       Map<String, String> metadata) {
+    save(target, model, model.parameters(), tokenizer, policyVersion, trainingStep, metadata, null);
+  }
+
+  /**
+   * Saves only the adapters of a LoRA policy, with the location of its base ({@code base}: the
+   * Hugging Face directory or checkpoint it was loaded from) and the base's {@link
+   * BaseFingerprint}: what a LoRA run's checkpoints and policy versions carry.
+   */
+  public static void saveAdapters(
+      Path target,
+      PolicyModel model,
+      String base,
+      TokenizerSpec tokenizer,
+      long policyVersion,
+      long trainingStep,
+      Map<String, String> metadata) {
+    LoraAdapters adapters = model.adapters();
+    if (adapters == null) {
+      throw new IllegalArgumentException("saveAdapters: the policy has no adapters");
+    }
+    List<Pair<String, Parameter>> only =
+        model.parameters().stream().filter(p -> adapters.isAdapterParameter(p.getValue())).toList();
+    AdapterManifest manifest =
+        new AdapterManifest(adapters.config(), base, BaseFingerprint.of(model));
+    save(target, model, only, tokenizer, policyVersion, trainingStep, metadata, manifest);
+  }
+
+  private static void save(
+      Path target,
+      PolicyModel model,
+      List<Pair<String, Parameter>> parameters,
+      TokenizerSpec tokenizer,
+      long policyVersion,
+      long trainingStep,
+      Map<String, String> metadata,
+      AdapterManifest adapters) {
     List<CheckpointHeader.TensorEntry> entries = new ArrayList<>();
     List<byte[]> bytes = new ArrayList<>();
-    for (Pair<String, Parameter> p : model.parameters()) {
+    for (Pair<String, Parameter> p : parameters) {
       NDArray array = p.getValue().getArray();
       byte[] raw = toBytes(array);
       entries.add(
@@ -89,7 +126,8 @@ public final class Checkpoint {
             trainingStep,
             System.currentTimeMillis(),
             entries,
-            metadata == null ? Map.of() : Map.copyOf(metadata));
+            metadata == null ? Map.of() : Map.copyOf(metadata),
+            adapters);
     write(target, header, bytes);
   }
 
@@ -210,8 +248,34 @@ public final class Checkpoint {
     }
   }
 
-  /** A new policy built from this checkpoint's config, on {@code config}'s device if given. */
+  /**
+   * A new policy built from this checkpoint's config, on {@code config}'s device if given. An
+   * adapter-only checkpoint whose base is a checkpoint file is applied over that base; one over a
+   * Hugging Face directory is loaded by the importer (io.tributary.hf.LoraPolicies).
+   */
   public PolicyModel toModel(ModelConfig deviceOverride) {
+    if (isAdapterOnly()) {
+      AdapterManifest manifest = header.adapters();
+      Path base = manifest.base() == null ? null : Path.of(manifest.base());
+      if (base == null || !Files.isRegularFile(base)) {
+        throw new CheckpointException(
+            "this checkpoint holds only LoRA adapters: load their base "
+                + manifest.base()
+                + " and apply them with loadInto");
+      }
+      Checkpoint baseCheckpoint = read(base);
+      if (baseCheckpoint.isAdapterOnly()) {
+        throw new CheckpointException(base + ": a base must hold every weight, not adapters");
+      }
+      PolicyModel model = baseCheckpoint.toModel(deviceOverride);
+      try {
+        loadInto(model);
+        return model;
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
+    }
     ModelConfig config =
         deviceOverride == null
             ? header.modelConfig()
@@ -226,10 +290,20 @@ public final class Checkpoint {
     }
   }
 
-  /** Copies the weights into {@code model} after checking every name and shape. */
+  /** Whether this checkpoint holds only adapters, to be applied over {@link #header()}'s base. */
+  public boolean isAdapterOnly() {
+    return header.adapters() != null;
+  }
+
+  /**
+   * Copies the weights into {@code model} after checking every name and shape. An adapter-only
+   * checkpoint goes over a base: {@code model} must be that base (same fingerprint), and gets the
+   * checkpoint's adapters attached first if it has none.
+   */
   public void loadInto(PolicyModel model) {
-    List<Pair<String, Parameter>> parameters = model.parameters();
     List<CheckpointHeader.TensorEntry> tensors = header.tensors();
+    List<Pair<String, Parameter>> parameters =
+        isAdapterOnly() ? adapterParametersOf(model) : model.parameters();
     if (!sameArchitecture(header.modelConfig(), model.config())) {
       throw new CheckpointException(
           "checkpoint does not fit the model: checkpoint config "
@@ -261,7 +335,7 @@ public final class Checkpoint {
         NDManager scratch = model.manager().newSubManager()) {
       for (int i = 0; i < tensors.size(); i++) {
         CheckpointHeader.TensorEntry t = tensors.get(i);
-        NDArray target = model.parameters().get(i).getValue().getArray();
+        NDArray target = parameters.get(i).getValue().getArray();
         ByteBuffer buffer = ByteBuffer.wrap(data.get(i)).order(ByteOrder.LITTLE_ENDIAN);
         NDArray loaded = scratch.create(buffer, new Shape(t.shape()), DataType.valueOf(t.dtype()));
         if (loaded.getDataType() != target.getDataType()) {
@@ -270,6 +344,41 @@ public final class Checkpoint {
         target.set(new NDIndex("..."), loaded);
       }
     }
+  }
+
+  private List<Pair<String, Parameter>> adapterParametersOf(PolicyModel model) {
+    AdapterManifest manifest = header.adapters();
+    if (!sameArchitecture(header.modelConfig(), model.config())) {
+      throw new CheckpointException(
+          "adapters do not fit the model: their base config "
+              + header.modelConfig()
+              + ", model config "
+              + model.config());
+    }
+    String fingerprint = BaseFingerprint.of(model);
+    if (!fingerprint.equals(manifest.baseSha256())) {
+      // a refused base must not keep adapters: attach only after this check
+      throw new CheckpointException(
+          "adapters were trained on the base "
+              + manifest.base()
+              + " with weights SHA-256 "
+              + manifest.baseSha256()
+              + ", but this model's base weights hash to "
+              + fingerprint);
+    }
+    if (model.adapters() == null) {
+      model.attachAdapters(manifest.lora()).baseFingerprint(() -> fingerprint);
+    } else if (!model.adapters().config().equals(manifest.lora())) {
+      throw new CheckpointException(
+          "adapters: checkpoint has "
+              + manifest.lora()
+              + ", the model's adapters are "
+              + model.adapters().config());
+    }
+    LoraAdapters adapters = model.adapters();
+    return model.parameters().stream()
+        .filter(p -> adapters.isAdapterParameter(p.getValue()))
+        .toList();
   }
 
   /** Architecture equality: everything but the device, which may differ between machines. */

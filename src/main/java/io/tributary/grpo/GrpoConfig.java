@@ -2,6 +2,8 @@ package io.tributary.grpo;
 
 import static io.tributary.config.ConfigException.badValue;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import io.tributary.model.LoraConfig;
 import io.tributary.train.OptimizerConfig;
 
 /**
@@ -28,6 +30,8 @@ import io.tributary.train.OptimizerConfig;
  * @param importanceRatioCap dual-clip cap of the ratio for stale rollouts; null = none
  * @param optimizer AdamW and schedule
  * @param seed sampling and shuffling seed
+ * @param lora low-rank adapters to train instead of every weight (key {@code lora:}); null trains
+ *     the whole policy
  */
 public record GrpoConfig(
     Integer groupSize,
@@ -48,8 +52,54 @@ public record GrpoConfig(
     Integer overlongBuffer,
     Double importanceRatioCap,
     OptimizerConfig optimizer,
-    Long seed) {
+    Long seed,
+    LoraConfig lora) {
 
+  /** Without adapters: every weight is trained. */
+  public GrpoConfig(
+      Integer groupSize,
+      Integer promptsPerStep,
+      Double temperature,
+      Double topP,
+      Integer maxNewTokens,
+      Double epsilonLow,
+      Double epsilonHigh,
+      Double beta,
+      LossAggregation aggregation,
+      AdvantageScaling advantageScaling,
+      Integer numIterations,
+      Integer miniBatches,
+      Boolean dynamicSampling,
+      Integer maxSamplingRounds,
+      Boolean maskTruncated,
+      Integer overlongBuffer,
+      Double importanceRatioCap,
+      OptimizerConfig optimizer,
+      Long seed) {
+    this(
+        groupSize,
+        promptsPerStep,
+        temperature,
+        topP,
+        maxNewTokens,
+        epsilonLow,
+        epsilonHigh,
+        beta,
+        aggregation,
+        advantageScaling,
+        numIterations,
+        miniBatches,
+        dynamicSampling,
+        maxSamplingRounds,
+        maskTruncated,
+        overlongBuffer,
+        importanceRatioCap,
+        optimizer,
+        seed,
+        null);
+  }
+
+  @JsonCreator
   public GrpoConfig {
     groupSize = groupSize != null ? groupSize : 8;
     promptsPerStep = promptsPerStep != null ? promptsPerStep : 32;
@@ -106,6 +156,31 @@ public record GrpoConfig(
   private static GrpoLossConfig lossConfig(
       double low, double high, double beta, LossAggregation aggregation, int maxNew, Double cap) {
     return new GrpoLossConfig(low, high, beta, aggregation, maxNew, cap);
+  }
+
+  /** This config training {@code lora}'s adapters (null: every weight). */
+  public GrpoConfig withLora(LoraConfig lora) {
+    return new GrpoConfig(
+        groupSize,
+        promptsPerStep,
+        temperature,
+        topP,
+        maxNewTokens,
+        epsilonLow,
+        epsilonHigh,
+        beta,
+        aggregation,
+        advantageScaling,
+        numIterations,
+        miniBatches,
+        dynamicSampling,
+        maxSamplingRounds,
+        maskTruncated,
+        overlongBuffer,
+        importanceRatioCap,
+        optimizer,
+        seed,
+        lora);
   }
 
   public static GrpoConfig defaults() {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import io.tributary.model.GradMode;
+import io.tributary.model.LoraAdapters;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.RoutingContext;
 import io.tributary.model.SamplingParams;
@@ -36,8 +37,10 @@ public final class GrpoTrainer {
   private long skippedUpdates;
 
   /**
-   * {@code reference} may be null when β = 0; {@code sampling} is what the rollouts were drawn
-   * with: its temperature and vocabulary mask make the learner's log-probs those of the sampler.
+   * {@code reference} may be null when β = 0, or when the policy has LoRA adapters (or {@code
+   * config.lora()} gives it some, attached here): the base with adapters off is then the reference;
+   * {@code sampling} is what the rollouts were drawn with: its temperature and vocabulary mask make
+   * the learner's log-probs those of the sampler.
    */
   public GrpoTrainer(
       PolicyModel policy,
@@ -45,12 +48,16 @@ public final class GrpoTrainer {
       GrpoConfig config,
       SamplingParams sampling,
       int pad) {
-    if (config.beta() > 0 && reference == null) {
+    if (config.lora() != null && policy.adapters() == null) {
+      policy.attachAdapters(config.lora()); // from here on only the adapters learn
+    }
+    if (config.beta() > 0 && reference == null && policy.adapters() == null) {
       throw new IllegalArgumentException(
           "beta: got " + config.beta() + " > 0, which needs a reference model");
     }
     this.policy = policy;
-    this.reference = config.beta() > 0 ? reference : null;
+    // a LoRA policy is its own reference: the same weights with the adapters switched off
+    this.reference = config.beta() > 0 ? (reference != null ? reference : policy) : null;
     this.config = config;
     this.optimizer = new AdamW(policy, config.optimizer());
     this.pad = pad;
@@ -212,7 +219,8 @@ public final class GrpoTrainer {
   private List<TrainingRows.Row> withReferenceLogProbs(List<TrainingRows.Row> rows) {
     List<TrainingRows.Row> out = new ArrayList<>(rows.size());
     int chunk = 64;
-    try (GradMode ignored = GradMode.disabled()) {
+    try (GradMode ignored = GradMode.disabled();
+        LoraAdapters.Off base = reference.adaptersDisabled()) {
       for (int start = 0; start < rows.size(); start += chunk) {
         List<TrainingRows.Row> part = rows.subList(start, Math.min(rows.size(), start + chunk));
         TrainingRows batch = TrainingRows.of(part, pad);

@@ -28,8 +28,19 @@ public final class PolicyStore {
 
   private final Path dir;
   private final int keep;
+  private final String adapterBase;
 
   public PolicyStore(Path dir, int keep) {
+    this(dir, keep, null);
+  }
+
+  /**
+   * A store whose LoRA policy versions hold only the adapters and name {@code adapterBase} (the
+   * checkpoint or Hugging Face directory of their base; may be null when every reader has the base
+   * already loaded).
+   */
+  public PolicyStore(Path dir, int keep, String adapterBase) {
+    this.adapterBase = adapterBase;
     if (keep < 1) {
       throw new IllegalArgumentException("keep: got " + keep + ", expected 1 or more");
     }
@@ -55,7 +66,12 @@ public final class PolicyStore {
       long step,
       Map<String, String> metadata) {
     Path path = pathOf(version);
-    Checkpoint.save(path, model, tokenizer, version, step, metadata);
+    if (model.adapters() != null) {
+      // a LoRA run moves only its adapters: each version is what rollout workers load
+      Checkpoint.saveAdapters(path, model, adapterBase, tokenizer, version, step, metadata);
+    } else {
+      Checkpoint.save(path, model, tokenizer, version, step, metadata);
+    }
     Entry entry = new Entry(version, path, Checkpoint.sha256(path));
     prune();
     return entry;

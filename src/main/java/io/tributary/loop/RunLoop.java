@@ -89,7 +89,8 @@ public final class RunLoop {
     List<TaskPrompt> heldout = data.heldout().subList(0, config.evalPrompts());
     Path sft = runDir.resolve(SFT_CHECKPOINT);
     PolicyStore store =
-        new PolicyStore(runDir.resolve(POLICIES), config.learner().keepCheckpoints());
+        new PolicyStore(
+            runDir.resolve(POLICIES), config.learner().keepCheckpoints(), sft.toString());
     if (!Files.exists(sft)) {
       if (!store.versions().isEmpty()) {
         throw new io.tributary.checkpoint.CheckpointException(
@@ -109,7 +110,8 @@ public final class RunLoop {
     store.latest(); // likewise for the newest policy version
     try (KafkaSession kafka = KafkaConnect.open(config.kafka(), runDir, out);
         PolicyModel policy = start.toModel(modelConfig);
-        PolicyModel reference = config.grpo().beta() > 0 ? start.toModel(modelConfig) : null) {
+        PolicyModel reference =
+            needsReferenceCopy(config.grpo()) ? start.toModel(modelConfig) : null) {
       GrpoConfig g = config.grpo();
       SamplingParams sampling =
           SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP());
@@ -180,5 +182,10 @@ public final class RunLoop {
         0,
         runDir.toString(),
         config.seed());
+  }
+
+  /** A LoRA policy is its own reference (adapters off); only full training needs a frozen copy. */
+  static boolean needsReferenceCopy(GrpoConfig grpo) {
+    return grpo.beta() > 0 && grpo.lora() == null;
   }
 }

@@ -31,7 +31,11 @@ public final class StandaloneLearner {
       throws Exception {
     config.validate();
     KafkaSettings settings = config.kafka().withBootstrapServers(bootstrap);
-    PolicyStore store = new PolicyStore(storeDir, config.learner().keepCheckpoints());
+    PolicyStore store =
+        new PolicyStore(
+            storeDir,
+            config.learner().keepCheckpoints(),
+            initial == null ? null : initial.toString());
     Path start =
         store.latest().map(PolicyStore.Entry::path).orElseGet(() -> requireInitial(initial));
     Checkpoint checkpoint = Checkpoint.read(start);
@@ -42,7 +46,7 @@ public final class StandaloneLearner {
     Runtime.getRuntime().addShutdownHook(hook);
     try (KafkaSession kafka = KafkaConnect.open(settings, storeDir, out);
         PolicyModel policy = checkpoint.toModel(null);
-        PolicyModel reference = g.beta() > 0 ? checkpoint.toModel(null) : null) {
+        PolicyModel reference = RunLoop.needsReferenceCopy(g) ? checkpoint.toModel(null) : null) {
       SamplingParams sampling =
           SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP());
       GrpoTrainer trainer = new GrpoTrainer(policy, reference, g, sampling, tokenizer.pad());

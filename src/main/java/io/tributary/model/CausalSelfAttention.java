@@ -3,7 +3,6 @@ package io.tributary.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 
 /**
  * Multi-head causal self-attention with rotary embeddings and an optional KV cache. Options of the
@@ -81,14 +80,11 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
     NDArray attention = scores.softmax(-1);
     NDArray y = attention.matMul(v); // (B, H, T, D)
     y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, H·D)
-    return Linear.linear(y, output.getArray()).singletonOrThrow(); // (B, T, C)
+    return linear(y, output, null); // (B, T, C)
   }
 
-  private static NDArray project(NDArray x, Parameter weight, Parameter bias) {
-    return (bias == null
-            ? Linear.linear(x, weight.getArray())
-            : Linear.linear(x, weight.getArray(), bias.getArray()))
-        .singletonOrThrow();
+  private NDArray project(NDArray x, Parameter weight, Parameter bias) {
+    return linear(x, weight, bias);
   }
 
   private NDArray split(NDArray x, long b, long t, int headCount) {

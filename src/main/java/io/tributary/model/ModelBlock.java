@@ -7,8 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -32,6 +34,7 @@ abstract class ModelBlock extends AbstractBlock {
   private record Spec(Init init, Shape shape) {}
 
   private final Map<Parameter, Spec> specs = new LinkedHashMap<>();
+  private final Map<Parameter, LowRankAdapter> adapters = new IdentityHashMap<>();
 
   protected final Parameter parameter(String name, Init init, boolean trainable, long... shape) {
     Parameter p =
@@ -77,6 +80,31 @@ abstract class ModelBlock extends AbstractBlock {
     for (Block child : getChildren().values()) {
       ((ModelBlock) child).initializeFrom(rng, manager, std, layers);
     }
+  }
+
+  /**
+   * x W^T (+ bias), plus the low-rank update of W's adapter when one is attached: every projection
+   * that LoRA may adapt goes through here, so adapters reach the full, cached and training forwards
+   * alike.
+   */
+  protected final NDArray linear(NDArray x, Parameter weight, Parameter bias) {
+    NDArray y =
+        (bias == null
+                ? Linear.linear(x, weight.getArray())
+                : Linear.linear(x, weight.getArray(), bias.getArray()))
+            .singletonOrThrow();
+    LowRankAdapter adapter = adapters.get(weight);
+    return adapter == null ? y : adapter.addTo(y, x);
+  }
+
+  /** Puts {@code adapter} on this block's parameter {@code weightName}, as child lora_NAME. */
+  final void attachAdapter(String weightName, LowRankAdapter adapter) {
+    Parameter weight = getDirectParameters().get(weightName);
+    if (weight == null || adapters.containsKey(weight)) {
+      throw new IllegalStateException(
+          getClass().getSimpleName() + ": no free projection named " + weightName);
+    }
+    adapters.put(weight, addChildBlock("lora_" + weightName, adapter));
   }
 
   private static void fillNormal(float[] values, Random rng, double std) {

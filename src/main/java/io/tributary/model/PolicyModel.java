@@ -21,6 +21,7 @@ public final class PolicyModel implements AutoCloseable {
   private final Device device;
   private final NDManager manager;
   private final MoeTransformer block;
+  private LoraAdapters adapters;
 
   private PolicyModel(ModelConfig config, Random random) {
     this.config = config;
@@ -64,6 +65,32 @@ public final class PolicyModel implements AutoCloseable {
 
   public ParameterCounts parameterCounts() {
     return ParameterCounts.of(config);
+  }
+
+  /**
+   * Freezes every parameter of this policy and puts a trainable low-rank adapter on each projection
+   * that {@code lora} targets; A is drawn from {@code lora.seed()}, B is zero, so the model
+   * computes exactly what it did before.
+   */
+  public LoraAdapters attachAdapters(LoraConfig lora) {
+    if (adapters != null) {
+      throw new IllegalStateException("this policy already has adapters");
+    }
+    adapters = LoraAdapters.attach(block, lora, manager, config.dtype().dataType());
+    return adapters;
+  }
+
+  /** The adapters of a LoRA policy, null for a fully trained one. */
+  public LoraAdapters adapters() {
+    return adapters;
+  }
+
+  /**
+   * The base model until the handle is closed (the adapters switched off): the reference policy of
+   * a LoRA run without a second copy of the weights. A no-op on a policy without adapters.
+   */
+  public LoraAdapters.Off adaptersDisabled() {
+    return adapters == null ? LoraAdapters.Off.NONE : adapters.disabled();
   }
 
   /** Every parameter, trainable or not, in a fixed order with stable names. */
@@ -137,6 +164,10 @@ public final class PolicyModel implements AutoCloseable {
     }
     List<Pair<String, Parameter>> from = source.parameters();
     List<Pair<String, Parameter>> to = parameters();
+    if (from.size() != to.size()) {
+      throw new IllegalArgumentException(
+          "copyWeightsFrom: one policy has adapters and the other not, or different ones");
+    }
     try (GradMode ignored = GradMode.disabled()) {
       for (int i = 0; i < to.size(); i++) {
         NDArray src = from.get(i).getValue().getArray();
@@ -154,7 +185,8 @@ public final class PolicyModel implements AutoCloseable {
 
   /** DeepSeek-V3 bias balancing, called after each optimizer step: b += γ·sign(mean − load). */
   public void updateRouterBiases() {
-    updateRouterBiasesWithRate(config.biasUpdateRate());
+    // the selection bias is part of the frozen base of a LoRA policy: only the counters restart
+    updateRouterBiasesWithRate(adapters == null ? config.biasUpdateRate() : 0.0);
   }
 
   /** Bias update with an explicit γ; γ = 0 only restarts the load counters. */

@@ -3,7 +3,6 @@ package io.tributary.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 
 /**
  * SwiGLU feed-forward (Shazeer 2020): w2(silu(w1 x) · w3 x). One routed expert, the shared expert
@@ -22,10 +21,10 @@ final class SwiGlu extends ModelBlock implements FeedForward {
 
   /** (..., C) -> (..., C) */
   NDArray forward(NDArray x) {
-    NDArray g = Linear.linear(x, gate.getArray()).singletonOrThrow(); // (..., F)
-    NDArray u = Linear.linear(x, up.getArray()).singletonOrThrow(); // (..., F)
+    NDArray g = linear(x, gate, null); // (..., F)
+    NDArray u = linear(x, up, null); // (..., F)
     NDArray h = g.mul(Activation.sigmoid(g)).mul(u); // silu(g) · u
-    return Linear.linear(h, down.getArray()).singletonOrThrow(); // (..., C)
+    return linear(h, down, null); // (..., C)
   }
 
   @Override

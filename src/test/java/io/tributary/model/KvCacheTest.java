@@ -33,7 +33,30 @@ class KvCacheTest {
         .isLessThanOrEqualTo(1e-4);
   }
 
+  @Test
+  void cachedDecodingEqualsTheFullForwardWithLowRankAdaptersOnEveryProjection() {
+    assertThat(
+            worstCachedVersusFullDifference(
+                TinyModels.tinyWithHfOptions(),
+                model -> {
+                  model.attachAdapters(LoraConfig.of(4, 8, java.util.List.of("all")));
+                  TinyModels.randomizeAdapters(model, 7);
+                }))
+        .isLessThanOrEqualTo(1e-4);
+  }
+
   private static double worstCachedVersusFullDifference(ModelConfig config, boolean randomize) {
+    return worstCachedVersusFullDifference(
+        config, model -> TinyModels.randomizeConstantParameters(model, 6), randomize);
+  }
+
+  private static double worstCachedVersusFullDifference(
+      ModelConfig config, java.util.function.Consumer<PolicyModel> prepare) {
+    return worstCachedVersusFullDifference(config, prepare, true);
+  }
+
+  private static double worstCachedVersusFullDifference(
+      ModelConfig config, java.util.function.Consumer<PolicyModel> prepare, boolean randomize) {
     int vocab = 40;
     int[][] prompts = {{1, 5, 9, 12, 3, 7}, {1, 22}, {1, 4, 4, 8}};
     int[][] continuation = PolicyModelTest.randomTokens(3, 10, vocab, 11);
@@ -41,7 +64,7 @@ class KvCacheTest {
         NDManager m = model.manager().newSubManager();
         KvCache cache = new KvCache(m, model.config().layers(), 16)) {
       if (randomize) {
-        TinyModels.randomizeConstantParameters(model, 6);
+        prepare.accept(model);
       }
       int batch = prompts.length;
       int promptLength = 6;

@@ -126,4 +126,31 @@ public final class TinyModels {
       }
     }
   }
+
+  /**
+   * Gives every adapter's A and B random values: at initialisation B is zero and an adapted model
+   * equals its base, so a test of what adapters do needs them moved first.
+   */
+  public static void randomizeAdapters(PolicyModel model, long seed) {
+    randomizeAdapters(model, seed, 0.3);
+  }
+
+  /**
+   * {@link #randomizeAdapters(PolicyModel, long)} with values of standard deviation {@code std}.
+   */
+  public static void randomizeAdapters(PolicyModel model, long seed, double std) {
+    Random random = new Random(seed);
+    try (GradMode ignored = GradMode.disabled()) {
+      for (LoraAdapters.Site site : model.adapters().sites()) {
+        for (Parameter p : new Parameter[] {site.a(), site.b()}) {
+          NDArray array = p.getArray();
+          float[] values = array.toFloatArray();
+          for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (std * random.nextGaussian());
+          }
+          array.set(values);
+        }
+      }
+    }
+  }
 }
