@@ -38,7 +38,8 @@ public final class ModelBenchmark {
   static final double TRAIN_STEP_LIMIT_GIB = 24;
 
   /**
-   * What to run: batch and lengths follow shared/notes/djl.md's prototype figures.
+   * What to run: batch and lengths follow the prototype's figures (docs/engineering-notes.md,
+   * "Benchmark shapes").
    *
    * @param smallModelSuite the figures that only a small model affords: generation without the KV
    *     cache, MoE dispatch, training throughput and the {@code trainSteps} memory run

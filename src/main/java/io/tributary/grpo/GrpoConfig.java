@@ -8,8 +8,8 @@ import io.tributary.train.OptimizerConfig;
 
 /**
  * The GRPO learner's settings, with the names TRL and DAPO users know. Missing keys take the
- * defaults of the 2-core demonstration (shared/notes/grpo.md): G = 8, 32 prompts a step, clip
- * 0.2/0.28, β = 0, token-level (DAPO) aggregation, dynamic sampling on.
+ * defaults of the 2-core demonstration (docs/engineering-notes.md, "GRPO defaults"): G = 8, 32
+ * prompts a step, clip 0.2/0.28, β = 0, token-level (DAPO) aggregation, dynamic sampling on.
  *
  * @param groupSize G completions per prompt
  * @param promptsPerStep groups in one policy update batch

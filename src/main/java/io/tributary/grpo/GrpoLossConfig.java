@@ -50,7 +50,10 @@ public record GrpoLossConfig(
     }
   }
 
-  /** The prototype's settings (shared/notes/grpo.md): clip 0.2 / 0.28, β = 0, no cap. */
+  /**
+   * The prototype's settings (docs/engineering-notes.md, "GRPO defaults"): clip 0.2 / 0.28, β = 0,
+   * no cap.
+   */
   public static GrpoLossConfig defaults(LossAggregation aggregation, int maxCompletionLength) {
     return new GrpoLossConfig(0.2, 0.28, 0.0, aggregation, maxCompletionLength, null);
   }

@@ -7,7 +7,7 @@ import java.util.Properties;
  * The settings of a one-node KRaft cluster (combined broker and controller) on loopback. A single
  * node needs replication factor 1 and min ISR 1 for the internal topics, otherwise InitProducerId
  * of a transactional producer times out and group consumers read nothing
- * (shared/notes/flink-kafka.md, "A real broker").
+ * (docs/engineering-notes.md, "A single-node broker").
  */
 final class BrokerProperties {
   static final String HOST = "127.0.0.1";

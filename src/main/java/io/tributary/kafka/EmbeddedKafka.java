@@ -22,7 +22,8 @@ import org.apache.kafka.common.utils.Time;
  * A real Kafka broker in this JVM: one KRaft node (broker and controller) on loopback, formatted
  * with {@link StorageTool} and run by {@code KafkaRaftServer}, the two classes {@code
  * kafka-server-start.sh} itself uses. Its kafka_2.13 jars must equal the kafka-clients version of
- * the Flink connector (4.2.0): in one JVM they share classes (shared/notes/flink-kafka.md).
+ * the Flink connector (4.2.0): in one JVM they share classes (docs/engineering-notes.md, "A Kafka
+ * broker in the same JVM").
  */
 public final class EmbeddedKafka implements KafkaBroker {
   private static final int START_ATTEMPTS = 3;

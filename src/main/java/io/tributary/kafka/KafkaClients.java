@@ -17,8 +17,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Every Kafka client of Tributary is built here, so that the configured client properties (TLS,
  * SASL, compression) reach all of them and every reader uses {@code read_committed}: rollouts are
  * written in transactions that commit with Flink's checkpoints, and a {@code read_uncommitted}
- * reader would see records of aborted attempts, i.e. duplicates (shared/notes/flink-kafka.md,
- * pitfall 1). The Properties builders also serve Flink's KafkaSource and KafkaSink builders.
+ * reader would see records of aborted attempts, i.e. duplicates (docs/engineering-notes.md,
+ * "read_committed readers"). The Properties builders also serve Flink's KafkaSource and KafkaSink
+ * builders.
  */
 public final class KafkaClients {
   private KafkaClients() {}

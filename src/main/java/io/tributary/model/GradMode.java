@@ -4,9 +4,10 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * Autograd recording is per thread in libtorch (shared/notes/djl.md, pitfall 4): a thread other
- * than the one that loaded the engine records graphs until told otherwise. {@code try (var g =
- * GradMode.disabled()) {...}} turns recording off on the current thread and restores it after.
+ * Autograd recording is per thread in libtorch (docs/engineering-notes.md, "Grad mode is per
+ * thread"): a thread other than the one that loaded the engine records graphs until told otherwise.
+ * {@code try (var g = GradMode.disabled()) {...}} turns recording off on the current thread and
+ * restores it after.
  */
 public final class GradMode implements AutoCloseable {
   private final boolean previous;

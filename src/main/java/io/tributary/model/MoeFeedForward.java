@@ -12,10 +12,10 @@ import java.util.List;
  * DeepSeekMoE layer (Dai et al. 2024; DeepSeek-V3 inference/model.py, MoE): E fine-grained routed
  * experts of which K run per token, plus always-on shared experts.
  *
- * <p>Sparse dispatch without scatter ops (shared/notes/djl.md, pitfall 6): assignments are sorted
- * by expert on the host, token rows gathered in that order, each expert runs on its contiguous
- * slice, and the weighted outputs are put back in token order by a gather with the inverse
- * permutation.
+ * <p>Sparse dispatch without scatter ops (docs/engineering-notes.md, "Sparse dispatch without
+ * scatter ops"): assignments are sorted by expert on the host, token rows gathered in that order,
+ * each expert runs on its contiguous slice, and the weighted outputs are put back in token order by
+ * a gather with the inverse permutation.
  */
 public final class MoeFeedForward extends ModelBlock implements FeedForward {
   private final Router router;

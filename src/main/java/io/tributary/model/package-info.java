@@ -6,6 +6,7 @@
  * batch (B·T), E routed experts, K experts chosen per token (top-k), F expert hidden width.
  *
  * <p>NDArray lifetimes: every op uses the activation as its receiver, so results land in the
- * caller's per-step manager and never in the model's manager (shared/notes/djl.md, pitfall 1).
+ * caller's per-step manager and never in the model's manager (docs/engineering-notes.md, "NDArray
+ * lifetimes").
  */
 package io.tributary.model;

@@ -9,7 +9,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * A message as a Kafka record: key {@link Message#key()}, value the JSON codec's bytes, and no
  * timestamp (the broker stamps it). Records emitted from an end-of-input timer carry Flink
- * timestamp Long.MAX_VALUE, which the broker rejects (shared/notes/flink-kafka.md, pitfall 2).
+ * timestamp Long.MAX_VALUE, which the broker rejects (docs/engineering-notes.md, "Record
+ * timestamps").
  */
 final class MessageRecordSerializer<T extends Message>
     implements KafkaRecordSerializationSchema<T> {

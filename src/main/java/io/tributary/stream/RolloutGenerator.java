@@ -46,7 +46,8 @@ public final class RolloutGenerator implements AutoCloseable {
 
   /**
    * Loads the policy at {@code checkpoint} and turns autograd recording off on the calling thread,
-   * the thread that will generate (libtorch's grad mode is per thread: shared/notes/djl.md).
+   * the thread that will generate (libtorch's grad mode is per thread: docs/engineering-notes.md,
+   * "Grad mode is per thread").
    */
   public static RolloutGenerator open(
       Path checkpoint, SamplingConfig sampling, int groupSize, long seed) {

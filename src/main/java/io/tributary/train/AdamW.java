@@ -14,10 +14,10 @@ import java.util.Map;
 
 /**
  * AdamW over a policy's trainable parameters with global gradient-norm clipping. State is keyed by
- * parameter name (DJL's own optimizers key by a random per-instance id, shared/notes/djl.md pitfall
- * 5), lives in the model's manager, and is created once, so the number of arrays stays constant
- * across steps. Weight decay is decoupled and applies to matrices only (not to norm gains), as in
- * GPT-style training.
+ * parameter name (DJL's own optimizers key by a random per-instance id, docs/engineering-notes.md,
+ * "Optimizer state"), lives in the model's manager, and is created once, so the number of arrays
+ * stays constant across steps. Weight decay is decoupled and applies to matrices only (not to norm
+ * gains), as in GPT-style training.
  */
 public final class AdamW {
   private final OptimizerConfig config;

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The messages travel as Flink stream elements with generic (Kryo) types disabled: each must be a
- * Flink POJO type whose fields all have Flink serializers (shared/notes/flink-kafka.md, pitfall 3).
- * The test lives here, beside the records, and only the test imports Flink.
+ * Flink POJO type whose fields all have Flink serializers (docs/engineering-notes.md, "Messages as
+ * Flink POJOs"). The test lives here, beside the records, and only the test imports Flink.
  */
 class MessagesAreFlinkPojosTest {
   @ParameterizedTest

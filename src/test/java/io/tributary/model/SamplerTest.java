@@ -93,7 +93,8 @@ class SamplerTest {
   void noAutogradGraphIsRecordedWhenSamplingOnAnotherThread() throws Exception {
     try (PolicyModel model = PolicyModel.create(TinyModels.tiny(), 11)) {
       // the sampler checks libtorch's per-thread recording flag before every forward and throws
-      // if it is on; a fresh thread starts with it on (shared/notes/djl.md, pitfall 4)
+      // if it is on; a fresh thread starts with it on (docs/engineering-notes.md, "Grad mode is per
+      // thread")
       boolean[] observed =
           CompletableFuture.supplyAsync(
                   () -> {
