@@ -2,20 +2,10 @@ package io.tributary.reward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.StringWriter;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,42 +75,11 @@ class ExternalRewardJarTest {
     assertThat(RewardRegistry.load(getClass().getClassLoader()).names()).doesNotContain("polite");
   }
 
-  private static Path buildJar(Path dir) throws IOException {
-    Path sources = Files.createDirectories(dir.resolve("src/com/example/rewards"));
-    Path sourceFile = Files.writeString(sources.resolve("PoliteProvider.java"), SOURCE);
-    Path classes = Files.createDirectories(dir.resolve("classes"));
-
-    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-    StringWriter diagnostics = new StringWriter();
-    boolean compiled =
-        compiler
-            .getTask(
-                diagnostics,
-                null,
-                null,
-                List.of(
-                    "-classpath", System.getProperty("java.class.path"),
-                    "-d", classes.toString(),
-                    "--release", "17"),
-                null,
-                compiler
-                    .getStandardFileManager(null, null, StandardCharsets.UTF_8)
-                    .getJavaFileObjects(sourceFile))
-            .call();
-    assertThat(compiled).as("compiling the plug-in: %s", diagnostics).isTrue();
-
-    Path jar = dir.resolve("polite-reward.jar");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-        Stream<Path> files = Files.walk(classes)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
-        out.write(Files.readAllBytes(file));
-        out.closeEntry();
-      }
-      out.putNextEntry(new JarEntry("META-INF/services/" + RewardProvider.class.getName()));
-      out.write("com.example.rewards.PoliteProvider\n".getBytes(StandardCharsets.UTF_8));
-      out.closeEntry();
-    }
-    return jar;
+  private static Path buildJar(Path dir) {
+    return PluginJar.build(
+        dir,
+        dir.resolve("polite-reward.jar"),
+        Map.of("com/example/rewards/PoliteProvider.java", SOURCE),
+        "com.example.rewards.PoliteProvider");
   }
 }
