@@ -3,8 +3,6 @@ package io.tributary.hf;
 import io.tributary.model.ModelConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The tensors of a deepseek_v3 checkpoint (transformers 4.57 DeepseekV3ForCausalLM) and the
@@ -15,7 +13,6 @@ import java.util.regex.Pattern;
  * run time on both sides, so no tensor is permuted.
  */
 public final class DeepSeekV3Weights {
-  private static final Pattern LAYER = Pattern.compile("^model\\.layers\\.(\\d+)\\.");
 
   private DeepSeekV3Weights() {}
 
@@ -65,16 +62,6 @@ public final class DeepSeekV3Weights {
       names.put("lm_head.weight", "head");
     }
     return names;
-  }
-
-  /**
-   * Tensors a deepseek_v3 checkpoint may hold that the model does not use: the multi-token
-   * prediction layers after the last decoder layer (DeepSeek-V3's model.layers.61.*, which
-   * transformers' DeepseekV3Model ignores on load the same way).
-   */
-  public static boolean ignored(String name, ModelConfig config) {
-    Matcher m = LAYER.matcher(name);
-    return m.find() && Integer.parseInt(m.group(1)) >= config.layers();
   }
 
   /** Tributary's SwiGLU is w2(silu(w1 x) · w3 x): w1 the gate, w3 the up, w2 the down matrix. */

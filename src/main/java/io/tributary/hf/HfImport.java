@@ -81,13 +81,19 @@ public final class HfImport {
     }
   }
 
+  /**
+   * The stored tensors against config.json ({@link HfCheckpoint#checkTensors}: missing, unexpected
+   * and misshapen tensors named with their files, and what transformers itself skips on load, such
+   * as DeepSeek-V3's multi-token-prediction layers, tolerated), then the name table against what is
+   * stored, so that every weight the policy needs has a tensor to come from.
+   */
   private static void checkNames(Path dir, Map<String, String> names, HfCheckpoint source) {
+    List<String> ignored = source.checkTensors();
     Set<String> missing = new TreeSet<>(names.keySet());
     missing.removeAll(source.tensorNames());
     Set<String> unexpected = new TreeSet<>(source.tensorNames());
     unexpected.removeAll(names.keySet());
-    // buffers of old checkpoints that transformers recomputes and ignores as well
-    unexpected.removeIf(n -> n.endsWith(".rotary_emb.inv_freq"));
+    unexpected.removeAll(ignored);
     if (!missing.isEmpty() || !unexpected.isEmpty()) {
       throw new HfFormatException(
           dir

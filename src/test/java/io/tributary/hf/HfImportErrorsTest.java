@@ -1,10 +1,14 @@
 package io.tributary.hf;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.model.PolicyModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +42,8 @@ class HfImportErrorsTest {
     assertThatThrownBy(() -> HfImport.load(model))
         .isInstanceOf(HfFormatException.class)
         .hasMessageContaining(model.toString())
-        .hasMessageContaining("missing tensors [model.norm.weight]")
-        .hasMessageContaining("unexpected tensors [model.nurm.weight]");
+        .hasMessageContaining("tensor 'model.norm.weight' [64] is missing")
+        .hasMessageContaining("tensor 'model.nurm.weight' is unexpected");
   }
 
   @Test
@@ -67,5 +71,33 @@ class HfImportErrorsTest {
     assertThatThrownBy(() -> HfImport.load(model))
         .isInstanceOf(HfFormatException.class)
         .hasMessageContaining("model-00002-of-00002.safetensors");
+  }
+
+  @Test
+  void deepSeekMultiTokenPredictionLayersAreSkippedOnLoadAsTransformersSkipsThem()
+      throws Exception {
+    Path model = copyOf("deepseek_v3");
+    Path weights = model.resolve("model.safetensors");
+    List<OutputTensor> tensors = new ArrayList<>();
+    try (HfCheckpoint checkpoint = HfCheckpoint.open(model)) {
+      for (StoredTensor t : checkpoint.tensors()) {
+        tensors.add(OutputTensor.of(t.name(), t.dtype(), t.shapeArray(), t.readFloats()));
+      }
+    }
+    // DeepSeek-V3 publishes its MTP module as the layer after the last decoder layer (61 of 61)
+    int layers = HfConfig.read(model).numHiddenLayers();
+    tensors.add(
+        OutputTensor.of(
+            "model.layers." + layers + ".enorm.weight",
+            SafetensorsDtype.F32,
+            new long[] {4},
+            new float[] {1, 2, 3, 4}));
+    Files.delete(weights);
+    SafetensorsWriter.write(weights, tensors);
+
+    try (PolicyModel imported = HfImport.load(model);
+        PolicyModel reference = HfImport.load(HfParityTest.FIXTURES.resolve("deepseek_v3"))) {
+      assertThat(imported.parameters()).hasSameSizeAs(reference.parameters());
+    }
   }
 }
