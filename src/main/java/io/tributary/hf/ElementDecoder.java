@@ -12,38 +12,8 @@ final class ElementDecoder {
   static void decode(SafetensorsDtype dtype, ByteBuffer window, FloatBuffer target) {
     switch (dtype) {
       case F32 -> target.put(window.asFloatBuffer());
-      case BF16 -> {
-        ShortBuffer halves = window.asShortBuffer();
-        if (target.hasArray()) {
-          float[] out = target.array();
-          int at = target.arrayOffset() + target.position();
-          int n = halves.remaining();
-          for (int i = 0; i < n; i++) {
-            out[at + i] = HalfPrecision.bf16ToFloat(halves.get(i));
-          }
-          target.position(target.position() + n);
-        } else {
-          while (halves.hasRemaining()) {
-            target.put(HalfPrecision.bf16ToFloat(halves.get()));
-          }
-        }
-      }
-      case F16 -> {
-        ShortBuffer halves = window.asShortBuffer();
-        if (target.hasArray()) {
-          float[] out = target.array();
-          int at = target.arrayOffset() + target.position();
-          int n = halves.remaining();
-          for (int i = 0; i < n; i++) {
-            out[at + i] = HalfPrecision.f16ToFloat(halves.get(i));
-          }
-          target.position(target.position() + n);
-        } else {
-          while (halves.hasRemaining()) {
-            target.put(HalfPrecision.f16ToFloat(halves.get()));
-          }
-        }
-      }
+      case BF16 -> decodeHalves(window.asShortBuffer(), target, HalfPrecision::bf16ToFloat);
+      case F16 -> decodeHalves(window.asShortBuffer(), target, HalfPrecision::f16ToFloat);
       case F64 -> {
         var doubles = window.asDoubleBuffer();
         while (doubles.hasRemaining()) {
@@ -119,5 +89,27 @@ final class ElementDecoder {
       default -> throw new IllegalArgumentException(dtype + " is not an integer dtype");
     }
     return i;
+  }
+
+  /** The 16-bit floats' widening: bfloat16 and IEEE half differ only in where the bits go. */
+  private interface HalfToFloat {
+    float widen(short bits);
+  }
+
+  private static void decodeHalves(ShortBuffer halves, FloatBuffer target, HalfToFloat widen) {
+    if (target.hasArray()) {
+      // straight into the array: a put per element costs a bounds and position update each
+      float[] out = target.array();
+      int at = target.arrayOffset() + target.position();
+      int n = halves.remaining();
+      for (int i = 0; i < n; i++) {
+        out[at + i] = widen.widen(halves.get(i));
+      }
+      target.position(target.position() + n);
+    } else {
+      while (halves.hasRemaining()) {
+        target.put(widen.widen(halves.get()));
+      }
+    }
   }
 }

@@ -140,17 +140,7 @@ public final class SafetensorsFile implements AutoCloseable {
   /** The tensor's elements converted to float (exact for F32, F16, BF16 and small integers). */
   public float[] readFloats(SafetensorsEntry entry) {
     checkOwn(entry);
-    long count = entry.elementCount();
-    if (count > Integer.MAX_VALUE - 8) {
-      throw new HfFormatException(
-          path
-              + ": tensor '"
-              + entry.name()
-              + "' has "
-              + count
-              + " elements, too many for one array");
-    }
-    float[] values = new float[(int) count];
+    float[] values = new float[arrayLength(entry)];
     readFloats(entry, FloatBuffer.wrap(values));
     return values;
   }
@@ -200,17 +190,7 @@ public final class SafetensorsFile implements AutoCloseable {
       throw new HfFormatException(
           path + ": tensor '" + entry.name() + "' is " + entry.dtype() + ", not an integer dtype");
     }
-    long count = entry.elementCount();
-    if (count > Integer.MAX_VALUE - 8) {
-      throw new HfFormatException(
-          path
-              + ": tensor '"
-              + entry.name()
-              + "' has "
-              + count
-              + " elements, too many for one array");
-    }
-    long[] values = new long[(int) count];
+    long[] values = new long[arrayLength(entry)];
     int[] next = {0};
     forEachWindow(
         entry,
@@ -274,5 +254,20 @@ public final class SafetensorsFile implements AutoCloseable {
   @Override
   public String toString() {
     return path.toString();
+  }
+
+  /** The tensor's element count as a Java array length, or an error naming the tensor. */
+  private int arrayLength(SafetensorsEntry entry) {
+    long count = entry.elementCount();
+    if (count > Integer.MAX_VALUE - 8) {
+      throw new HfFormatException(
+          path
+              + ": tensor '"
+              + entry.name()
+              + "' has "
+              + count
+              + " elements, too many for one array");
+    }
+    return (int) count;
   }
 }
