@@ -16,10 +16,11 @@ import io.tributary.train.OptimizerConfig;
  * @param temperature sampling temperature; also divides the learner's logits
  * @param topP nucleus sampling (1 = off)
  * @param maxNewTokens completion budget; longer completions are truncated
- * @param epsilonLow lower clip ε
+ * @param epsilonLow lower clip ε of the token ratio (the aggregations grpo, bnpo, dr_grpo, dapo)
  * @param epsilonHigh upper clip (DAPO clip-higher)
  * @param beta KL weight to the reference policy (k3 estimator); 0 loads no reference model
- * @param aggregation how per-token losses become one scalar
+ * @param aggregation the loss: grpo, bnpo, dr_grpo, dapo (the clipped token surrogate with four
+ *     normalisers), gspo or cispo (see {@link LossAggregation}, docs/grpo-losses.md)
  * @param advantageScaling divide by the group's (or batch's) reward std, or not (Dr. GRPO)
  * @param numIterations μ: optimisation passes over each batch
  * @param miniBatches optimizer steps per pass (the batch is split in this many parts)
@@ -27,11 +28,20 @@ import io.tributary.train.OptimizerConfig;
  * @param maxSamplingRounds rounds of drawing prompts for one batch under dynamic sampling
  * @param maskTruncated completions cut at maxNewTokens carry no loss (DAPO overlong filtering)
  * @param overlongBuffer DAPO's soft overlong punishment over the last this-many tokens; 0 = off
- * @param importanceRatioCap dual-clip cap of the ratio for stale rollouts; null = none
+ * @param importanceRatioCap the earlier spelling of {@code rolloutCorrection: {importanceSampling:
+ *     token, cap: C}} (the dual clip), still read so that earlier configs and the configs saved in
+ *     earlier run directories load; it is turned into {@code rolloutCorrection} here and is null
+ *     afterwards, so the resolved config holds only the new key
  * @param optimizer AdamW and schedule
  * @param seed sampling and shuffling seed
  * @param lora low-rank adapters to train instead of every weight (key {@code lora:}); null trains
  *     the whole policy
+ * @param gspo GSPO's clip range of the sequence ratio, used when aggregation is gspo; default 3e-4
+ *     / 4e-4
+ * @param cispo CISPO's caps of the importance weight, used when aggregation is cispo; default no
+ *     lower cap (epsilonLow 1) and 1 + 0.28
+ * @param rolloutCorrection decoupled objective, truncated importance sampling and masking against
+ *     the behaviour policy; default none
  */
 public record GrpoConfig(
     Integer groupSize,
@@ -53,9 +63,12 @@ public record GrpoConfig(
     Double importanceRatioCap,
     OptimizerConfig optimizer,
     Long seed,
-    LoraConfig lora) {
+    LoraConfig lora,
+    ClipRange gspo,
+    ClipRange cispo,
+    RolloutCorrection rolloutCorrection) {
 
-  /** Without adapters: every weight is trained. */
+  /** Without adapters, with the defaults of the loss variants and no rollout correction. */
   public GrpoConfig(
       Integer groupSize,
       Integer promptsPerStep,
@@ -96,6 +109,9 @@ public record GrpoConfig(
         importanceRatioCap,
         optimizer,
         seed,
+        null,
+        null,
+        null,
         null);
   }
 
@@ -119,6 +135,20 @@ public record GrpoConfig(
     overlongBuffer = overlongBuffer != null ? overlongBuffer : 0;
     optimizer = optimizer != null ? optimizer : OptimizerConfig.of(1e-4, 1000);
     seed = seed != null ? seed : 0L;
+    gspo = gspo != null ? gspo : ClipRange.gspoDefaults();
+    cispo = cispo != null ? cispo : ClipRange.cispoDefaults();
+    if (importanceRatioCap != null && rolloutCorrection != null) {
+      throw badValue(
+          "importanceRatioCap",
+          importanceRatioCap,
+          "no value beside rolloutCorrection: importanceRatioCap C is the earlier spelling of"
+              + " rolloutCorrection: {importanceSampling: token, cap: C}");
+    }
+    if (importanceRatioCap != null) {
+      rolloutCorrection = RolloutCorrection.dualClip(importanceRatioCap);
+      importanceRatioCap = null;
+    }
+    rolloutCorrection = rolloutCorrection != null ? rolloutCorrection : RolloutCorrection.none();
     if (groupSize < 2) {
       throw badValue("groupSize", groupSize, "2 or more (advantages compare members of a group)");
     }
@@ -146,16 +176,33 @@ public record GrpoConfig(
           "overlongBuffer", overlongBuffer, "0 (off) or less than maxNewTokens=" + maxNewTokens);
     }
     // the loss settings are validated where they are used, with the same key names
-    lossConfig(epsilonLow, epsilonHigh, beta, aggregation, maxNewTokens, importanceRatioCap);
+    lossConfig(
+        epsilonLow, epsilonHigh, beta, aggregation, maxNewTokens, gspo, cispo, rolloutCorrection);
   }
 
   public GrpoLossConfig lossConfig() {
-    return lossConfig(epsilonLow, epsilonHigh, beta, aggregation, maxNewTokens, importanceRatioCap);
+    return lossConfig(
+        epsilonLow, epsilonHigh, beta, aggregation, maxNewTokens, gspo, cispo, rolloutCorrection);
   }
 
+  /** The clip range of the chosen loss: GSPO's and CISPO's have their own scale. */
   private static GrpoLossConfig lossConfig(
-      double low, double high, double beta, LossAggregation aggregation, int maxNew, Double cap) {
-    return new GrpoLossConfig(low, high, beta, aggregation, maxNew, cap);
+      double low,
+      double high,
+      double beta,
+      LossAggregation aggregation,
+      int maxNew,
+      ClipRange gspo,
+      ClipRange cispo,
+      RolloutCorrection correction) {
+    ClipRange range =
+        switch (aggregation) {
+          case GSPO -> gspo;
+          case CISPO -> cispo;
+          default -> new ClipRange(low, high);
+        };
+    return new GrpoLossConfig(
+        range.epsilonLow(), range.epsilonHigh(), beta, aggregation, maxNew, correction);
   }
 
   /** This config training {@code lora}'s adapters (null: every weight). */
@@ -180,7 +227,10 @@ public record GrpoConfig(
         importanceRatioCap,
         optimizer,
         seed,
-        lora);
+        lora,
+        gspo,
+        cispo,
+        rolloutCorrection);
   }
 
   public static GrpoConfig defaults() {

@@ -70,7 +70,7 @@ public final class GrpoLoop {
     }
     double sampleSeconds = (System.nanoTime() - start) / 1e9;
     long updateStart = System.nanoTime();
-    UpdateStats update = kept.isEmpty() ? null : trainer.update(kept);
+    UpdateStats update = kept.isEmpty() ? null : trainer.update(kept, step); // sampled by this step
     double updateSeconds = (System.nanoTime() - updateStart) / 1e9;
     step++;
     unscoredGroups += unscored.size();
@@ -150,6 +150,7 @@ public final class GrpoLoop {
       m.put("lr", u.learningRate());
       u.expertShareMax().ifPresent(v -> m.put("expert_load_max", v));
       u.expertShareMin().ifPresent(v -> m.put("expert_load_min", v));
+      m.putAll(u.offPolicyMetrics());
       m.put("optimizer_steps", u.optimizerSteps());
     }
     m.put("skipped_updates", trainer.skippedUpdates());

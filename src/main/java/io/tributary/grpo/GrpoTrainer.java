@@ -117,14 +117,36 @@ public final class GrpoTrainer {
     return new GroupAdvantages(weighted, raw.zeroStdGroups(), raw.groupSize());
   }
 
-  /** One batch of groups -> μ × miniBatches optimizer steps. */
+  /**
+   * One batch of groups -> μ × miniBatches optimizer steps, without the groups' staleness: the
+   * mismatch metrics, which are reported per staleness, are not computed.
+   */
   public UpdateStats update(List<RolloutGroup> groups) {
+    return update(groups, -1);
+  }
+
+  /**
+   * One batch of groups -> μ × miniBatches optimizer steps; {@code learnerVersion} is the version
+   * of the weights the learner holds, so that a group sampled by version v is {@code learnerVersion
+   * - v} versions stale (-1: unknown).
+   */
+  public UpdateStats update(List<RolloutGroup> groups, long learnerVersion) {
     GroupAdvantages advantages = advantages(groups);
     List<TrainingRows.Row> rows = new ArrayList<>();
     int g = config.groupSize();
     long truncated = 0;
     for (int i = 0; i < groups.size(); i++) {
       RolloutGroup group = groups.get(i);
+      long staleness = learnerVersion < 0 ? -1 : learnerVersion - group.policyVersion();
+      if (learnerVersion >= 0 && staleness < 0) {
+        throw new IllegalArgumentException(
+            "group "
+                + group.promptId()
+                + ": sampled by version "
+                + group.policyVersion()
+                + ", after the learner's version "
+                + learnerVersion);
+      }
       for (int j = 0; j < g; j++) {
         var c = group.completions().get(j);
         boolean isTruncated = c.finishReason() == io.tributary.model.FinishReason.LENGTH;
@@ -135,14 +157,23 @@ public final class GrpoTrainer {
                 c.tokens(),
                 c.logProbs(),
                 null,
+                null,
                 advantages.advantages()[i * g + j],
-                !(isTruncated && config.maskTruncated())));
+                !(isTruncated && config.maskTruncated()),
+                staleness));
       }
     }
     if (reference != null) {
       rows = withReferenceLogProbs(rows);
     }
     UpdateStats.Builder stats = new UpdateStats.Builder();
+    if (config.lossConfig().rolloutCorrection().needsProximal()) {
+      rows = withProximalLogProbs(rows);
+      // the proximal forward is the learner's pre-update view of every row
+      for (TrainingRows.Row row : rows) {
+        addMismatch(stats.mismatch, row, row.logpProximal());
+      }
+    }
     stats.fracTruncated = rows.isEmpty() ? 0 : (double) truncated / rows.size();
     stats.fracZeroStd = advantages.fracRewardZeroStd();
     for (int iteration = 0; iteration < config.numIterations(); iteration++) {
@@ -152,13 +183,17 @@ public final class GrpoTrainer {
       for (int part = 0; part < parts; part++) {
         List<TrainingRows.Row> mini =
             order.subList(part * order.size() / parts, (part + 1) * order.size() / parts);
-        miniBatchStep(TrainingRows.of(mini, pad), stats);
+        // without a proximal forward, only the first step's rows are seen by the pre-update weights
+        boolean preUpdate = iteration == 0 && part == 0 && rows.get(0).logpProximal() == null;
+        miniBatchStep(mini, preUpdate, stats);
       }
     }
     return stats.build();
   }
 
-  private void miniBatchStep(TrainingRows rows, UpdateStats.Builder stats) {
+  private void miniBatchStep(
+      List<TrainingRows.Row> mini, boolean preUpdate, UpdateStats.Builder stats) {
+    TrainingRows rows = TrainingRows.of(mini, pad);
     double lossValue;
     GrpoLossStatistics lossStats;
     double entropy;
@@ -169,13 +204,24 @@ public final class GrpoTrainer {
       NDArray logp = TokenLogProbs.of(logits, rows.targets(), config.temperature()); // (B, Tc)
       NDArray mask = rows.perToken(step, rows.mask());
       entropy = TokenLogProbs.meanEntropy(logits, mask, config.temperature());
+      if (preUpdate) {
+        float[] learner = logp.stopGradient().toFloatArray();
+        for (int i = 0; i < mini.size(); i++) {
+          TrainingRows.Row row = mini.get(i);
+          float[] mine = new float[row.completion().length];
+          System.arraycopy(learner, i * rows.completionWidth(), mine, 0, mine.length);
+          addMismatch(stats.mismatch, row, mine);
+        }
+      }
       LossInputs inputs =
           LossInputs.of(
-              logp,
-              rows.perToken(step, rows.logpOld()),
-              rows.logpRef() == null ? null : rows.perToken(step, rows.logpRef()),
-              rows.advantagesArray(step),
-              mask);
+                  logp,
+                  rows.perToken(step, rows.logpOld()),
+                  rows.logpRef() == null ? null : rows.perToken(step, rows.logpRef()),
+                  rows.advantagesArray(step),
+                  mask)
+              .withProximal(
+                  rows.logpProximal() == null ? null : rows.perToken(step, rows.logpProximal()));
       GrpoLossResult result = GrpoLoss.compute(inputs, config.lossConfig());
       NDArray loss =
           routing.balanceLoss() == null ? result.loss() : result.loss().add(routing.balanceLoss());
@@ -217,28 +263,59 @@ public final class GrpoTrainer {
   }
 
   private List<TrainingRows.Row> withReferenceLogProbs(List<TrainingRows.Row> rows) {
-    List<TrainingRows.Row> out = new ArrayList<>(rows.size());
-    int chunk = 64;
     try (GradMode ignored = GradMode.disabled();
         LoraAdapters.Off base = reference.adaptersDisabled()) {
-      for (int start = 0; start < rows.size(); start += chunk) {
-        List<TrainingRows.Row> part = rows.subList(start, Math.min(rows.size(), start + chunk));
-        TrainingRows batch = TrainingRows.of(part, pad);
-        try (NDManager step = reference.manager().newSubManager()) {
-          NDArray logits = completionLogits(reference, step, batch, RoutingContext.inference());
-          float[] ref =
-              TokenLogProbs.of(logits, batch.targets(), config.temperature()).toFloatArray();
-          for (int i = 0; i < part.size(); i++) {
-            TrainingRows.Row r = part.get(i);
-            float[] mine = new float[r.completion().length];
-            System.arraycopy(ref, i * batch.completionWidth(), mine, 0, mine.length);
-            out.add(
-                new TrainingRows.Row(
-                    r.prompt(), r.completion(), r.logpOld(), mine, r.advantage(), r.trained()));
-          }
+      List<TrainingRows.Row> out = new ArrayList<>(rows.size());
+      List<float[]> ref = noGradLogProbs(reference, rows);
+      for (int i = 0; i < rows.size(); i++) {
+        out.add(rows.get(i).withLogpRef(ref.get(i)));
+      }
+      return out;
+    }
+  }
+
+  /**
+   * The proximal policy's log-probs: the weights the learner holds before this update, adapters on,
+   * one no-grad forward (AReaL's decoupled objective recomputes them the same way).
+   */
+  private List<TrainingRows.Row> withProximalLogProbs(List<TrainingRows.Row> rows) {
+    try (GradMode ignored = GradMode.disabled()) {
+      List<TrainingRows.Row> out = new ArrayList<>(rows.size());
+      List<float[]> proximal = noGradLogProbs(policy, rows);
+      for (int i = 0; i < rows.size(); i++) {
+        out.add(rows.get(i).withLogpProximal(proximal.get(i)));
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Log-probs of each row's completion tokens under {@code model}, in chunks; call without grad.
+   */
+  private List<float[]> noGradLogProbs(PolicyModel model, List<TrainingRows.Row> rows) {
+    List<float[]> out = new ArrayList<>(rows.size());
+    int chunk = 64;
+    for (int start = 0; start < rows.size(); start += chunk) {
+      List<TrainingRows.Row> part = rows.subList(start, Math.min(rows.size(), start + chunk));
+      TrainingRows batch = TrainingRows.of(part, pad);
+      try (NDManager step = model.manager().newSubManager()) {
+        NDArray logits = completionLogits(model, step, batch, RoutingContext.inference());
+        float[] all =
+            TokenLogProbs.of(logits, batch.targets(), config.temperature()).toFloatArray();
+        for (int i = 0; i < part.size(); i++) {
+          float[] mine = new float[part.get(i).completion().length];
+          System.arraycopy(all, i * batch.completionWidth(), mine, 0, mine.length);
+          out.add(mine);
         }
       }
     }
     return out;
+  }
+
+  /** A row of known staleness into the mismatch metrics; routing is not recorded yet. */
+  private static void addMismatch(PolicyMismatch mismatch, TrainingRows.Row row, float[] learner) {
+    if (row.staleness() >= 0) {
+      mismatch.add(row.staleness(), row.logpOld(), learner);
+    }
   }
 }

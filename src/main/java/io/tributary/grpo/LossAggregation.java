@@ -10,20 +10,24 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * How per-token losses of a (micro-)batch become one scalar: the choice decides how much each token
- * of a long versus a short completion weighs. Names and normalisers follow TRL's {@code loss_type}
- * in {@code grpo_trainer.py}.
+ * The loss of config key {@code grpo.aggregation}: which per-token {@link PolicyObjective} and how
+ * the per-token losses of a (micro-)batch become one scalar, which decides how much each token of a
+ * long versus a short completion weighs. The first four share the clipped token surrogate; names
+ * and normalisers follow TRL's {@code loss_type} in {@code grpo_trainer.py}. {@link #GSPO} and
+ * {@link #CISPO} are each their paper's objective with their paper's normaliser, so that one key
+ * selects a published loss as a whole.
  *
- * <p>With gradient accumulation over k micro-batches, {@link #GRPO}, {@link #BNPO} and {@link
- * #DR_GRPO} give one micro-batch's mean, so the trainer divides by k; {@link #DAPO} already divides
- * by the token count of the whole accumulated batch, so its micro-batch losses are simply summed.
+ * <p>With gradient accumulation over k micro-batches, {@link #GRPO}, {@link #BNPO}, {@link
+ * #DR_GRPO} and {@link #GSPO} give one micro-batch's mean, so the trainer divides by k; {@link
+ * #DAPO} and {@link #CISPO} already divide by the token count of the whole accumulated batch, so
+ * their micro-batch losses are simply summed.
  */
 public enum LossAggregation {
   /**
    * DeepSeekMath eq. 3: mean over a sequence's tokens (1/|o_i|), then mean over the sequences. Long
    * completions weigh less per token, the length bias Dr. GRPO points out.
    */
-  GRPO {
+  GRPO(PolicyObjective.CLIPPED_TOKEN_RATIO) {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, int maxCompletionLength, long dapoTokens) {
       NDArray perSequence = maskedLoss.sum(new int[] {1}); // (B)
@@ -32,7 +36,7 @@ public enum LossAggregation {
     }
   },
   /** Sum over tokens divided by the active tokens of this (micro-)batch. */
-  BNPO {
+  BNPO(PolicyObjective.CLIPPED_TOKEN_RATIO) {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, int maxCompletionLength, long dapoTokens) {
       return maskedLoss.sum().div(Scalars.maximum(mask.sum(), 1f));
@@ -42,7 +46,7 @@ public enum LossAggregation {
    * Dr. GRPO (Liu et al. 2025, arXiv:2503.20783, section 3.1): sum divided by a constant, sequences
    * × max completion length, so no length bias.
    */
-  DR_GRPO {
+  DR_GRPO(PolicyObjective.CLIPPED_TOKEN_RATIO) {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, int maxCompletionLength, long dapoTokens) {
       long sequences = maskedLoss.getShape().get(0);
@@ -54,12 +58,50 @@ public enum LossAggregation {
    * divided by the active tokens of the whole accumulated batch, which the caller counts across its
    * micro-batches.
    */
-  DAPO {
+  DAPO(PolicyObjective.CLIPPED_TOKEN_RATIO) {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, int maxCompletionLength, long dapoTokens) {
       return Scalars.div(maskedLoss.sum(), (float) dapoTokens);
     }
+  },
+  /**
+   * GSPO (Zheng et al. 2025, arXiv:2507.18071, eq. 5): the clipped surrogate on each sequence's
+   * length-normalised ratio, averaged over the sequences. Its per-token form (GSPO-token, eq. 13)
+   * aggregated like {@link #GRPO} has the same value and gradient when the advantage is one per
+   * sequence, as here, and lets per-token correction weights act on their own token.
+   */
+  GSPO(PolicyObjective.CLIPPED_SEQUENCE_RATIO) {
+    @Override
+    NDArray aggregate(NDArray maskedLoss, NDArray mask, int maxCompletionLength, long dapoTokens) {
+      return GRPO.aggregate(maskedLoss, mask, maxCompletionLength, dapoTokens);
+    }
+  },
+  /**
+   * CISPO (MiniMax-M1, arXiv:2506.13585, eq. 4): the REINFORCE term weighted by the clipped,
+   * stop-gradient importance weight, normalised by the token count of the whole batch.
+   */
+  CISPO(PolicyObjective.CLIPPED_IS_WEIGHT) {
+    @Override
+    NDArray aggregate(NDArray maskedLoss, NDArray mask, int maxCompletionLength, long dapoTokens) {
+      return DAPO.aggregate(maskedLoss, mask, maxCompletionLength, dapoTokens);
+    }
   };
+
+  private final PolicyObjective objective;
+
+  LossAggregation(PolicyObjective objective) {
+    this.objective = objective;
+  }
+
+  /** The per-token loss this aggregation reduces. */
+  public PolicyObjective objective() {
+    return objective;
+  }
+
+  /** True when the normaliser is the accumulated batch's token count (DAPO's). */
+  boolean countsAccumulatedTokens() {
+    return this == DAPO || this == CISPO;
+  }
 
   /**
    * @param maskedLoss per-token loss already multiplied by the mask, (B, T)

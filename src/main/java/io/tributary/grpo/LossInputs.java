@@ -14,7 +14,9 @@ import ai.djl.ndarray.NDArray;
  * @param completionMask 1 for a completion token, 0 for padding or a masked (truncated) completion,
  *     float, (B, T); padded positions of the log-prob tensors must still be finite
  * @param accumulatedActiveTokens the number of mask-1 tokens in the whole accumulated batch, across
- *     all micro-batches: DAPO's normaliser; ignored by the other aggregations
+ *     all micro-batches: DAPO's and CISPO's normaliser; ignored by the other aggregations
+ * @param logpProximal log-probabilities under the proximal policy (the learner's weights before
+ *     this update), without gradient, (B, T); required by the decoupled correction, null otherwise
  */
 public record LossInputs(
     NDArray logp,
@@ -22,7 +24,19 @@ public record LossInputs(
     NDArray logpRef,
     NDArray advantages,
     NDArray completionMask,
-    long accumulatedActiveTokens) {
+    long accumulatedActiveTokens,
+    NDArray logpProximal) {
+
+  /** Inputs without proximal log-probs. */
+  public LossInputs(
+      NDArray logp,
+      NDArray logpOld,
+      NDArray logpRef,
+      NDArray advantages,
+      NDArray completionMask,
+      long accumulatedActiveTokens) {
+    this(logp, logpOld, logpRef, advantages, completionMask, accumulatedActiveTokens, null);
+  }
 
   /** Inputs of a batch that is not split into micro-batches: DAPO's count is this mask's sum. */
   public static LossInputs of(
@@ -35,6 +49,11 @@ public record LossInputs(
   }
 
   public LossInputs withAccumulatedActiveTokens(long tokens) {
-    return new LossInputs(logp, logpOld, logpRef, advantages, completionMask, tokens);
+    return new LossInputs(logp, logpOld, logpRef, advantages, completionMask, tokens, logpProximal);
+  }
+
+  public LossInputs withProximal(NDArray proximal) {
+    return new LossInputs(
+        logp, logpOld, logpRef, advantages, completionMask, accumulatedActiveTokens, proximal);
   }
 }

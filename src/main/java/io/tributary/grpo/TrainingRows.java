@@ -18,6 +18,7 @@ record TrainingRows(
     int[][] targets,
     float[] logpOld,
     float[] logpRef,
+    float[] logpProximal,
     float[] advantages,
     float[] mask,
     boolean[] validInputs) {
@@ -37,6 +38,7 @@ record TrainingRows(
     int[][] targets = new int[b][completionWidth];
     float[] old = new float[b * completionWidth];
     float[] ref = rows.get(0).logpRef() == null ? null : new float[b * completionWidth];
+    float[] proximal = rows.get(0).logpProximal() == null ? null : new float[b * completionWidth];
     float[] advantages = new float[b];
     float[] mask = new float[b * completionWidth];
     boolean[] valid = new boolean[b * width];
@@ -60,22 +62,51 @@ record TrainingRows(
         if (ref != null) {
           ref[i * completionWidth + j] = r.logpRef()[j];
         }
+        if (proximal != null) {
+          proximal[i * completionWidth + j] = r.logpProximal()[j];
+        }
         mask[i * completionWidth + j] = r.trained() ? 1f : 0f;
       }
       advantages[i] = (float) r.advantage();
     }
     return new TrainingRows(
-        tokens, padding, promptWidth, completionWidth, targets, old, ref, advantages, mask, valid);
+        tokens,
+        padding,
+        promptWidth,
+        completionWidth,
+        targets,
+        old,
+        ref,
+        proximal,
+        advantages,
+        mask,
+        valid);
   }
 
-  /** One completion to train on. {@code trained} false masks it (a truncated completion). */
+  /**
+   * One completion to train on. {@code trained} false masks it (a truncated completion); {@code
+   * logpRef} and {@code logpProximal} are null until computed; {@code staleness} is how many
+   * versions behind the learner it was sampled, -1 when unknown.
+   */
   record Row(
       int[] prompt,
       int[] completion,
       float[] logpOld,
       float[] logpRef,
+      float[] logpProximal,
       double advantage,
-      boolean trained) {}
+      boolean trained,
+      long staleness) {
+
+    Row withLogpRef(float[] values) {
+      return new Row(
+          prompt, completion, logpOld, values, logpProximal, advantage, trained, staleness);
+    }
+
+    Row withLogpProximal(float[] values) {
+      return new Row(prompt, completion, logpOld, logpRef, values, advantage, trained, staleness);
+    }
+  }
 
   int rows() {
     return tokens.length;

@@ -218,7 +218,7 @@ public final class LearnerService implements AutoCloseable {
       groups.add(TrainingGroups.toGroup(held, weight, tokenizer));
       kept.add(held);
     }
-    UpdateStats stats = groups.isEmpty() ? null : trainer.update(groups);
+    UpdateStats stats = groups.isEmpty() ? null : trainer.update(groups, version);
     if (stats != null) {
       version++;
       step++;
@@ -335,6 +335,7 @@ public final class LearnerService implements AutoCloseable {
     m.put("frac_reward_zero_std", s.fracZeroStd());
     s.expertShareMax().ifPresent(v -> m.put("expert_load_max", v));
     s.expertShareMin().ifPresent(v -> m.put("expert_load_min", v));
+    m.putAll(s.offPolicyMetrics());
     return m;
   }
 

@@ -29,7 +29,11 @@ class GrpoLossBackwardAfterGarbageCollectionTest {
   @ParameterizedTest
   @EnumSource(LossAggregation.class)
   void gradientIsTheSameWhenACollectionRunsBeforeTheBackward(LossAggregation aggregation) {
-    GrpoLossConfig config = new GrpoLossConfig(0.2, 0.28, 0.04, aggregation, 6, 1.5);
+    RolloutCorrection dualClip =
+        aggregation.objective() == PolicyObjective.CLIPPED_TOKEN_RATIO
+            ? RolloutCorrection.dualClip(1.5)
+            : null; // GSPO and CISPO have no unclipped term to cap
+    GrpoLossConfig config = new GrpoLossConfig(0.2, 0.28, 0.04, aggregation, 6, dualClip);
     float[] undisturbed = gradient(config, false);
     float[] collected = gradient(config, true);
     assertThat(collected).containsExactly(undisturbed);

@@ -17,11 +17,16 @@ class GrpoLossConfigTest {
       delimiter = '|',
       nullValues = "null",
       value = {
-        "1.0  | 0.28 | 0   | 64 | null | GRPO | epsilonLow: got 1.0, expected a number in [0, 1)",
+        "1.5  | 0.28 | 0   | 64 | null | GRPO | epsilonLow: got 1.5, expected a number in [0, 1]",
         "0.2  | -1   | 0   | 64 | null | GRPO | epsilonHigh: got -1.0",
         "0.2  | 0.28 | -0.1| 64 | null | GRPO | beta: got -0.1",
         "0.2  | 0.28 | 0   | 0  | null | GRPO | maxCompletionLength: got 0",
-        "0.2  | 0.28 | 0   | 64 | 1.2  | GRPO | importanceRatioCap: got 1.2",
+        "0.2  | 0.28 | 0   | 64 | 1.2  | GRPO | rolloutCorrection.cap: got 1.2, expected a number"
+            + " > 1 + epsilonHigh",
+        "0.2  | 0.28 | 0   | 64 | 3.0  | GSPO | rolloutCorrection.importanceSampling: got 'token',"
+            + " expected none with aggregation gspo in mode coupled",
+        "0.2  | 0.28 | 0   | 64 | 3.0  | CISPO | rolloutCorrection.importanceSampling: got 'token',"
+            + " expected none with aggregation cispo",
         "0.2  | 0.28 | 0   | 64 | null | null | aggregation: got null"
       })
   void rejectsBadSettingsNamingTheKey(
@@ -29,10 +34,12 @@ class GrpoLossConfigTest {
       double high,
       double beta,
       int maxLength,
-      Double cap,
+      Double dualClipCap,
       LossAggregation agg,
       String message) {
-    assertThatThrownBy(() -> new GrpoLossConfig(low, high, beta, agg, maxLength, cap))
+    RolloutCorrection correction =
+        dualClipCap == null ? null : RolloutCorrection.dualClip(dualClipCap);
+    assertThatThrownBy(() -> new GrpoLossConfig(low, high, beta, agg, maxLength, correction))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(message);
   }
@@ -42,13 +49,19 @@ class GrpoLossConfigTest {
     GrpoLossConfig config =
         Yaml.read(
             "epsilonLow: 0.2\nepsilonHigh: 0.28\nbeta: 0.04\naggregation: dr_grpo\n"
-                + "maxCompletionLength: 96\nimportanceRatioCap: 3.0\n",
+                + "maxCompletionLength: 96\n"
+                + "rolloutCorrection: {mode: decoupled, importanceSampling: sequence, cap: 2}\n",
             GrpoLossConfig.class,
             "loss.yaml");
     assertThat(config.aggregation()).isEqualTo(LossAggregation.DR_GRPO);
-    assertThat(config.importanceRatioCap()).isEqualTo(3.0);
+    assertThat(config.rolloutCorrection())
+        .isEqualTo(
+            new RolloutCorrection(
+                CorrectionMode.DECOUPLED, CorrectionLevel.SEQUENCE, CorrectionLevel.NONE, 2.0));
+    assertThat(LossAggregation.fromConfig("gspo")).isEqualTo(LossAggregation.GSPO);
     assertThatThrownBy(() -> LossAggregation.fromConfig("mean"))
-        .hasMessageContaining("aggregation: got 'mean', expected one of grpo, bnpo, dr_grpo, dapo");
+        .hasMessageContaining(
+            "aggregation: got 'mean', expected one of grpo, bnpo, dr_grpo, dapo, gspo, cispo");
   }
 
   @Test
