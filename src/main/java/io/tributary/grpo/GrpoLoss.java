@@ -83,19 +83,6 @@ public final class GrpoLoss {
   }
 
   /** Diagnostics from plain copies of the inputs: no graph is recorded and nothing native stays. */
-  static GrpoLossStatistics statistics(LossInputs in, GrpoLossConfig config) {
-    Copies copies = Copies.of(in);
-    RolloutCorrection correction = config.rolloutCorrection();
-    BehaviourWeights weights =
-        BehaviourWeights.of(
-            correction.needsProximal() ? copies.logpProximal() : copies.logp(),
-            copies.logpOld(),
-            copies.mask(),
-            copies.tokensPerRow(),
-            correction);
-    return statistics(copies, config, weights);
-  }
-
   private static GrpoLossStatistics statistics(
       Copies in, GrpoLossConfig config, BehaviourWeights weights) {
     RolloutCorrection correction = config.rolloutCorrection();

@@ -137,16 +137,10 @@ public final class GrpoTrainer {
     long truncated = 0;
     for (int i = 0; i < groups.size(); i++) {
       RolloutGroup group = groups.get(i);
-      long staleness = learnerVersion < 0 ? -1 : learnerVersion - group.policyVersion();
-      if (learnerVersion >= 0 && staleness < 0) {
-        throw new IllegalArgumentException(
-            "group "
-                + group.promptId()
-                + ": sampled by version "
-                + group.policyVersion()
-                + ", after the learner's version "
-                + learnerVersion);
-      }
+      // a group that claims a version past the learner's has no meaningful staleness: it is left
+      // out of the mismatch metrics rather than stopping the training over a diagnostic
+      long versionsBehind = learnerVersion - group.policyVersion();
+      long staleness = learnerVersion < 0 || versionsBehind < 0 ? -1 : versionsBehind;
       for (int j = 0; j < g; j++) {
         var c = group.completions().get(j);
         boolean isTruncated = c.finishReason() == io.tributary.model.FinishReason.LENGTH;
