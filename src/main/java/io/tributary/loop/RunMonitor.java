@@ -199,6 +199,7 @@ final class RunMonitor {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     return String.format(
         "[%5.0f s] version %d | reward %s | held-out pass@1 %s (v%d) | staleness %s (max %s)"
+            + " | mismatch k3 s0 %s s1 %s s2 %s"
             + " | %.2f rollouts/s | prompts fed %d, in flight %d, unscored %d",
         elapsed(),
         version,
@@ -207,6 +208,9 @@ final class RunMonitor {
         lastEvalVersion,
         format(u.get("staleness_mean")),
         u.getOrDefault("max_age", "-"),
+        formatSmall(u.get("mismatch/s0/k3_kl")), // KL(behaviour || learner), docs/grpo-losses.md
+        formatSmall(u.get("mismatch/s1/k3_kl")),
+        formatSmall(u.get("mismatch/s2/k3_kl")),
         trainedHere / Math.max(1e-9, seconds),
         f == null ? 0 : f.fed(),
         f == null ? 0 : f.inFlight(),
@@ -215,6 +219,11 @@ final class RunMonitor {
 
   private static String format(Object value) {
     return value instanceof Number n ? String.format("%.3f", n.doubleValue()) : "-";
+  }
+
+  /** A value near the numerical floor (a KL of 1e-7) keeps its digits; absent prints "-". */
+  private static String formatSmall(Object value) {
+    return value instanceof Number n ? String.format("%.1e", n.doubleValue()) : "-";
   }
 
   private Thread thread(String name, ThrowingRunnable body) {
