@@ -55,6 +55,33 @@ public final class RunReport {
     plot(md, "length", "Completion length (tokens)", metrics, "completion_length_mean");
     plot(md, "staleness", "Staleness (versions)", metrics, "staleness_mean", "max_age");
     plot(md, "expert_load", "Expert load share", metrics, "expert_load_max", "expert_load_min");
+    // sampler against learner per staleness bucket (docs/grpo-losses.md)
+    plot(md, "mismatch_k3", "Mismatch KL(behaviour || learner), k3", metrics, perBucket("k3_kl"));
+    plot(
+        md,
+        "mismatch_logp",
+        "Mismatch mean |behaviour - learner log-prob|",
+        metrics,
+        perBucket("logp_abs_mean"));
+    plot(
+        md,
+        "mismatch_logp_max",
+        "Mismatch max |behaviour - learner log-prob|",
+        metrics,
+        perBucket("logp_abs_max"));
+    plot(
+        md,
+        "mismatch_routing",
+        "Routing decisions that differ",
+        metrics,
+        perBucket("routing_diff"));
+    plot(
+        md,
+        "rollout_correction",
+        "Tokens truncated or masked by the rollout correction",
+        metrics,
+        "correction_truncated_frac",
+        "correction_masked_frac");
     plot(md, "throughput", "Throughput (trained rollouts/s)", metrics, "rollouts_per_s");
     samples(md, metrics);
     md.append(
@@ -122,10 +149,21 @@ public final class RunReport {
     md.append("![").append(title).append("](").append(name).append(".png)\n");
   }
 
+  private static String[] perBucket(String metric) {
+    return new String[] {
+      "mismatch/s0/" + metric,
+      "mismatch/s1/" + metric,
+      "mismatch/s2/" + metric,
+      "mismatch/s3plus/" + metric
+    };
+  }
+
   private static String notComputedWhy(String name) {
     return switch (name) {
       case "kl" -> " (beta = 0: no reference model)";
       case "expert_load" -> " (the model has no routed experts)";
+      case "mismatch_routing" -> " (no routing recorded by the sampler)";
+      case "rollout_correction" -> " (grpo.rolloutCorrection truncates and masks nothing)";
       default -> "";
     };
   }

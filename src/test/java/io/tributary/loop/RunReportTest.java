@@ -31,6 +31,11 @@ class RunReportTest {
     line.put("expert_load_min", 0.1);
     line.put("rollouts_per_s", 3.0);
     line.put("unscored_groups", 2);
+    line.put("mismatch/s0/k3_kl", 1e-7);
+    line.put("mismatch/s0/logp_abs_mean", 1e-4);
+    line.put("mismatch/s0/logp_abs_max", 1e-3);
+    line.put("mismatch/s0/routing_diff", 0.1);
+    line.put("correction_truncated_frac", 0.01);
     return line;
   }
 
@@ -61,5 +66,24 @@ class RunReportTest {
 
     assertThat(dir.resolve("kl.png")).isNotEmptyFile();
     assertThat(report).contains("(kl.png)").doesNotContain("not computed");
+  }
+
+  @Test
+  void theMismatchIsPlottedAndAnOffCorrectionIsNamed() throws Exception {
+    RunLog log = new RunLog(dir);
+    Map<String, Object> first = update(1, 0.0);
+    first.remove("correction_truncated_frac");
+    first.remove("mismatch/s0/routing_diff");
+    log.update(first);
+    log.update(first);
+
+    String report = Files.readString(new RunReport(dir).write());
+
+    assertThat(dir.resolve("mismatch_k3.png")).isNotEmptyFile();
+    assertThat(report)
+        .contains("(mismatch_k3.png)")
+        .contains("(mismatch_logp.png)")
+        .contains("Routing decisions that differ: not computed in this run (no routing recorded")
+        .contains("rollout correction: not computed in this run (grpo.rolloutCorrection");
   }
 }
