@@ -34,8 +34,8 @@ public record ClipRange(Double epsilonLow, Double epsilonHigh) {
   }
 
   /**
-   * CISPO: MiniMax-M1 (arXiv:2506.13585, section 3.1) sets no lower bound on the weight and tunes
-   * only the upper one; its value is not published, so the upper bound takes DAPO's clip-higher.
+   * CISPO: MiniMax-M1 (arXiv:2506.13585) sets no lower bound on the weight and tunes only the upper
+   * one; its value is not published, so the upper bound takes DAPO's clip-higher.
    */
   public static ClipRange cispoDefaults() {
     return new ClipRange(1.0, 0.28);

@@ -7,8 +7,8 @@ package io.tributary.grpo;
  * behaviour and the proximal policy are one). {@link #DECOUPLED}: the proximal policy, the
  * learner's weights before this update, recomputed by one extra no-grad forward; the gap between
  * the behaviour and the proximal policy is carried by a separate, truncated importance weight
- * (AReaL, Fu et al. 2025, arXiv:2505.24298, section 5.1, the decoupled PPO objective; Hilton et al.
- * 2021, "Batch size-invariance for policy optimization").
+ * (AReaL, Fu et al. 2025, arXiv:2505.24298, the decoupled PPO objective; Hilton et al. 2021, "Batch
+ * size-invariance for policy optimization").
  */
 public enum CorrectionMode {
   COUPLED,

@@ -35,7 +35,7 @@ public final class GrpoLoss {
     Copies copies = Copies.of(in);
 
     // the surrogate's anchor: the behaviour policy (coupled), or the proximal policy (decoupled,
-    // AReaL's eq. 5), whose gap to the behaviour policy the behaviour weights below carry
+    // AReaL), whose gap to the behaviour policy the behaviour weights below carry
     NDArray anchor = correction.needsProximal() ? in.logpProximal() : in.logpOld(); // (B, T)
     // the log-ratio is bounded to [-20, 20] first, as veRL's compute_policy_loss does: where the
     // ratio would overflow float32 (a padded slot, a far off-policy token) the forward is finite

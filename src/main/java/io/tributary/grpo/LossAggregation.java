@@ -65,8 +65,8 @@ public enum LossAggregation {
     }
   },
   /**
-   * GSPO (Zheng et al. 2025, arXiv:2507.18071, eq. 5): the clipped surrogate on each sequence's
-   * length-normalised ratio, averaged over the sequences. Its per-token form (GSPO-token, eq. 13)
+   * GSPO (Zheng et al. 2025, arXiv:2507.18071): the clipped surrogate on each sequence's
+   * length-normalised ratio, averaged over the sequences. Its per-token form (GSPO-token)
    * aggregated like {@link #GRPO} has the same value and gradient when the advantage is one per
    * sequence, as here, and lets per-token correction weights act on their own token.
    */
@@ -77,8 +77,8 @@ public enum LossAggregation {
     }
   },
   /**
-   * CISPO (MiniMax-M1, arXiv:2506.13585, eq. 4): the REINFORCE term weighted by the clipped,
-   * stop-gradient importance weight, normalised by the token count of the whole batch.
+   * CISPO (MiniMax-M1, arXiv:2506.13585): the REINFORCE term weighted by the clipped, stop-gradient
+   * importance weight, normalised by the token count of the whole batch.
    */
   CISPO(PolicyObjective.CLIPPED_IS_WEIGHT) {
     @Override

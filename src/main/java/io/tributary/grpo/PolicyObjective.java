@@ -28,10 +28,10 @@ public enum PolicyObjective {
     }
   },
   /**
-   * GSPO-token (Zheng et al. 2025, arXiv:2507.18071, eq. 13 and 14): s_i = exp(mean_t log-ratio),
-   * the sequence's length-normalised ratio (eq. 7); each token carries s_i,t = sg(s_i) π_θ(y_t) /
-   * sg(π_θ(y_t)), whose value is s_i and whose gradient is s_i ∇log π_θ(y_t); then -min(s_i,t A,
-   * clip(s_i,t) A). Averaged per sequence this is GSPO's eq. 5 in value and gradient.
+   * GSPO-token (Zheng et al. 2025, arXiv:2507.18071, the token-level variant): s_i = exp(mean_t
+   * log-ratio), the sequence's length-normalised ratio; each token carries s_i,t = sg(s_i) π_θ(y_t)
+   * / sg(π_θ(y_t)), whose value is s_i and whose gradient is s_i ∇log π_θ(y_t); then -min(s_i,t A,
+   * clip(s_i,t) A). Averaged per sequence this is GSPO's sequence objective in value and gradient.
    */
   CLIPPED_SEQUENCE_RATIO {
     @Override
@@ -51,9 +51,9 @@ public enum PolicyObjective {
     }
   },
   /**
-   * CISPO (MiniMax-M1, arXiv:2506.13585, eq. 4 and 5): -sg(clip(ρ, 1 - ε_low, 1 + ε_high)) A log
-   * π_θ(y_t). The weight is clipped instead of the update, so every token keeps a gradient; the
-   * value is a REINFORCE term, not a ratio surrogate, so it is not comparable to the others'.
+   * CISPO (MiniMax-M1, arXiv:2506.13585, the CISPO objective): -sg(clip(ρ, 1 - ε_low, 1 + ε_high))
+   * A log π_θ(y_t). The weight is clipped instead of the update, so every token keeps a gradient;
+   * the value is a REINFORCE term, not a ratio surrogate, so it is not comparable to the others'.
    */
   CLIPPED_IS_WEIGHT {
     @Override

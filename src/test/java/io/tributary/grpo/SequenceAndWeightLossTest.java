@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * GSPO and CISPO on the fixed tensors of {@link LossFixture}: value and gradient against the
  * papers' formulas computed by hand in doubles. GSPO is checked against its sequence-level form
- * (eq. 5), which the implementation's per-token form must reproduce.
+ * which the implementation's per-token form must reproduce.
  */
 class SequenceAndWeightLossTest {
 
@@ -38,9 +38,9 @@ class SequenceAndWeightLossTest {
       double a = ADVANTAGES[i];
       double clipped = Math.max(1 - low, Math.min(1 + high, s));
       boolean gradientFlows = s * a <= clipped * a; // inside the range both terms carry it
-      loss += -Math.min(s * a, clipped * a) / 2; // GSPO eq. 5: the mean over the G sequences
+      loss += -Math.min(s * a, clipped * a) / 2; // GSPO: the mean over the G sequences
       for (int t = 0; t < 3; t++) {
-        // d s_i / d log π(y_t) = s_i / |o_i| for each of its tokens (GSPO eq. 10)
+        // d s_i / d log π(y_t) = s_i / |o_i| for each of its tokens (GSPO's gradient)
         gradient[i * 3 + t] = gradientFlows ? -a * s * MASK[i][t] / LossFixture.tokens(i) / 2 : 0;
       }
     }
@@ -76,7 +76,7 @@ class SequenceAndWeightLossTest {
       for (int t = 0; t < 3; t++) {
         double ratio = Math.exp(LOG_RATIO[i][t]);
         double weight = Math.max(1 - low, Math.min(1 + high, ratio)); // sg(clip(r))
-        // MiniMax-M1 eq. 4: -sg(r̂) A log π, normalised by all tokens of the batch
+        // MiniMax-M1's CISPO: -sg(r̂) A log π, normalised by all tokens of the batch
         loss += -weight * ADVANTAGES[i] * LossFixture.logp(i, t) * MASK[i][t] / DAPO_TOKENS;
         gradient[i * 3 + t] = -weight * ADVANTAGES[i] * MASK[i][t] / DAPO_TOKENS;
       }
