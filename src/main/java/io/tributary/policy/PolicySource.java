@@ -32,7 +32,7 @@ public sealed interface PolicySource {
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   static PolicySource fromYaml(JsonNode node) {
     if (node != null && node.isTextual() && !node.asText().isBlank()) {
-      return new ModelYaml(Path.of(node.asText()));
+      return of(node.asText());
     }
     if (node != null && node.isObject() && node.size() == 1 && node.path("hf").isTextual()) {
       return new HuggingFace(Path.of(node.get("hf").asText()));
@@ -41,6 +41,18 @@ public sealed interface PolicySource {
         "model",
         String.valueOf(node),
         "a model YAML path, or {hf: DIR} (a Hugging Face directory)");
+  }
+
+  /**
+   * A path as a command line or a config's plain string gives it: a directory is a Hugging Face
+   * model, a file a model YAML (which may itself say {@code hf: DIR}).
+   */
+  static PolicySource of(String path) {
+    if (path == null || path.isBlank()) {
+      throw ConfigException.badValue("model", path, "a model YAML or a Hugging Face directory");
+    }
+    Path p = Path.of(path);
+    return Files.isDirectory(p) ? new HuggingFace(p) : new ModelYaml(p);
   }
 
   /** What YAML writes back: the path, or {@code {hf: DIR}}. */
