@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The closed loop on an imported model: a generated random Qwen3 checkpoint with its tokenizer and
  * chat template, GSM8K-format prompts, LoRA adapters trained by GRPO, versions that carry only the
  * adapters and that the rollout job hot-reloads, held-out evaluation, the report, and an export of
- * the trained policy in the model's own layout.
+ * the trained policy in the model's own layout; resuming the run picks the adapters up again.
  */
 class ImportedQwen3RunTest {
   static EmbeddedKafka broker;
@@ -175,5 +175,10 @@ class ImportedQwen3RunTest {
         .extracting(m -> ((Number) m.get("version")).longValue())
         .containsExactly(0L, 2L, 3L);
     assertThat(result.report()).exists();
+
+    // resuming re-imports the model and puts the newest adapters over it: the budget is spent
+    RunLoop.Result resumed = RunLoop.resume(run, System.out);
+    assertThat(resumed.version()).isEqualTo(3);
+    assertThat(new RunLog(run).read(RunLog.METRICS)).hasSize(3);
   }
 }
