@@ -34,7 +34,9 @@ public final class LearnerCommand implements Callable<Integer> {
 
   @Option(
       names = "--init",
-      description = "checkpoint published as version 0 when the store is empty")
+      description =
+          "checkpoint published as version 0 when the store is empty (not needed when the"
+              + " config's model is a Hugging Face directory: the import is version 0)")
   Path init;
 
   @Mixin PluginOptions plugins = new PluginOptions();

@@ -18,12 +18,20 @@ import java.util.List;
  */
 public final class Evaluator {
   private final Tokenizer tokenizer;
-  private final int maxNewTokens;
+  private final SamplingParams base;
   private final int batchRows;
 
   public Evaluator(Tokenizer tokenizer, int maxNewTokens) {
+    this(tokenizer, SamplingParams.of(tokenizer, 1.0, maxNewTokens));
+  }
+
+  /**
+   * Samples as {@code base} does (its stop and blocked tokens, its length budget: an imported
+   * model's generation_config.json stop tokens), at the temperature each evaluation asks for.
+   */
+  public Evaluator(Tokenizer tokenizer, SamplingParams base) {
     this.tokenizer = tokenizer;
-    this.maxNewTokens = maxNewTokens;
+    this.base = base.withTopP(1.0).withTopK(0);
     this.batchRows = 256;
   }
 
@@ -32,8 +40,8 @@ public final class Evaluator {
 
   public Result evaluate(
       PolicyModel policy, List<TaskPrompt> prompts, int k, double temperature, long seed) {
-    SamplingParams sampled = SamplingParams.of(tokenizer, temperature, maxNewTokens);
-    SamplingParams greedy = SamplingParams.of(tokenizer, 0, maxNewTokens);
+    SamplingParams sampled = base.withTemperature(temperature);
+    SamplingParams greedy = base.withTemperature(0);
     long correctSamples = 0;
     long wellFormed = 0;
     int solvedAny = 0;

@@ -8,9 +8,10 @@ import io.tributary.experiment.DemoConfig;
 import io.tributary.grpo.GrpoConfig;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.model.ModelConfig;
+import io.tributary.policy.ChatSettings;
+import io.tributary.policy.PolicySource;
 import io.tributary.reward.RewardScorer;
 import io.tributary.reward.RewardsConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -18,9 +19,11 @@ import java.nio.file.Path;
  * start, the rollout job, the learner, the prompt feeder, evaluation and the budget. Every key is a
  * component below; a missing key takes its default. Paths are relative to the working directory.
  *
- * @param model model config YAML
- * @param task arithmetic task settings and split sizes
- * @param sftSteps SFT cold-start steps (skipped when the run directory has sft.ckpt)
+ * @param model the policy: a model config YAML path, or {@code {hf: DIR}} for a Hugging Face model
+ *     directory (imported: no SFT cold start, its tokenizer, chat template and stop tokens)
+ * @param task arithmetic task settings and split sizes (unused when {@code dataset} is set)
+ * @param sftSteps SFT cold-start steps (skipped when the run directory has sft.ckpt, and for an
+ *     imported model)
  * @param sftBatch SFT batch size
  * @param sftLearningRate peak SFT learning rate
  * @param grpo the GRPO update; its groupSize, temperature, topP and maxNewTokens also drive the
@@ -37,9 +40,11 @@ import java.nio.file.Path;
  * @param maxPromptsInFlight prompts fed but not yet consumed by the learner; bounds staleness
  * @param progressEverySeconds interval of the progress line
  * @param seed everything's seed
+ * @param dataset prompts from a file (e.g. GSM8K) instead of the generated arithmetic task
+ * @param chat system prompt and template variables of an imported model's chat template
  */
 public record RunConfig(
-    Path model,
+    PolicySource model,
     DemoConfig.TaskSettings task,
     Integer sftSteps,
     Integer sftBatch,
@@ -55,10 +60,13 @@ public record RunConfig(
     Integer passK,
     Integer maxPromptsInFlight,
     Integer progressEverySeconds,
-    Long seed) {
+    Long seed,
+    PromptDataset dataset,
+    ChatSettings chat) {
 
   public RunConfig {
-    model = model != null ? model : Path.of("configs/model/small.yaml");
+    model = model != null ? model : new PolicySource.ModelYaml(Path.of("configs/model/small.yaml"));
+    chat = chat != null ? chat : ChatSettings.none();
     task =
         task != null ? task : new DemoConfig.TaskSettings(null, null, null, null, null, null, null);
     sftSteps = sftSteps != null ? sftSteps : 1500;
@@ -91,8 +99,10 @@ public record RunConfig(
     if (evalEveryVersions < 1) {
       throw badValue("evalEveryVersions", evalEveryVersions, "1 or more");
     }
-    if (evalPrompts < 1 || evalPrompts > task.heldout()) {
-      throw badValue("evalPrompts", evalPrompts, "between 1 and task.heldout=" + task.heldout());
+    int heldout = dataset != null ? dataset.heldout() : task.heldout();
+    String heldoutKey = dataset != null ? "dataset.heldout" : "task.heldout";
+    if (evalPrompts < 1 || evalPrompts > heldout) {
+      throw badValue("evalPrompts", evalPrompts, "between 1 and " + heldoutKey + "=" + heldout);
     }
     if (passK < 1) {
       throw badValue("passK", passK, "1 or more");
@@ -126,10 +136,13 @@ public record RunConfig(
    * context has room beside a completion, and every reward function exists.
    */
   public ModelConfig validate() {
-    if (!Files.isRegularFile(model)) {
-      throw badValue("model", model.toString(), "an existing model config YAML");
+    ModelConfig modelConfig = model.architecture(); // a missing file or directory names the key
+    if (dataset != null && !model.isImported() && sftSteps > 0) {
+      throw badValue(
+          "sftSteps",
+          sftSteps,
+          "0 with a dataset (its prompts have no SFT traces for a cold start of a new model)");
     }
-    ModelConfig modelConfig = ModelConfig.load(model);
     if (modelConfig.maxSeqLen() <= grpo.maxNewTokens()) {
       throw badValue(
           "grpo.maxNewTokens",
@@ -167,6 +180,8 @@ public record RunConfig(
         passK,
         maxPromptsInFlight,
         progressEverySeconds,
-        seed);
+        seed,
+        dataset,
+        chat);
   }
 }

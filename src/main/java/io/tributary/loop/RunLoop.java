@@ -8,9 +8,12 @@ import io.tributary.grpo.Evaluator;
 import io.tributary.grpo.GrpoConfig;
 import io.tributary.grpo.GrpoTrainer;
 import io.tributary.kafka.KafkaSession;
+import io.tributary.model.GenerationDefaults;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.SamplingParams;
+import io.tributary.policy.PolicySource;
+import io.tributary.policy.PromptRendering;
 import io.tributary.stream.Delivery;
 import io.tributary.stream.EmbeddedRolloutJob;
 import io.tributary.stream.PromptsConfig;
@@ -18,18 +21,20 @@ import io.tributary.stream.RolloutsConfig;
 import io.tributary.stream.SamplingConfig;
 import io.tributary.tasks.GeneratedSplits;
 import io.tributary.tasks.TaskPrompt;
-import io.tributary.tokenizer.CharTokenizer;
+import io.tributary.tokenizer.Tokenizer;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code ./tributary run}: the closed loop on one machine. Kafka (the project's broker with its
- * data in the run directory, or a given cluster), the SFT cold start when the run has no policy
- * yet, the learner on its own thread with the policy store in the run directory, the rollout job on
- * a MiniCluster in this JVM with its checkpoints in the run directory, the prompt feeder, held-out
+ * data in the run directory, or a given cluster), the SFT cold start when the run has no policy yet
+ * (none for an imported Hugging Face model, whose prompts go through its chat template), the
+ * learner on its own thread with the policy store in the run directory, the rollout job on a
+ * MiniCluster in this JVM with its checkpoints in the run directory, the prompt feeder, held-out
  * evaluation every K versions, a progress line, and the report at the end. A resumed run (after a
  * crash or a kill at any moment) continues from the newest policy checkpoint, the learner's Kafka
  * positions stored in it, the newest completed Flink checkpoint and the feeder's last committed
@@ -38,13 +43,13 @@ import java.util.List;
 public final class RunLoop {
   public static final String CONFIG_FILE = "config.yaml";
   public static final String SFT_CHECKPOINT = "sft.ckpt";
+  public static final String IMPORTED_CHECKPOINT = "imported.ckpt";
   public static final String POLICIES = "policies";
   public static final String FLINK_CHECKPOINTS = "flink-checkpoints";
 
   private final RunConfig config;
   private final Path runDir;
   private final PrintStream out;
-  private final CharTokenizer tokenizer = new CharTokenizer();
 
   /** What a finished run leaves. */
   public record Result(long version, double elapsedSeconds, Path report) {}
@@ -85,17 +90,31 @@ public final class RunLoop {
 
   private Result run() throws Exception {
     ModelConfig modelConfig = config.validate();
-    GeneratedSplits data = ColdStart.data(config.task(), config.seed(), runDir);
-    List<TaskPrompt> heldout = data.heldout().subList(0, config.evalPrompts());
-    Path sft = runDir.resolve(SFT_CHECKPOINT);
+    PolicySource source = config.model().resolved();
+    GeneratedSplits data =
+        config.dataset() != null
+            ? config.dataset().load(config.seed(), runDir)
+            : ColdStart.data(config.task(), config.seed(), runDir);
+    // the rendered text is what the rollouts sample from and record, and what is evaluated
+    PromptRendering rendering = new PromptRendering(source.chatTemplate(), config.chat());
+    List<TaskPrompt> train = rendering.renderAll(data.train());
+    List<TaskPrompt> heldout = rendering.renderAll(data.heldout().subList(0, config.evalPrompts()));
+    // version 0 and the rollout workers' starting point: the SFT cold start of a new model, or
+    // the imported model as it is (with a LoRA run's still-zero adapters)
+    Path startFile = runDir.resolve(source.isImported() ? IMPORTED_CHECKPOINT : SFT_CHECKPOINT);
     PolicyStore store =
         new PolicyStore(
-            runDir.resolve(POLICIES), config.learner().keepCheckpoints(), sft.toString());
-    if (!Files.exists(sft)) {
-      if (!store.versions().isEmpty()) {
-        throw new io.tributary.checkpoint.CheckpointException(
-            sft + ": missing, but the run has policy versions; the rollout workers start from it");
-      }
+            runDir.resolve(POLICIES),
+            config.learner().keepCheckpoints(),
+            source.isImported() ? source.location() : startFile.toString());
+    if (!Files.exists(startFile) && !store.versions().isEmpty()) {
+      throw new io.tributary.checkpoint.CheckpointException(
+          startFile
+              + ": missing, but the run has policy versions; the rollout workers start from it");
+    }
+    if (source.isImported()) {
+      out.println("policy: imported from " + source.location() + " (no SFT cold start)");
+    } else if (!Files.exists(startFile)) {
       ColdStart.train(
           modelConfig,
           data,
@@ -103,23 +122,37 @@ public final class RunLoop {
           config.sftBatch(),
           config.sftLearningRate(),
           config.seed(),
-          sft,
+          startFile,
           out);
     }
-    Checkpoint start = Checkpoint.read(sft); // a corrupt file is a clear error naming it
+    // a corrupt file is a clear error naming it
+    Checkpoint sft = source.isImported() ? null : Checkpoint.read(startFile);
     store.latest(); // likewise for the newest policy version
-    try (KafkaSession kafka = KafkaConnect.open(config.kafka(), runDir, out);
-        PolicyModel policy = start.toModel(modelConfig);
+    try (Tokenizer tokenizer = source.tokenizer();
+        KafkaSession kafka = KafkaConnect.open(config.kafka(), runDir, out);
+        PolicyModel policy =
+            source.isImported() ? source.importModel().orElseThrow() : sft.toModel(modelConfig);
         PolicyModel reference =
-            needsReferenceCopy(config.grpo()) ? start.toModel(modelConfig) : null) {
+            needsReferenceCopy(config.grpo())
+                ? (source.isImported()
+                    ? source.importModel().orElseThrow()
+                    : sft.toModel(modelConfig))
+                : null) {
       GrpoConfig g = config.grpo();
+      // the stop tokens of the model's generation_config.json, as the rollout workers take them
+      GenerationDefaults stops = GenerationDefaults.of(policy.config());
       SamplingParams sampling =
-          SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP());
+          stops.withStopTokens(
+              SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP()));
       GrpoTrainer trainer = new GrpoTrainer(policy, reference, g, sampling, tokenizer.pad());
+      if (source.isImported() && !Files.exists(startFile)) {
+        writeImported(startFile, policy, source.location(), tokenizer);
+      }
+      Checkpoint start = Checkpoint.read(startFile);
       RunLog log = new RunLog(runDir);
       RunMonitor monitor =
           new RunMonitor(
-              config, log, store, new Evaluator(tokenizer, g.maxNewTokens()), heldout, modelConfig);
+              config, log, store, new Evaluator(tokenizer, sampling), heldout, modelConfig);
       try (LearnerService learner =
           new LearnerService(
               config.learner(),
@@ -135,13 +168,13 @@ public final class RunLoop {
         if (learner.version() == 0 && log.read(RunLog.EVAL).isEmpty()) {
           monitor.evaluateLater(0, start);
         }
-        RolloutsConfig rollouts = rolloutsConfig(kafka, sft);
+        RolloutsConfig rollouts = rolloutsConfig(kafka, startFile);
         try (EmbeddedRolloutJob job =
                 EmbeddedRolloutJob.start(rollouts, runDir.resolve(FLINK_CHECKPOINTS));
             PromptFeeder feeder =
                 new PromptFeeder(
                     kafka.settings(),
-                    data.train(),
+                    train,
                     config.seed(),
                     config.maxPromptsInFlight(),
                     monitor::consumedGroups)) {
@@ -159,6 +192,20 @@ public final class RunLoop {
       Path report = new RunReport(runDir).write();
       out.println("report: " + report.toAbsolutePath());
       return new Result(monitor.version(), monitor.elapsed(), report);
+    }
+  }
+
+  /**
+   * Version 0 of an imported model, the rollout workers' starting point: with LoRA only the (still
+   * zero) adapters over the model's directory, else every weight.
+   */
+  private static void writeImported(
+      Path file, PolicyModel policy, String base, Tokenizer tokenizer) {
+    Map<String, String> metadata = Map.of("stage", "imported", "origin", base);
+    if (policy.adapters() != null) {
+      Checkpoint.saveAdapters(file, policy, base, tokenizer.spec(), 0, 0, metadata);
+    } else {
+      Checkpoint.save(file, policy, tokenizer.spec(), 0, 0, metadata);
     }
   }
 

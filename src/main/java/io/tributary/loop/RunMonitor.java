@@ -2,6 +2,7 @@ package io.tributary.loop;
 
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.grpo.Evaluator;
+import io.tributary.hf.LoraPolicies;
 import io.tributary.model.IntraOpThreads;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
@@ -120,7 +121,8 @@ final class RunMonitor {
     evaluations.submit(
         () -> {
           IntraOpThreads.setForThisThread(1); // sampling: see SamplingConfig.threads
-          try (PolicyModel copy = checkpoint.toModel(modelConfig)) {
+          // a LoRA version is its adapters over the base it names (an imported model's directory)
+          try (PolicyModel copy = LoraPolicies.load(checkpoint, null, modelConfig.device())) {
             record(at, copy);
           } catch (Throwable t) {
             failure.compareAndSet(null, t);

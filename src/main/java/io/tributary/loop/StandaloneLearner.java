@@ -4,11 +4,14 @@ import io.tributary.checkpoint.Checkpoint;
 import io.tributary.config.ConfigException;
 import io.tributary.grpo.GrpoConfig;
 import io.tributary.grpo.GrpoTrainer;
+import io.tributary.hf.LoraPolicies;
 import io.tributary.kafka.KafkaSession;
 import io.tributary.kafka.KafkaSettings;
+import io.tributary.model.GenerationDefaults;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.SamplingParams;
-import io.tributary.tokenizer.CharTokenizer;
+import io.tributary.policy.PolicySource;
+import io.tributary.tokenizer.Tokenizer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,31 +27,44 @@ public final class StandaloneLearner {
 
   /**
    * @param initial the policy to publish as version 0 when the store is empty (e.g. the SFT
-   *     checkpoint); may be null when the store has a version
+   *     checkpoint); may be null when the store has a version, or when the config's model is a
+   *     Hugging Face directory (imported as version 0)
    */
   public static void run(
       RunConfig config, String bootstrap, Path storeDir, Path initial, PrintStream out)
       throws Exception {
     config.validate();
     KafkaSettings settings = config.kafka().withBootstrapServers(bootstrap);
+    PolicySource source = config.model().resolved();
+    // an imported model is its own version 0; a model YAML's policy needs --init (its SFT start)
+    boolean fromImport = initial == null && source.isImported();
     PolicyStore store =
         new PolicyStore(
             storeDir,
             config.learner().keepCheckpoints(),
-            initial == null ? null : initial.toString());
+            initial != null ? initial.toString() : fromImport ? source.location() : null);
     Path start =
-        store.latest().map(PolicyStore.Entry::path).orElseGet(() -> requireInitial(initial));
-    Checkpoint checkpoint = Checkpoint.read(start);
-    CharTokenizer tokenizer = new CharTokenizer();
+        store
+            .latest()
+            .map(PolicyStore.Entry::path)
+            .orElseGet(() -> fromImport ? null : requireInitial(initial));
+    Checkpoint checkpoint = start == null ? null : Checkpoint.read(start);
     GrpoConfig g = config.grpo();
     AtomicBoolean stop = new AtomicBoolean();
     Thread hook = new Thread(() -> stop.set(true), "learner-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (KafkaSession kafka = KafkaConnect.open(settings, storeDir, out);
-        PolicyModel policy = checkpoint.toModel(null);
-        PolicyModel reference = RunLoop.needsReferenceCopy(g) ? checkpoint.toModel(null) : null) {
+    try (Tokenizer tokenizer =
+            checkpoint == null
+                ? source.tokenizer()
+                : Tokenizer.fromSpec(checkpoint.header().tokenizer());
+        KafkaSession kafka = KafkaConnect.open(settings, storeDir, out);
+        PolicyModel policy = load(checkpoint, source);
+        PolicyModel reference = RunLoop.needsReferenceCopy(g) ? load(checkpoint, source) : null) {
       SamplingParams sampling =
-          SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP());
+          GenerationDefaults.of(policy.config())
+              .withStopTokens(
+                  SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens())
+                      .withTopP(g.topP()));
       GrpoTrainer trainer = new GrpoTrainer(policy, reference, g, sampling, tokenizer.pad());
       try (LearnerService learner =
           new LearnerService(
@@ -69,11 +85,11 @@ public final class StandaloneLearner {
                       shown(report.get("staleness_mean"), "%.2f"),
                       report.get("trained_rollouts"),
                       report.get("unscored_groups")))) {
-        learner.start(checkpoint.header().trainingStep());
+        learner.start(checkpoint == null ? 0 : checkpoint.header().trainingStep());
         out.printf(
             "learner: version %d from %s; reading %s at %s; store %s%n",
             learner.version(),
-            start,
+            start != null ? start : source.location(),
             kafka.settings().topics().scoredRollouts(),
             kafka.settings().bootstrapServers(),
             storeDir.toAbsolutePath());
@@ -87,6 +103,13 @@ public final class StandaloneLearner {
         // the JVM is shutting down: the hook has run
       }
     }
+  }
+
+  /** The policy of {@code checkpoint} (adapters over the base they name), else the import. */
+  private static PolicyModel load(Checkpoint checkpoint, PolicySource source) {
+    return checkpoint == null
+        ? source.importModel().orElseThrow()
+        : LoraPolicies.load(checkpoint, null, checkpoint.header().modelConfig().device());
   }
 
   /** A metric that was not computed (kl at beta = 0) shows as "-", never as 0 or "null". */

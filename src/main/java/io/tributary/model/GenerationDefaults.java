@@ -37,9 +37,29 @@ public record GenerationDefaults(
     if (!Files.isRegularFile(file)) {
       return none();
     }
+    try {
+      return parse(Files.readString(file), file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": not readable: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The defaults of the model a policy was imported from, as its checkpoint carries the model
+   * directory's generation_config.json; {@link #none()} for a policy Tributary created. Rollout
+   * workers and the learner both take them from here, so they agree on the stop tokens.
+   */
+  public static GenerationDefaults of(ModelConfig config) {
+    HuggingFaceOrigin origin = config.huggingFace();
+    String text = origin == null ? null : origin.files().get("generation_config.json");
+    return text == null ? none() : parse(text, Path.of("generation_config.json"));
+  }
+
+  /** {@code text}, the content of {@code file}, which error messages name. */
+  public static GenerationDefaults parse(String text, Path file) {
     JsonNode root;
     try {
-      root = Json.mapper().readTree(Files.readString(file));
+      root = Json.mapper().readTree(text);
     } catch (IOException e) {
       throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
     }
@@ -75,6 +95,27 @@ public record GenerationDefaults(
     OptionalInt topK =
         topKValue.isPresent() ? OptionalInt.of((int) topKValue.getAsDouble()) : OptionalInt.empty();
     return new GenerationDefaults(eos, temperature, topP, topK);
+  }
+
+  /**
+   * {@code base} with the file's stop tokens added and nothing else changed: what a GRPO run takes
+   * from the model, whose temperature must be the one the learner divides its logits by.
+   */
+  public SamplingParams withStopTokens(SamplingParams base) {
+    Set<Integer> stops = new LinkedHashSet<>();
+    for (int s : base.stopTokens()) {
+      stops.add(s);
+    }
+    stops.addAll(eosTokenIds);
+    return new SamplingParams(
+        base.temperature(),
+        base.topP(),
+        base.topK(),
+        base.maxNewTokens(),
+        stops.stream().mapToInt(Integer::intValue).toArray(),
+        base.vocabLimit(),
+        base.blockedTokens(),
+        base.useKvCache());
   }
 
   /**

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * switch those filters off. Generation stops at a stop token (kept as the completion's last token,
  * so the learner trains the decision to stop) or after {@code maxNewTokens}. Tokens at or above
  * {@code vocabLimit} (the tokenizer's size, when the model's vocabulary is larger) and the {@code
- * blockedTokens} (PAD, BOS) are never drawn.
+ * blockedTokens} (PAD, BOS; never a stop token) are never drawn.
  */
 public record SamplingParams(
     double temperature,
@@ -38,7 +38,15 @@ public record SamplingParams(
       throw badValue("vocabLimit", vocabLimit, "0 (the model's vocabulary) or a positive integer");
     }
     stopTokens = stopTokens == null ? new int[0] : stopTokens.clone();
-    blockedTokens = blockedTokens == null ? new int[0] : blockedTokens.clone();
+    int[] stops = stopTokens;
+    // a stop token is never blocked: a model without a BOS (Qwen) has its EOS stand in for one,
+    // and blocking that "BOS" would leave the model no way to end a completion
+    blockedTokens =
+        blockedTokens == null
+            ? new int[0]
+            : Arrays.stream(blockedTokens)
+                .filter(b -> Arrays.stream(stops).noneMatch(s -> s == b))
+                .toArray();
   }
 
   /** Sampling at {@code temperature} for a tokenizer: stop at EOS, never draw PAD or BOS. */

@@ -6,6 +6,7 @@ import io.tributary.chat.Message;
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.hf.HfImport;
 import io.tributary.hf.HfTokenizers;
+import io.tributary.hf.LoraPolicies;
 import io.tributary.json.Json;
 import io.tributary.model.DeviceChoice;
 import io.tributary.model.GenerationDefaults;
@@ -56,14 +57,14 @@ public final class ServedModel implements AutoCloseable {
    */
   public static ServedModel fromCheckpoint(Path file, String id, DeviceChoice device) {
     Checkpoint checkpoint = Checkpoint.read(file);
-    ModelConfig override =
-        device == null
-            ? null
-            : checkpoint.header().modelConfig().toBuilder().device(device).build();
+    ModelConfig config = checkpoint.header().modelConfig();
     Tokenizer tokenizer = Tokenizer.fromSpec(checkpoint.header().tokenizer());
-    PolicyModel policy = checkpoint.toModel(override);
+    // a LoRA run's version is its adapters over the base they name (a Hugging Face directory too)
+    PolicyModel policy =
+        LoraPolicies.load(checkpoint, null, device != null ? device : config.device());
     String name = id != null ? id : file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-    return new ServedModel(name, policy, tokenizer, null, GenerationDefaults.none());
+    // an imported model's checkpoint carries its generation_config.json: the same stop tokens
+    return new ServedModel(name, policy, tokenizer, null, GenerationDefaults.of(config));
   }
 
   /**

@@ -2,9 +2,11 @@ package io.tributary.stream;
 
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.checkpoint.CheckpointException;
+import io.tributary.hf.LoraPolicies;
 import io.tributary.messages.FinishReason;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.model.Completion;
+import io.tributary.model.GenerationDefaults;
 import io.tributary.model.GradMode;
 import io.tributary.model.IntraOpThreads;
 import io.tributary.model.PolicyModel;
@@ -53,13 +55,16 @@ public final class RolloutGenerator implements AutoCloseable {
       Path checkpoint, SamplingConfig sampling, int groupSize, long seed) {
     Checkpoint read = Checkpoint.read(checkpoint);
     Tokenizer tokenizer = Tokenizer.fromSpec(read.header().tokenizer());
-    PolicyModel replica = read.toModel(null);
+    // a LoRA run's start is its adapters over the base they name, e.g. an imported model's folder
+    PolicyModel replica = LoraPolicies.load(read, null, read.header().modelConfig().device());
     GradMode.disabled(); // left off for the life of this thread: no graph is ever wanted here
     IntraOpThreads.setForThisThread(sampling.threads());
+    // an imported model also stops where its generation_config.json says, as the learner expects
+    GenerationDefaults model = GenerationDefaults.of(read.header().modelConfig());
     return new RolloutGenerator(
         replica,
         tokenizer,
-        sampling.params(tokenizer),
+        model.withStopTokens(sampling.params(tokenizer)),
         groupSize,
         seed,
         read.header().policyVersion());

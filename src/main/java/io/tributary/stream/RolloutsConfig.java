@@ -11,8 +11,10 @@ import java.nio.file.Path;
  * component below and a missing key takes its default. See {@code configs/rollouts.yaml}.
  *
  * @param policyCheckpoint the policy the job starts from (a Tributary checkpoint file)
- * @param initModel a model config YAML: when {@code policyCheckpoint} does not exist, the command
- *     writes a freshly initialised policy of this config there (and says so); null to require it
+ * @param initModel a model config YAML (or a Hugging Face model directory, or a YAML saying {@code
+ *     hf: DIR}, imported with its weights and tokenizer): when {@code policyCheckpoint} does not
+ *     exist, the command writes a freshly initialised policy of this config there (and says so);
+ *     null to require it
  * @param rewards the reward functions (docs/rewards.md)
  * @param groupSize G, completions per prompt; at least 2 (a group of one has no advantage)
  * @param parallelism generation subtasks, each with its own policy replica

@@ -4,9 +4,9 @@ import io.tributary.checkpoint.Checkpoint;
 import io.tributary.config.ConfigException;
 import io.tributary.kafka.KafkaSession;
 import io.tributary.kafka.KafkaSettings;
-import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
-import io.tributary.tokenizer.CharTokenizer;
+import io.tributary.policy.PolicySource;
+import io.tributary.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -115,19 +115,31 @@ public final class RolloutsRunner {
           "an existing checkpoint (or set initModel)");
     }
     Path modelConfig = Path.of(config.initModel());
-    ModelConfig model = ModelConfig.load(modelConfig);
-    try (PolicyModel fresh = PolicyModel.create(model, config.seed())) {
+    PolicySource source = PolicySource.of(config.initModel()).resolved();
+    // a Hugging Face model is imported with its weights and tokenizer, not initialised
+    try (Tokenizer tokenizer = source.tokenizer();
+        PolicyModel fresh =
+            source.isImported()
+                ? source.importModel().orElseThrow()
+                : PolicyModel.create(source.architecture(), config.seed())) {
       Checkpoint.save(
           policy,
           fresh,
-          new CharTokenizer().spec(),
+          tokenizer.spec(),
           0,
           0,
-          Map.of("origin", "freshly initialised by tributary rollouts from " + modelConfig));
+          Map.of(
+              "origin",
+              (source.isImported()
+                      ? "imported by tributary rollouts from "
+                      : "freshly initialised by tributary rollouts from ")
+                  + modelConfig));
     }
     out.printf(
-        "no policy at %s: wrote a freshly initialised (untrained) policy, version 0, from %s%n",
-        policy, modelConfig);
+        "no policy at %s: wrote %s, version 0, from %s%n",
+        policy,
+        source.isImported() ? "the imported model" : "a freshly initialised (untrained) policy",
+        modelConfig);
   }
 
   private static int freePort() {

@@ -106,11 +106,15 @@ public final class HfTokenizer implements Tokenizer {
    * post-processor decides what comes first, a BOS for Llama, Mixtral and DeepSeek-V3 and nothing
    * for Qwen. Prepending our BOS regardless gave a Qwen model a prompt it was never trained on (an
    * EOS standing in for the missing BOS). An empty result still starts with BOS, so the sampler
-   * always has a position to continue from.
+   * always has a position to continue from. A prompt rendered by a chat template that writes the
+   * BOS itself (DeepSeek-V3's) is encoded as it stands, as transformers' {@code
+   * apply_chat_template} encodes it, so it does not get a second BOS.
    */
   @Override
   public int[] encodePrompt(String text) {
-    long[] ids = tokenizer.encode(text, true, false).getIds();
+    boolean carriesBos =
+        !spec.bosToken().equals(spec.eosToken()) && text.startsWith(spec.bosToken());
+    long[] ids = tokenizer.encode(text, !carriesBos, false).getIds();
     if (ids.length == 0) {
       return new int[] {bos};
     }
