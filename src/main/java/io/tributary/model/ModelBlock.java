@@ -3,6 +3,7 @@ package io.tributary.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
@@ -53,13 +54,24 @@ abstract class ModelBlock extends AbstractBlock {
    * hundreds of millions of normals first would only cost time).
    */
   final void initializeFrom(Random rng, NDManager manager, double std, int layers) {
+    initializeFrom(rng, manager, std, layers, DataType.FLOAT32);
+  }
+
+  /**
+   * As above, with the parameters that {@link #storesInPrecision} names stored in {@code
+   * projections} (float16 for an inference policy, see {@link Precision}) and all others in
+   * float32.
+   */
+  final void initializeFrom(
+      Random rng, NDManager manager, double std, int layers, DataType projections) {
     double residualStd = std / Math.sqrt(2.0 * layers); // GPT-2 scaling of residual projections
     for (Map.Entry<Parameter, Spec> e : specs.entrySet()) {
       Parameter p = e.getKey();
       Shape shape = e.getValue().shape();
+      DataType type = storesInPrecision(p) ? projections : DataType.FLOAT32;
       NDArray array;
       if (rng == null) {
-        array = manager.zeros(shape);
+        array = manager.zeros(shape, type);
       } else {
         int size = (int) shape.size();
         float[] values = new float[size];
@@ -70,6 +82,11 @@ abstract class ModelBlock extends AbstractBlock {
           case ZEROS -> {}
         }
         array = manager.create(values, shape);
+        if (type != DataType.FLOAT32) {
+          NDArray stored = array.toType(type, false);
+          array.close();
+          array = stored;
+        }
       }
       array.setName(p.getName());
       if (p.requiresGradient()) {
@@ -78,7 +95,7 @@ abstract class ModelBlock extends AbstractBlock {
       p.setArray(array);
     }
     for (Block child : getChildren().values()) {
-      ((ModelBlock) child).initializeFrom(rng, manager, std, layers);
+      ((ModelBlock) child).initializeFrom(rng, manager, std, layers, projections);
     }
   }
 
@@ -88,13 +105,30 @@ abstract class ModelBlock extends AbstractBlock {
    * alike.
    */
   protected final NDArray linear(NDArray x, Parameter weight, Parameter bias) {
-    NDArray y =
-        (bias == null
-                ? Linear.linear(x, weight.getArray())
-                : Linear.linear(x, weight.getArray(), bias.getArray()))
-            .singletonOrThrow();
+    NDArray y = storedLinear(x, weight.getArray(), bias == null ? null : bias.getArray());
     LowRankAdapter adapter = adapters.get(weight);
     return adapter == null ? y : adapter.addTo(y, x);
+  }
+
+  /**
+   * x W^T (+ b) in the dtype W is stored in, returned in x's dtype: a float16 weight gets a float16
+   * input and gives back float32 (the product accumulates in float32 inside libtorch's kernel).
+   */
+  static NDArray storedLinear(NDArray x, NDArray weight, NDArray bias) {
+    DataType stored = weight.getDataType();
+    NDArray in = x.getDataType() == stored ? x : x.toType(stored, false);
+    NDArray y =
+        (bias == null ? Linear.linear(in, weight) : Linear.linear(in, weight, bias))
+            .singletonOrThrow();
+    return y.getDataType() == x.getDataType() ? y : y.toType(x.getDataType(), false);
+  }
+
+  /**
+   * Whether {@code p} is one of the matrices a decode step streams (and its bias), stored in the
+   * policy's {@link Precision}; norms, routers and everything else stay float32.
+   */
+  protected boolean storesInPrecision(Parameter p) {
+    return false;
   }
 
   /** Puts {@code adapter} on this block's parameter {@code weightName}, as child lora_NAME. */
