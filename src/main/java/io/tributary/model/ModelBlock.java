@@ -111,16 +111,39 @@ abstract class ModelBlock extends AbstractBlock {
   }
 
   /**
-   * x W^T (+ b) in the dtype W is stored in, returned in x's dtype: a float16 weight gets a float16
-   * input and gives back float32 (the product accumulates in float32 inside libtorch's kernel).
+   * Rows up to which a float16 weight is multiplied in float16. libtorch's float16 product reads
+   * the weight near the memory rate, 2.7x the weights per second of the float32 one at one row, but
+   * computes at about 20 GFLOP/s whatever the rows, against 70 for float32 at 256 rows: beyond a
+   * few rows (prefill, a large decode batch) widening the weight and using the float32 product is
+   * faster (docs/decode-bandwidth.md, section 4).
+   */
+  static final long HALF_PRODUCT_MAX_ROWS = 8;
+
+  /**
+   * x W^T (+ b) for a weight stored in any dtype, returned in x's dtype. A float16 weight
+   * multiplies a float16 copy of x when x has at most {@link #HALF_PRODUCT_MAX_ROWS} rows (decode),
+   * and is widened to x's dtype otherwise (prefill, scoring).
    */
   static NDArray storedLinear(NDArray x, NDArray weight, NDArray bias) {
     DataType stored = weight.getDataType();
-    NDArray in = x.getDataType() == stored ? x : x.toType(stored, false);
-    NDArray y =
-        (bias == null ? Linear.linear(in, weight) : Linear.linear(in, weight, bias))
-            .singletonOrThrow();
-    return y.getDataType() == x.getDataType() ? y : y.toType(x.getDataType(), false);
+    DataType wanted = x.getDataType();
+    if (stored == wanted) {
+      return linear(x, weight, bias);
+    }
+    long rows = x.getShape().size() / x.getShape().get(x.getShape().dimension() - 1);
+    if (rows > HALF_PRODUCT_MAX_ROWS) {
+      try (NDArray wide = weight.toType(wanted, false);
+          NDArray wideBias = bias == null ? null : bias.toType(wanted, false)) {
+        return linear(x, wide, wideBias);
+      }
+    }
+    NDArray y = linear(x.toType(stored, false), weight, bias);
+    return y.toType(wanted, false);
+  }
+
+  private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias))
+        .singletonOrThrow();
   }
 
   /**

@@ -28,7 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A policy imported with {@link Precision#FLOAT16} (projections and embedding stored in float16,
  * everything else float32) computes what the float32 policy computes, to float16's precision, on
- * the committed fixtures.
+ * the committed fixtures. Sequences of up to 8 tokens and every cached decode step multiply in
+ * float16; longer full forwards widen the weights (ModelBlock.HALF_PRODUCT_MAX_ROWS), so the cached
+ * decode against the full forward compares the two products.
  */
 class Float16InferenceTest {
   /**
@@ -80,7 +82,6 @@ class Float16InferenceTest {
         System.out.printf(
             "float16 %s: max |logit diff| %.3g of max |logit| %.3g%n", family, worst, maxAbs(want));
         assertThat(worst).as(family).isLessThanOrEqualTo(RELATIVE_TOLERANCE * maxAbs(want));
-        assertThat(worst).as("%s: float16 rounds, so it differs", family).isPositive();
       }
     }
   }
@@ -167,8 +168,9 @@ class Float16InferenceTest {
         System.arraycopy(full, (t - 1) * vocab, reference, 0, vocab);
         worst = Math.max(worst, HfParityTest.maxDiff(cached, reference));
       }
-      // the same float16 weights either way; only the order of float32 sums differs
-      assertThat(worst).as(family).isLessThanOrEqualTo(1e-3 * maxAbs(full));
+      // the same float16 weights either way, but one row at a time they multiply a float16 copy
+      // of the activations, and the full forward's many rows a widened float32 copy of the weights
+      assertThat(worst).as(family).isLessThanOrEqualTo(RELATIVE_TOLERANCE * maxAbs(full));
     }
   }
 
