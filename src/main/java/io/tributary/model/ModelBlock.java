@@ -111,11 +111,11 @@ abstract class ModelBlock extends AbstractBlock {
   }
 
   /**
-   * Rows up to which a float16 weight is multiplied in float16. libtorch's float16 product reads
-   * the weight near the memory rate, 2.7x the weights per second of the float32 one at one row, but
-   * computes at about 20 GFLOP/s whatever the rows, against 70 for float32 at 256 rows: beyond a
-   * few rows (prefill, a large decode batch) widening the weight and using the float32 product is
-   * faster (docs/decode-bandwidth.md, section 4).
+   * Rows up to which a float16 weight is multiplied in float16. libtorch's float16 product is a
+   * matrix-vector kernel: at one row it streams the weight far faster than the float32 product, but
+   * its arithmetic rate does not grow with the rows, so beyond a few (prefill, a large decode
+   * batch) widening the weight for the float32 product is faster (docs/decode-bandwidth.md, section
+   * 4).
    */
   static final long HALF_PRODUCT_MAX_ROWS = 8;
 
