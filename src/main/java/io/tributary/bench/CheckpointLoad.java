@@ -9,6 +9,7 @@ import io.tributary.hf.HfImport;
 import io.tributary.hf.RandomCheckpoint;
 import io.tributary.hf.SafetensorsDtype;
 import io.tributary.model.PolicyModel;
+import io.tributary.model.Precision;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -29,8 +30,9 @@ final class CheckpointLoad {
 
   private CheckpointLoad() {}
 
-  /** The policy in {@code dir}; its figures go into {@code report}. */
-  static PolicyModel load(Path dir, Map<String, Object> report, PrintStream out) {
+  /** The policy in {@code dir}, stored in {@code precision}; its figures go into {@code report}. */
+  static PolicyModel load(
+      Path dir, Precision precision, Map<String, Object> report, PrintStream out) {
     out.println("loading " + dir + " ...");
     // the engine's native libraries load on first use: their time and memory are not the loader's
     try (NDManager warm = NDManager.newBaseManager()) {
@@ -41,7 +43,7 @@ final class CheckpointLoad {
     long start = System.nanoTime();
     PolicyModel model;
     try {
-      model = HfImport.load(dir);
+      model = HfImport.load(dir, null, precision);
     } finally {
       peak.close();
     }
@@ -61,7 +63,11 @@ final class CheckpointLoad {
    * loads it, and deletes the directory whatever happens.
    */
   static PolicyModel generateAndLoad(
-      HfConfig config, Path parent, Map<String, Object> report, PrintStream out) {
+      HfConfig config,
+      Path parent,
+      Precision precision,
+      Map<String, Object> report,
+      PrintStream out) {
     Path dir;
     try {
       dir = Files.createTempDirectory(parent, "tributary-bench-checkpoint-");
@@ -81,7 +87,7 @@ final class CheckpointLoad {
                       7,
                       HfCheckpointWriter.DEFAULT_SHARD_LIMIT_BYTES)));
       report.put("checkpoint_mb", directoryBytes(dir) / MIB);
-      return load(dir, report, out);
+      return load(dir, precision, report, out);
     } finally {
       deleteDirectory(dir);
     }

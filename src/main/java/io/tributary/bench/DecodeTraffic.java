@@ -15,7 +15,9 @@ public final class DecodeTraffic {
   /**
    * Active parameters per token times bytes per parameter, less the input embedding table when the
    * head is a matrix of its own: the lookup reads one row of that table, not all of it. A tied
-   * table is read whole, as the head.
+   * table is read whole, as the head. Bytes are those of the weights as stored: a float16 policy
+   * keeps its norms and routers (and MLA's projections) in float32, counted here at 2 bytes too,
+   * which is under 0.1% of a dense model's bytes.
    */
   public static long weightBytesPerStep(ModelConfig config) {
     ParameterCounts counts = ParameterCounts.of(config);

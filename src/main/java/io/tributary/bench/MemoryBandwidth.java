@@ -2,6 +2,7 @@ package io.tributary.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.tributary.model.GradMode;
 
@@ -18,10 +19,17 @@ import io.tributary.model.GradMode;
  * @param addGbPerS bytes read and written per second by a += b
  * @param readGbPerS bytes read per second by sum(a)
  * @param matVecGbPerS matrix bytes read per second by W·x, W of 1024 columns
+ * @param matVecFloat16GbPerS the same with W and x in float16 (a {@code Precision.FLOAT16} policy's
+ *     kernel): W holds the same elements in half the bytes
  * @param arrayBytes bytes of one array
  */
 public record MemoryBandwidth(
-    double scaleGbPerS, double addGbPerS, double readGbPerS, double matVecGbPerS, long arrayBytes) {
+    double scaleGbPerS,
+    double addGbPerS,
+    double readGbPerS,
+    double matVecGbPerS,
+    double matVecFloat16GbPerS,
+    long arrayBytes) {
   private static final int COLUMNS = 1024;
 
   /** The best of the memory kernels: what the engine can move, so efficiencies are honest. */
@@ -43,6 +51,7 @@ public record MemoryBandwidth(
     double[] add = new double[repeats];
     double[] read = new double[repeats];
     double[] matVec = new double[repeats];
+    double[] matVecHalf = new double[repeats];
     try (GradMode ignored = GradMode.disabled();
         NDManager manager = NDManager.newBaseManager()) {
       // ones, not zeros: the pages must be written once so that no timing pays first touch
@@ -51,14 +60,17 @@ public record MemoryBandwidth(
       NDArray one = manager.create(1f);
       NDArray matrix = a.reshape(rows, COLUMNS); // a view of a
       NDArray vector = manager.ones(new Shape(COLUMNS));
+      NDArray matrixHalf = matrix.toType(DataType.FLOAT16, true);
+      NDArray vectorHalf = vector.toType(DataType.FLOAT16, true);
       Runnable[] kernels = {
         () -> a.muli(one),
         () -> a.addi(b),
         () -> a.sum().close(),
-        () -> matrix.matMul(vector).close()
+        () -> matrix.matMul(vector).close(),
+        () -> matrixHalf.matMul(vectorHalf).close()
       };
-      double[] traffic = {2 * bytes, 3 * bytes, bytes, bytes};
-      double[][] rates = {scale, add, read, matVec};
+      double[] traffic = {2 * bytes, 3 * bytes, bytes, bytes, bytes / 2};
+      double[][] rates = {scale, add, read, matVec, matVecHalf};
       for (Runnable kernel : kernels) {
         kernel.run(); // warm-up
       }
@@ -81,6 +93,7 @@ public record MemoryBandwidth(
         Measure.median(add),
         Measure.median(read),
         Measure.median(matVec),
+        Measure.median(matVecHalf),
         elements * Float.BYTES);
   }
 }

@@ -12,6 +12,7 @@ import io.tributary.model.GradMode;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.MoeFeedForward;
 import io.tributary.model.PolicyModel;
+import io.tributary.model.Precision;
 import io.tributary.model.RoutingContext;
 import io.tributary.model.Sampler;
 import io.tributary.model.SamplingParams;
@@ -50,6 +51,8 @@ public final class ModelBenchmark {
    * @param stepBatch rows of the one training step whose memory is measured
    * @param stepLength tokens per row of that step
    * @param bandwidthBytes bytes of each array of the bandwidth ceiling
+   * @param precision how an imported policy stores its weights; the training step is measured only
+   *     in float32, the one precision that trains
    */
   public record Settings(
       int trainBatch,
@@ -66,17 +69,20 @@ public final class ModelBenchmark {
       int decodeBatch,
       int stepBatch,
       int stepLength,
-      long bandwidthBytes) {
+      long bandwidthBytes,
+      Precision precision) {
     private static final long GIB = 1L << 30;
 
     /** The small model: every figure. */
     public static Settings defaults() {
-      return new Settings(32, 64, 300, 32, 16, 48, 3, true, 128, 16, 32, 32, 1, 256, GIB / 2);
+      return new Settings(
+          32, 64, 300, 32, 16, 48, 3, true, 128, 16, 32, 32, 1, 256, GIB / 2, Precision.FLOAT32);
     }
 
     /** A model of real size (Qwen3-0.6B): the figures that take minutes, not hours. */
     public static Settings largeModel() {
-      return new Settings(0, 0, 0, 0, 0, 0, 2, false, 256, 8, 12, 32, 1, 256, GIB / 2);
+      return new Settings(
+          0, 0, 0, 0, 0, 0, 2, false, 256, 8, 12, 32, 1, 256, GIB / 2, Precision.FLOAT32);
     }
 
     public Settings withRepeats(int n) {
@@ -95,7 +101,28 @@ public final class ModelBenchmark {
           decodeBatch,
           stepBatch,
           stepLength,
-          bandwidthBytes);
+          bandwidthBytes,
+          precision);
+    }
+
+    public Settings withPrecision(Precision p) {
+      return new Settings(
+          trainBatch,
+          trainLength,
+          trainSteps,
+          genBatch,
+          genPrompt,
+          genNewTokens,
+          repeats,
+          smallModelSuite,
+          prefillLength,
+          decodePrompt,
+          decodeNewTokens,
+          decodeBatch,
+          stepBatch,
+          stepLength,
+          bandwidthBytes,
+          p);
     }
 
     public Settings withTrainSteps(int n) {
@@ -114,7 +141,8 @@ public final class ModelBenchmark {
           decodeBatch,
           stepBatch,
           stepLength,
-          bandwidthBytes);
+          bandwidthBytes,
+          precision);
     }
   }
 
@@ -128,7 +156,7 @@ public final class ModelBenchmark {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("model_source", source.describe());
     ModelConfig config;
-    try (PolicyModel model = open(source, r, out)) {
+    try (PolicyModel model = open(source, s.precision(), r, out)) {
       config = model.config();
       r.put("device", model.device().toString());
       r.put("params_total", model.parameterCounts().total());
@@ -153,8 +181,10 @@ public final class ModelBenchmark {
         smallModelThroughput(model, s, r);
       }
 
-      out.println("one training step ...");
-      trainStepMemory(model, s, r);
+      if (s.precision() == Precision.FLOAT32) {
+        out.println("one training step ...");
+        trainStepMemory(model, s, r);
+      }
     }
 
     if (s.smallModelSuite() && s.trainSteps() > 0) {
@@ -170,6 +200,11 @@ public final class ModelBenchmark {
     r.put("bandwidth_read_gb_per_s", bandwidth.readGbPerS());
     r.put("bandwidth_gb_per_s", bandwidth.ceilingGbPerS());
     r.put("matvec_gb_per_s", bandwidth.matVecGbPerS());
+    r.put("matvec_float16_gb_per_s", bandwidth.matVecFloat16GbPerS());
+    double matVec =
+        s.precision() == Precision.FLOAT16
+            ? bandwidth.matVecFloat16GbPerS()
+            : bandwidth.matVecGbPerS();
 
     long active = ((Number) r.get("params_active")).longValue();
     if (r.get("train_tokens_per_s") instanceof Double trainRate) {
@@ -182,26 +217,31 @@ public final class ModelBenchmark {
     r.put(
         "decode_bandwidth_efficiency",
         DecodeTraffic.efficiency(bytesPerStep, stepsPerSecond, bandwidth.ceilingGbPerS()));
-    // the share of the engine's own matrix-vector speed a whole step keeps: what the other ops
-    // of a step (norms, rotary, cache, attention, sampling) and their per-op overhead cost
+    // the share of the engine's own matrix-vector speed (in the policy's precision) a whole step
+    // keeps: what the other ops of a step (norms, rotary, cache, attention, sampling) and their
+    // per-op overhead cost
     r.put(
-        "decode_matvec_efficiency",
-        DecodeTraffic.efficiency(bytesPerStep, stepsPerSecond, bandwidth.matVecGbPerS()));
+        "decode_matvec_efficiency", DecodeTraffic.efficiency(bytesPerStep, stepsPerSecond, matVec));
     printTable(r, out);
     out.println(Json.write(r));
     return r;
   }
 
   /** The policy, timing its load and the peak resident memory meanwhile when it is read. */
-  private static PolicyModel open(PolicySource source, Map<String, Object> r, PrintStream out) {
+  private static PolicyModel open(
+      PolicySource source, Precision precision, Map<String, Object> r, PrintStream out) {
     if (source instanceof PolicySource.FromConfig c) {
+      if (precision != Precision.FLOAT32) {
+        throw new IllegalArgumentException(
+            "precision " + precision + ": only an imported (--hf) policy is benchmarked in it");
+      }
       return c.create();
     }
     if (source instanceof PolicySource.HfDirectory hf) {
-      return CheckpointLoad.load(hf.dir(), r, out);
+      return CheckpointLoad.load(hf.dir(), precision, r, out);
     }
     PolicySource.GeneratedCheckpoint g = (PolicySource.GeneratedCheckpoint) source;
-    return CheckpointLoad.generateAndLoad(g.config(), g.parent(), r, out);
+    return CheckpointLoad.generateAndLoad(g.config(), g.parent(), precision, r, out);
   }
 
   /** The figures of the small model: cache versus none, MoE dispatch, training throughput. */
@@ -444,8 +484,14 @@ public final class ModelBenchmark {
         100 * (Double) r.get("decode_bandwidth_efficiency"),
         r.get("bandwidth_gb_per_s"));
     out.printf(
-        "the engine's matrix-vector product alone reads %.2f GB/s; a whole decode step keeps %.0f%% of it%n",
-        r.get("matvec_gb_per_s"), 100 * (Double) r.get("decode_matvec_efficiency"));
+        "the engine's matrix-vector product alone reads %.2f GB/s (float16: %.2f); a whole decode step"
+            + " keeps %.0f%% of the one of its precision%n",
+        r.get("matvec_gb_per_s"),
+        r.get("matvec_float16_gb_per_s"),
+        100 * (Double) r.get("decode_matvec_efficiency"));
+    if (!r.containsKey("train_step_peak_rss_mb")) {
+      return;
+    }
     out.printf(
         "one training step (%s tokens) peaks at %.2f GiB resident: %s the %.0f GiB limit%n",
         r.get("train_step_shape"),

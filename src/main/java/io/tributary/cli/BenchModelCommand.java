@@ -3,6 +3,7 @@ package io.tributary.cli;
 import io.tributary.bench.ModelBenchmark;
 import io.tributary.bench.PolicySource;
 import io.tributary.hf.RandomCheckpoint;
+import io.tributary.model.Precision;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,6 +34,15 @@ final class BenchModelCommand implements Runnable {
   String hf;
 
   @Option(
+      names = "--dtype",
+      paramLabel = "float32|float16",
+      description =
+          "with --hf: how the loaded policy stores its weights (default float32); float16 stores"
+              + " the projections and embedding in half precision for inference and skips the"
+              + " training step (training is float32 only)")
+  String dtype;
+
+  @Option(
       names = "--steps",
       description = "training steps of the memory run (default: 300; none with --hf)")
   Integer steps;
@@ -52,6 +62,12 @@ final class BenchModelCommand implements Runnable {
     if (repeats != null) {
       settings = settings.withRepeats(repeats);
     }
+    if (dtype != null) {
+      if (hf == null) {
+        throw new IllegalArgumentException("--dtype: needs --hf (the policy of a config trains)");
+      }
+      settings = settings.withPrecision(precision(dtype));
+    }
     PolicySource source;
     if (hf == null) {
       source = new PolicySource.FromConfig(model.load(), "config " + model.config);
@@ -65,5 +81,18 @@ final class BenchModelCommand implements Runnable {
       source = new PolicySource.HfDirectory(Path.of(hf));
     }
     ModelBenchmark.run(source, settings, System.out);
+  }
+
+  private static Precision precision(String name) {
+    return switch (name) {
+      case "float32" -> Precision.FLOAT32;
+      case "float16" -> Precision.FLOAT16;
+      default ->
+          throw new IllegalArgumentException(
+              "--dtype: got '"
+                  + name
+                  + "', expected float32 or float16 (bfloat16 is not supported by DJL 0.36's"
+                  + " PyTorch engine)");
+    };
   }
 }

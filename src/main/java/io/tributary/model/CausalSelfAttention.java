@@ -48,6 +48,12 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
     this.layer = layer;
   }
 
+  /** Every weight and bias here is a projection a decode step streams. */
+  @Override
+  protected boolean storesInPrecision(Parameter p) {
+    return true;
+  }
+
   /**
    * x (B, T, C); mask (B or 1, 1, T, S) additive, 0 where a key may be seen and a large negative
    * number elsewhere; cache null for a full forward.

@@ -3,6 +3,7 @@ package io.tributary.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
@@ -53,13 +54,24 @@ abstract class ModelBlock extends AbstractBlock {
    * hundreds of millions of normals first would only cost time).
    */
   final void initializeFrom(Random rng, NDManager manager, double std, int layers) {
+    initializeFrom(rng, manager, std, layers, DataType.FLOAT32);
+  }
+
+  /**
+   * As above, with the parameters that {@link #storesInPrecision} names stored in {@code
+   * projections} (float16 for an inference policy, see {@link Precision}) and all others in
+   * float32.
+   */
+  final void initializeFrom(
+      Random rng, NDManager manager, double std, int layers, DataType projections) {
     double residualStd = std / Math.sqrt(2.0 * layers); // GPT-2 scaling of residual projections
     for (Map.Entry<Parameter, Spec> e : specs.entrySet()) {
       Parameter p = e.getKey();
       Shape shape = e.getValue().shape();
+      DataType type = storesInPrecision(p) ? projections : DataType.FLOAT32;
       NDArray array;
       if (rng == null) {
-        array = manager.zeros(shape);
+        array = manager.zeros(shape, type);
       } else {
         int size = (int) shape.size();
         float[] values = new float[size];
@@ -70,6 +82,11 @@ abstract class ModelBlock extends AbstractBlock {
           case ZEROS -> {}
         }
         array = manager.create(values, shape);
+        if (type != DataType.FLOAT32) {
+          NDArray stored = array.toType(type, false);
+          array.close();
+          array = stored;
+        }
       }
       array.setName(p.getName());
       if (p.requiresGradient()) {
@@ -78,7 +95,7 @@ abstract class ModelBlock extends AbstractBlock {
       p.setArray(array);
     }
     for (Block child : getChildren().values()) {
-      ((ModelBlock) child).initializeFrom(rng, manager, std, layers);
+      ((ModelBlock) child).initializeFrom(rng, manager, std, layers, projections);
     }
   }
 
@@ -88,13 +105,53 @@ abstract class ModelBlock extends AbstractBlock {
    * alike.
    */
   protected final NDArray linear(NDArray x, Parameter weight, Parameter bias) {
-    NDArray y =
-        (bias == null
-                ? Linear.linear(x, weight.getArray())
-                : Linear.linear(x, weight.getArray(), bias.getArray()))
-            .singletonOrThrow();
+    NDArray y = storedLinear(x, weight.getArray(), bias == null ? null : bias.getArray());
     LowRankAdapter adapter = adapters.get(weight);
     return adapter == null ? y : adapter.addTo(y, x);
+  }
+
+  /**
+   * Rows up to which a float16 weight is multiplied in float16. libtorch's float16 product is a
+   * matrix-vector kernel: at one row it streams the weight far faster than the float32 product, but
+   * its arithmetic rate does not grow with the rows, so beyond a few (prefill, a large decode
+   * batch) widening the weight for the float32 product is faster (docs/decode-bandwidth.md, section
+   * 4).
+   */
+  static final long HALF_PRODUCT_MAX_ROWS = 8;
+
+  /**
+   * x W^T (+ b) for a weight stored in any dtype, returned in x's dtype. A float16 weight
+   * multiplies a float16 copy of x when x has at most {@link #HALF_PRODUCT_MAX_ROWS} rows (decode),
+   * and is widened to x's dtype otherwise (prefill, scoring).
+   */
+  static NDArray storedLinear(NDArray x, NDArray weight, NDArray bias) {
+    DataType stored = weight.getDataType();
+    DataType wanted = x.getDataType();
+    if (stored == wanted) {
+      return linear(x, weight, bias);
+    }
+    long rows = x.getShape().size() / x.getShape().get(x.getShape().dimension() - 1);
+    if (rows > HALF_PRODUCT_MAX_ROWS) {
+      try (NDArray wide = weight.toType(wanted, false);
+          NDArray wideBias = bias == null ? null : bias.toType(wanted, false)) {
+        return linear(x, wide, wideBias);
+      }
+    }
+    NDArray y = linear(x.toType(stored, false), weight, bias);
+    return y.toType(wanted, false);
+  }
+
+  private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias))
+        .singletonOrThrow();
+  }
+
+  /**
+   * Whether {@code p} is one of the matrices a decode step streams (and its bias), stored in the
+   * policy's {@link Precision}; norms, routers and everything else stay float32.
+   */
+  protected boolean storesInPrecision(Parameter p) {
+    return false;
   }
 
   /** Puts {@code adapter} on this block's parameter {@code weightName}, as child lora_NAME. */

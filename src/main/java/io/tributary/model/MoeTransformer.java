@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -50,12 +49,21 @@ public final class MoeTransformer extends ModelBlock {
     Rotary.Tables tables = rotary.tables(tokens.getManager(), positions);
     NDArray x =
         Embedding.embedding(tokens, embedding.getArray(), SparseFormat.DENSE).singletonOrThrow();
+    if (x.getDataType() != DataType.FLOAT32) {
+      x = x.toType(DataType.FLOAT32, false); // the residual stream is float32 at any Precision
+    }
     for (TransformerBlock block : blocks) {
       x = block.forward(x, tables, mask, cache, routing);
     }
     x = finalNorm.forward(x);
     Parameter output = head == null ? embedding : head;
-    return Linear.linear(x, output.getArray()).singletonOrThrow(); // (B, T, V)
+    return storedLinear(x, output.getArray(), null); // (B, T, V)
+  }
+
+  /** The table (tied: also the head) and the head are the largest matrices a decode step reads. */
+  @Override
+  protected boolean storesInPrecision(Parameter p) {
+    return p == embedding || p == head;
   }
 
   /** DJL entry point: NDList(tokens (B, T)) -> NDList(logits), causal, positions 0..T-1. */

@@ -24,14 +24,18 @@ public final class PolicyModel implements AutoCloseable {
   private LoraAdapters adapters;
 
   private PolicyModel(ModelConfig config, Random random) {
+    if (config.dtype() == Precision.BFLOAT16) {
+      // checked before any tensor exists: asking DJL 0.36 for one aborts the JVM (see Precision)
+      throw new IllegalArgumentException(
+          "dtype: bfloat16 is not supported by DJL 0.36's PyTorch engine; use float16 (inference)"
+              + " or float32");
+    }
     this.config = config;
     this.device = config.device().resolve();
     this.manager = NDManager.newBaseManager(device);
     this.block = new MoeTransformer(config);
-    block.initializeFrom(random, manager, config.initStd(), config.layers());
-    if (config.dtype() != Precision.FLOAT32) {
-      block.cast(config.dtype().dataType());
-    }
+    block.initializeFrom(
+        random, manager, config.initStd(), config.layers(), config.dtype().dataType());
   }
 
   /** A freshly initialised policy; the same seed gives the same weights on any device. */
@@ -76,6 +80,7 @@ public final class PolicyModel implements AutoCloseable {
     if (adapters != null) {
       throw new IllegalStateException("this policy already has adapters");
     }
+    requireFloat32("LoRA adapters");
     adapters = LoraAdapters.attach(block, lora, manager, config.dtype().dataType());
     return adapters;
   }
@@ -100,7 +105,9 @@ public final class PolicyModel implements AutoCloseable {
     return out;
   }
 
+  /** Refused on a float16 policy: training stays float32 (see {@link Precision}). */
   public List<Pair<String, Parameter>> trainableParameters() {
+    requireFloat32("training");
     return parameters().stream().filter(p -> p.getValue().requiresGradient()).toList();
   }
 
@@ -148,6 +155,16 @@ public final class PolicyModel implements AutoCloseable {
     }
     NDArray input = step.create(flat, new Shape(b, t));
     return block.forward(input, positions, Masks.leftPadded(step, padding, t, t), null, routing);
+  }
+
+  private void requireFloat32(String what) {
+    if (config.dtype() != Precision.FLOAT32) {
+      throw new IllegalStateException(
+          what
+              + " needs a float32 policy; this one stores its projections in "
+              + config.dtype().name().toLowerCase(java.util.Locale.ROOT)
+              + " for inference");
+    }
   }
 
   void checkLength(int t) {

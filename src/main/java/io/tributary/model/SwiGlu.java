@@ -19,6 +19,12 @@ final class SwiGlu extends ModelBlock implements FeedForward {
     down = parameter("w2", Init.NORMAL_RESIDUAL, true, dim, hidden);
   }
 
+  /** Every weight and bias here is a projection a decode step streams. */
+  @Override
+  protected boolean storesInPrecision(Parameter p) {
+    return true;
+  }
+
   /** (..., C) -> (..., C) */
   NDArray forward(NDArray x) {
     NDArray g = linear(x, gate, null); // (..., F)

@@ -41,10 +41,10 @@ class DecodeTrafficTest {
   }
 
   @Test
-  void weightsStoredInBfloat16ReadHalfTheBytes() {
-    ModelConfig bf16 = DENSE.toBuilder().dtype(Precision.BFLOAT16).build();
+  void weightsStoredInFloat16ReadHalfTheBytes() {
+    ModelConfig half = DENSE.toBuilder().dtype(Precision.FLOAT16).build();
 
-    assertThat(DecodeTraffic.weightBytesPerStep(bf16) * 2)
+    assertThat(DecodeTraffic.weightBytesPerStep(half) * 2)
         .isEqualTo(DecodeTraffic.weightBytesPerStep(DENSE));
   }
 

@@ -42,6 +42,7 @@ class MeasureTest {
     assertThat(measured.addGbPerS()).isPositive();
     assertThat(measured.readGbPerS()).isPositive();
     assertThat(measured.matVecGbPerS()).isPositive();
+    assertThat(measured.matVecFloat16GbPerS()).isPositive();
     assertThat(measured.ceilingGbPerS())
         .isEqualTo(
             Math.max(

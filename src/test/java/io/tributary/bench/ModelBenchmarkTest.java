@@ -8,6 +8,7 @@ import io.tributary.hf.HfConfig;
 import io.tributary.hf.RandomCheckpoint;
 import io.tributary.json.Json;
 import io.tributary.model.ModelConfig;
+import io.tributary.model.Precision;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,22 @@ class ModelBenchmarkTest {
   /** Small everything; a training run of trainSteps when above 0. */
   private static ModelBenchmark.Settings toy(boolean smallModelSuite, int trainSteps) {
     return new ModelBenchmark.Settings(
-        4, 12, trainSteps, 4, 6, 6, 1, smallModelSuite, 16, 4, 6, 4, 1, 16, 1L << 20);
+        4,
+        12,
+        trainSteps,
+        4,
+        6,
+        6,
+        1,
+        smallModelSuite,
+        16,
+        4,
+        6,
+        4,
+        1,
+        16,
+        1L << 20,
+        Precision.FLOAT32);
   }
 
   private static final List<String> ALWAYS =
@@ -61,6 +77,7 @@ class ModelBenchmarkTest {
           "bandwidth_read_gb_per_s",
           "bandwidth_gb_per_s",
           "matvec_gb_per_s",
+          "matvec_float16_gb_per_s",
           "decode_weight_bytes_per_step",
           "decode_gb_per_s_batch1",
           "decode_bandwidth_efficiency",
@@ -165,6 +182,30 @@ class ModelBenchmarkTest {
     try (Stream<Path> left = Files.list(parent)) {
       assertThat(left).as("the generated checkpoint is deleted").isEmpty();
     }
+  }
+
+  @Test
+  void aFloat16PolicyIsTimedWithHalfTheWeightBytesAndNoTrainingStep(@TempDir Path parent)
+      throws Exception {
+    ObjectNode config = (ObjectNode) Json.mapper().readTree(RandomCheckpoint.QWEN3_0_6B_CONFIG);
+    config.put("vocab_size", 96).put("hidden_size", 32).put("intermediate_size", 64);
+    config.put("num_hidden_layers", 2).put("num_attention_heads", 4);
+    config.put("num_key_value_heads", 2).put("head_dim", 16).put("max_position_embeddings", 128);
+    PolicySource source =
+        new PolicySource.GeneratedCheckpoint(
+            HfConfig.parse(config.toString(), "toy Qwen3"), parent, "a toy Qwen3");
+
+    JsonNode json = lastJsonLine(toy(false, 0).withPrecision(Precision.FLOAT16), source);
+
+    assertThat(json.get("dtype").asText()).isEqualTo("float16");
+    // the same toy as above: every matrix at 2 bytes, the norms (2·(2·16 + 2·32) + 32) at 4
+    long norms = 2 * (32 + 64) + 32;
+    long matrices = 2 * (4096 + 2048 + 6144) + 96 * 32;
+    assertThat(json.get("model_mb").asDouble())
+        .isEqualTo((matrices * 2 + norms * 4) / (1024.0 * 1024));
+    assertThat(json.get("decode_weight_bytes_per_step").asLong()).isEqualTo((matrices + norms) * 2);
+    assertThat(json.get("decode_bandwidth_efficiency").asDouble()).isPositive();
+    assertThat(json.has("train_step_seconds")).as("training is float32 only").isFalse();
   }
 
   private static JsonNode lastJsonLine(ModelBenchmark.Settings settings, ModelConfig config) {
