@@ -32,6 +32,8 @@ import io.tributary.train.OptimizerConfig;
  * @param seed sampling and shuffling seed
  * @param lora low-rank adapters to train instead of every weight (key {@code lora:}); null trains
  *     the whole policy
+ * @param routingReplay {@code replay}: completion tokens use the experts the sampler recorded;
+ *     {@code off} (default): the learner routes every token itself
  */
 public record GrpoConfig(
     Integer groupSize,
@@ -53,7 +55,8 @@ public record GrpoConfig(
     Double importanceRatioCap,
     OptimizerConfig optimizer,
     Long seed,
-    LoraConfig lora) {
+    LoraConfig lora,
+    RoutingReplay routingReplay) {
 
   /** Without adapters: every weight is trained. */
   public GrpoConfig(
@@ -96,6 +99,7 @@ public record GrpoConfig(
         importanceRatioCap,
         optimizer,
         seed,
+        null,
         null);
   }
 
@@ -119,6 +123,7 @@ public record GrpoConfig(
     overlongBuffer = overlongBuffer != null ? overlongBuffer : 0;
     optimizer = optimizer != null ? optimizer : OptimizerConfig.of(1e-4, 1000);
     seed = seed != null ? seed : 0L;
+    routingReplay = routingReplay != null ? routingReplay : RoutingReplay.OFF;
     if (groupSize < 2) {
       throw badValue("groupSize", groupSize, "2 or more (advantages compare members of a group)");
     }
@@ -180,7 +185,34 @@ public record GrpoConfig(
         importanceRatioCap,
         optimizer,
         seed,
-        lora);
+        lora,
+        routingReplay);
+  }
+
+  /** This config with {@code routingReplay}. */
+  public GrpoConfig withRoutingReplay(RoutingReplay routingReplay) {
+    return new GrpoConfig(
+        groupSize,
+        promptsPerStep,
+        temperature,
+        topP,
+        maxNewTokens,
+        epsilonLow,
+        epsilonHigh,
+        beta,
+        aggregation,
+        advantageScaling,
+        numIterations,
+        miniBatches,
+        dynamicSampling,
+        maxSamplingRounds,
+        maskTruncated,
+        overlongBuffer,
+        importanceRatioCap,
+        optimizer,
+        seed,
+        lora,
+        routingReplay);
   }
 
   public static GrpoConfig defaults() {

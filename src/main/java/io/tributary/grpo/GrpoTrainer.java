@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.tributary.model.GradMode;
 import io.tributary.model.LoraAdapters;
 import io.tributary.model.PolicyModel;
+import io.tributary.model.ReplayedRoutes;
 import io.tributary.model.RoutingContext;
 import io.tributary.model.SamplingParams;
 import io.tributary.train.AdamW;
@@ -128,6 +129,14 @@ public final class GrpoTrainer {
       for (int j = 0; j < g; j++) {
         var c = group.completions().get(j);
         boolean isTruncated = c.finishReason() == io.tributary.model.FinishReason.LENGTH;
+        if (config.routingReplay() == RoutingReplay.REPLAY && c.routing() == null) {
+          throw new IllegalArgumentException(
+              "routingReplay: replay, but member "
+                  + j
+                  + " of group "
+                  + group.promptId()
+                  + " carries no routing trace; the sampler must record routing");
+        }
         truncated += isTruncated ? 1 : 0;
         rows.add(
             new TrainingRows.Row(
@@ -136,7 +145,9 @@ public final class GrpoTrainer {
                 c.logProbs(),
                 null,
                 advantages.advantages()[i * g + j],
-                !(isTruncated && config.maskTruncated())));
+                !(isTruncated && config.maskTruncated()),
+                c.promptRouting(),
+                c.routing()));
       }
     }
     if (reference != null) {
@@ -152,20 +163,34 @@ public final class GrpoTrainer {
       for (int part = 0; part < parts; part++) {
         List<TrainingRows.Row> mini =
             order.subList(part * order.size() / parts, (part + 1) * order.size() / parts);
-        miniBatchStep(TrainingRows.of(mini, pad), stats);
+        miniBatchStep(mini, TrainingRows.of(mini, pad), stats);
       }
     }
     return stats.build();
   }
 
-  private void miniBatchStep(TrainingRows rows, UpdateStats.Builder stats) {
+  private void miniBatchStep(
+      List<TrainingRows.Row> mini, TrainingRows rows, UpdateStats.Builder stats) {
     double lossValue;
     GrpoLossStatistics lossStats;
     double entropy;
     try (NDManager step = policy.manager().newSubManager();
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       RoutingContext routing = RoutingContext.training(rows.validInputs());
+      routing.replaying(replayedRoutes(mini, rows));
+      boolean traced = CompletionRouting.anyTraced(mini);
+      if (traced) {
+        routing.recordingRoutes(policy.config().moeLayers());
+      }
       NDArray logits = completionLogits(policy, step, rows, routing); // (B, Tc, V)
+      if (traced) {
+        long[] mismatch =
+            CompletionRouting.mismatch(
+                CompletionRouting.traces(mini),
+                CompletionRouting.recorded(
+                    policy.config(), routing, rows, CompletionRouting.completionLengths(mini)));
+        stats.addRouting(mismatch[0], mismatch[1]);
+      }
       NDArray logp = TokenLogProbs.of(logits, rows.targets(), config.temperature()); // (B, Tc)
       NDArray mask = rows.perToken(step, rows.mask());
       entropy = TokenLogProbs.meanEntropy(logits, mask, config.temperature());
@@ -216,6 +241,62 @@ public final class GrpoTrainer {
     return completion.add(step.create(logitMask)); // (V) broadcast: blocked tokens get no mass
   }
 
+  /** Per completion of a batch: the learner's log-probs and, for an MoE policy, its routing. */
+  record LearnerView(List<float[]> logProbs, List<io.tributary.model.RoutingTrace> routing) {}
+
+  /**
+   * The learner's forward over {@code groups}' completions as the update computes it (routing
+   * replay included), without gradient or load counting: what the mismatch between sampler and
+   * learner is measured on.
+   */
+  LearnerView learnerView(List<RolloutGroup> groups) {
+    List<TrainingRows.Row> rows = new ArrayList<>();
+    for (RolloutGroup group : groups) {
+      for (var c : group.completions()) {
+        rows.add(
+            new TrainingRows.Row(
+                group.promptTokens(),
+                c.tokens(),
+                c.logProbs(),
+                null,
+                0,
+                true,
+                c.promptRouting(),
+                c.routing()));
+      }
+    }
+    TrainingRows batch = TrainingRows.of(rows, pad);
+    int moeLayers = policy.config().moeLayers();
+    try (GradMode ignored = GradMode.disabled();
+        NDManager step = policy.manager().newSubManager()) {
+      RoutingContext routing = RoutingContext.inference().replaying(replayedRoutes(rows, batch));
+      if (moeLayers > 0) {
+        routing.recordingRoutes(moeLayers);
+      }
+      NDArray logits = completionLogits(policy, step, batch, routing);
+      float[] flat = TokenLogProbs.of(logits, batch.targets(), config.temperature()).toFloatArray();
+      List<float[]> logProbs = new ArrayList<>();
+      for (int i = 0; i < rows.size(); i++) {
+        int from = i * batch.completionWidth();
+        logProbs.add(
+            java.util.Arrays.copyOfRange(flat, from, from + rows.get(i).completion().length));
+      }
+      return new LearnerView(
+          logProbs,
+          moeLayers == 0
+              ? null
+              : CompletionRouting.recorded(
+                  policy.config(), routing, batch, CompletionRouting.completionLengths(rows)));
+    }
+  }
+
+  /** The sampler's experts for the completion positions under routing replay; null when off. */
+  private ReplayedRoutes replayedRoutes(List<TrainingRows.Row> rows, TrainingRows batch) {
+    return config.routingReplay() == RoutingReplay.REPLAY
+        ? CompletionRouting.replayed(policy.config(), batch, rows)
+        : null;
+  }
+
   private List<TrainingRows.Row> withReferenceLogProbs(List<TrainingRows.Row> rows) {
     List<TrainingRows.Row> out = new ArrayList<>(rows.size());
     int chunk = 64;
@@ -225,7 +306,9 @@ public final class GrpoTrainer {
         List<TrainingRows.Row> part = rows.subList(start, Math.min(rows.size(), start + chunk));
         TrainingRows batch = TrainingRows.of(part, pad);
         try (NDManager step = reference.manager().newSubManager()) {
-          NDArray logits = completionLogits(reference, step, batch, RoutingContext.inference());
+          RoutingContext routing =
+              RoutingContext.inference().replaying(replayedRoutes(part, batch));
+          NDArray logits = completionLogits(reference, step, batch, routing);
           float[] ref =
               TokenLogProbs.of(logits, batch.targets(), config.temperature()).toFloatArray();
           for (int i = 0; i < part.size(); i++) {
@@ -234,7 +317,14 @@ public final class GrpoTrainer {
             System.arraycopy(ref, i * batch.completionWidth(), mine, 0, mine.length);
             out.add(
                 new TrainingRows.Row(
-                    r.prompt(), r.completion(), r.logpOld(), mine, r.advantage(), r.trained()));
+                    r.prompt(),
+                    r.completion(),
+                    r.logpOld(),
+                    mine,
+                    r.advantage(),
+                    r.trained(),
+                    r.promptRouting(),
+                    r.routing()));
           }
         }
       }

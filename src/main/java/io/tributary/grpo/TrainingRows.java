@@ -68,14 +68,21 @@ record TrainingRows(
         tokens, padding, promptWidth, completionWidth, targets, old, ref, advantages, mask, valid);
   }
 
-  /** One completion to train on. {@code trained} false masks it (a truncated completion). */
+  /**
+   * One completion to train on. {@code trained} false masks it (a truncated completion); {@code
+   * promptRouting} and {@code routing} are the sampler's routing traces of the prompt positions
+   * before the last and of the completion tokens ({@link io.tributary.model.Completion}), or null
+   * when it recorded none.
+   */
   record Row(
       int[] prompt,
       int[] completion,
       float[] logpOld,
       float[] logpRef,
       double advantage,
-      boolean trained) {}
+      boolean trained,
+      io.tributary.model.RoutingTrace promptRouting,
+      io.tributary.model.RoutingTrace routing) {}
 
   int rows() {
     return tokens.length;

@@ -6,7 +6,10 @@ import java.util.OptionalDouble;
 /**
  * What the optimizer steps of one GRPO batch did, averaged over its mini-batch steps. A value that
  * was not computed is empty, never 0: the KL without a reference model (beta = 0), the expert load
- * of a model without routed experts.
+ * of a model without routed experts, the routing mismatch of rollouts without routing traces.
+ *
+ * @param routingMismatch share of (completion token, MoE layer) routing decisions whose experts
+ *     differ between the sampler's trace and the learner's forward; 0 under routing replay
  */
 public record UpdateStats(
     int optimizerSteps,
@@ -24,7 +27,8 @@ public record UpdateStats(
     double fracZeroStd,
     long trainedTokens,
     OptionalDouble expertShareMax,
-    OptionalDouble expertShareMin) {
+    OptionalDouble expertShareMin,
+    OptionalDouble routingMismatch) {
 
   static final class Builder {
     int steps;
@@ -44,6 +48,13 @@ public record UpdateStats(
     long tokens;
     double shareMax = Double.NaN;
     double shareMin = Double.NaN;
+    long routingDiffering;
+    long routingDecisions;
+
+    void addRouting(long differing, long decisions) {
+      routingDiffering += differing;
+      routingDecisions += decisions;
+    }
 
     void add(
         double lossValue,
@@ -91,7 +102,10 @@ public record UpdateStats(
           fracZeroStd,
           tokens,
           present(shareMax),
-          present(shareMin));
+          present(shareMin),
+          routingDecisions == 0
+              ? OptionalDouble.empty()
+              : OptionalDouble.of((double) routingDiffering / routingDecisions));
     }
 
     private static OptionalDouble present(double value) {
