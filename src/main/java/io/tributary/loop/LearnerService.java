@@ -335,6 +335,7 @@ public final class LearnerService implements AutoCloseable {
     m.put("frac_reward_zero_std", s.fracZeroStd());
     s.expertShareMax().ifPresent(v -> m.put("expert_load_max", v));
     s.expertShareMin().ifPresent(v -> m.put("expert_load_min", v));
+    s.routingMismatch().ifPresent(v -> m.put("routing_mismatch", v));
     return m;
   }
 

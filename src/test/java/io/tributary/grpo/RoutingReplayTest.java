@@ -211,6 +211,29 @@ class RoutingReplayTest {
   }
 
   @Test
+  void samplingWithoutTheKvCacheRecordsTheSameRoutingAsWithIt() {
+    try (PolicyModel policy = PolicyModel.create(GrpoTrainerTest.tiny(), 1)) {
+      List<int[]> prompts =
+          List.of(
+              GrpoTrainerTest.TOKENIZER.encodePrompt("12+7="),
+              GrpoTrainerTest.TOKENIZER.encodePrompt("3="));
+      long[] seeds = {4, 5};
+      var params = GrpoTrainerTest.sampling();
+      List<Completion> cached =
+          io.tributary.model.Sampler.generate(policy, prompts, params, seeds, true);
+      List<Completion> uncached =
+          io.tributary.model.Sampler.generate(
+              policy, prompts, params.withKvCache(false), seeds, true);
+      for (int i = 0; i < prompts.size(); i++) {
+        assertThat(uncached.get(i).tokens()).isEqualTo(cached.get(i).tokens());
+        assertThat(uncached.get(i).routing()).isEqualTo(cached.get(i).routing());
+        assertThat(uncached.get(i).promptRouting()).isEqualTo(cached.get(i).promptRouting());
+        assertThat(cached.get(i).promptRouting().tokens()).isEqualTo(prompts.get(i).length - 1);
+      }
+    }
+  }
+
+  @Test
   void withoutReplayTheUpdateReportsTheShareOfDecisionsThatDiffer() {
     try (PolicyModel policy = PolicyModel.create(GrpoTrainerTest.tiny(), 1);
         RewardScorer scorer = GrpoTrainerTest.scorer(GrpoTrainerTest::digitShare)) {
