@@ -248,6 +248,18 @@ class RoutingReplayTest {
   }
 
   @Test
+  void routingReplayIsTheGrpoKeyRoutingReplayOffByDefault() {
+    assertThat(GrpoConfig.defaults().routingReplay()).isEqualTo(RoutingReplay.OFF);
+    assertThat(
+            io.tributary.config.Yaml.read("routingReplay: replay\n", GrpoConfig.class, "grpo")
+                .routingReplay())
+        .isEqualTo(RoutingReplay.REPLAY);
+    assertThatThrownBy(
+            () -> io.tributary.config.Yaml.read("routingReplay: on\n", GrpoConfig.class, "grpo"))
+        .hasMessageContaining("routingReplay");
+  }
+
+  @Test
   void replayRefusesAGroupWhoseRolloutsCarryNoRoutingTrace() {
     try (PolicyModel policy = PolicyModel.create(GrpoTrainerTest.tiny(), 1);
         RewardScorer scorer = GrpoTrainerTest.scorer(GrpoTrainerTest::digitShare)) {
