@@ -129,7 +129,10 @@ public final class GrpoTrainer {
       for (int j = 0; j < g; j++) {
         var c = group.completions().get(j);
         boolean isTruncated = c.finishReason() == io.tributary.model.FinishReason.LENGTH;
-        if (config.routingReplay() == RoutingReplay.REPLAY && c.routing() == null) {
+        // a dense policy routes nothing, so there is nothing to replay
+        if (config.routingReplay() == RoutingReplay.REPLAY
+            && policy.config().moeLayers() > 0
+            && c.routing() == null) {
           throw new IllegalArgumentException(
               "routingReplay: replay, but member "
                   + j

@@ -260,6 +260,19 @@ class RoutingReplayTest {
   }
 
   @Test
+  void aDensePolicyRecordsNoRoutingAndTrainsUnderReplayAsWithout() {
+    ModelConfig dense = GrpoTrainerTest.tiny().toBuilder().denseLayers(2).build();
+    try (PolicyModel policy = PolicyModel.create(dense, 1);
+        RewardScorer scorer = GrpoTrainerTest.scorer(GrpoTrainerTest::digitShare)) {
+      List<RolloutGroup> groups = sampleRecordingRoutes(policy, scorer);
+      assertThat(completions(groups)).allMatch(c -> c.routing() == null);
+      UpdateStats stats = trainer(policy, RoutingReplay.REPLAY).update(groups);
+      assertThat(stats.optimizerSteps()).isEqualTo(1);
+      assertThat(stats.routingMismatch()).isEmpty();
+    }
+  }
+
+  @Test
   void replayRefusesAGroupWhoseRolloutsCarryNoRoutingTrace() {
     try (PolicyModel policy = PolicyModel.create(GrpoTrainerTest.tiny(), 1);
         RewardScorer scorer = GrpoTrainerTest.scorer(GrpoTrainerTest::digitShare)) {
