@@ -253,20 +253,32 @@ public final class GrpoTrainer {
    * learner is measured on.
    */
   LearnerView learnerView(List<RolloutGroup> groups) {
-    List<TrainingRows.Row> rows = new ArrayList<>();
+    List<int[]> prompts = new ArrayList<>();
+    List<io.tributary.model.Completion> completions = new ArrayList<>();
     for (RolloutGroup group : groups) {
       for (var c : group.completions()) {
-        rows.add(
-            new TrainingRows.Row(
-                group.promptTokens(),
-                c.tokens(),
-                c.logProbs(),
-                null,
-                0,
-                true,
-                c.promptRouting(),
-                c.routing()));
+        prompts.add(group.promptTokens());
+        completions.add(c);
       }
+    }
+    return learnerView(prompts, completions);
+  }
+
+  /** {@link #learnerView(List)} of completion i of prompt i. */
+  LearnerView learnerView(List<int[]> prompts, List<io.tributary.model.Completion> completions) {
+    List<TrainingRows.Row> rows = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      var c = completions.get(i);
+      rows.add(
+          new TrainingRows.Row(
+              prompts.get(i),
+              c.tokens(),
+              c.logProbs(),
+              null,
+              0,
+              true,
+              c.promptRouting(),
+              c.routing()));
     }
     TrainingRows batch = TrainingRows.of(rows, pad);
     int moeLayers = policy.config().moeLayers();

@@ -145,7 +145,9 @@ public final class Sampler {
     int moeLayers = config.moeLayers();
     boolean recording = recordRouting && moeLayers > 0;
     int perToken = moeLayers * config.topK(); // routed ids per drawn token
-    int[][] routes = recording ? new int[batch][maxNew * perToken] : null;
+    // grown as tokens come: sized for maxNew up front, a 58-layer top-8 model's rows would take
+    // 1.9 KB per budgeted token each, however short the completions turn out
+    int[][] routes = recording ? new int[batch][Math.min(maxNew, 16) * perToken] : null;
     RoutingTrace[] promptRoutes = new RoutingTrace[batch];
 
     try (GradMode ignored = GradMode.disabled();
@@ -181,6 +183,9 @@ public final class Sampler {
           tokens[i][lengths[i]] = token;
           logProbs[i][lengths[i]] = logProb[0];
           if (recording) {
+            if (routes[i].length < (lengths[i] + 1) * perToken) {
+              routes[i] = Arrays.copyOf(routes[i], Math.min(maxNew, 2 * lengths[i]) * perToken);
+            }
             // the token was drawn from row i's last position: its routing is the token's
             int position = i * width + width - 1;
             for (int layer = 0; layer < moeLayers; layer++) {

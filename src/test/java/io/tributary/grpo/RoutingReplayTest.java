@@ -218,18 +218,24 @@ class RoutingReplayTest {
               GrpoTrainerTest.TOKENIZER.encodePrompt("12+7="),
               GrpoTrainerTest.TOKENIZER.encodePrompt("3="));
       long[] seeds = {4, 5};
-      var params = GrpoTrainerTest.sampling();
+      // longer than the sampler's first allocation of 16 tokens' routes, so that it grows
+      var params = GrpoTrainerTest.sampling().withMaxNewTokens(40);
       List<Completion> cached =
           io.tributary.model.Sampler.generate(policy, prompts, params, seeds, true);
       List<Completion> uncached =
           io.tributary.model.Sampler.generate(
               policy, prompts, params.withKvCache(false), seeds, true);
+      assertThat(cached).anyMatch(c -> c.length() > 16);
       for (int i = 0; i < prompts.size(); i++) {
         assertThat(uncached.get(i).tokens()).isEqualTo(cached.get(i).tokens());
         assertThat(uncached.get(i).routing()).isEqualTo(cached.get(i).routing());
         assertThat(uncached.get(i).promptRouting()).isEqualTo(cached.get(i).promptRouting());
         assertThat(cached.get(i).promptRouting().tokens()).isEqualTo(prompts.get(i).length - 1);
       }
+      // and they are the routes of the full forward the learner runs at this policy version
+      GrpoTrainer.LearnerView learner =
+          trainer(policy, RoutingReplay.OFF).learnerView(prompts, cached);
+      assertThat(learner.routing()).isEqualTo(traces(cached));
     }
   }
 
