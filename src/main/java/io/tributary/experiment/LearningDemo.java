@@ -166,7 +166,10 @@ public final class LearningDemo {
         RewardScorer scorer = RewardScorer.fromConfig(config.rewards())) {
       SamplingParams sampling =
           SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP());
-      GroupSampler sampler = new GroupSampler(tokenizer, scorer, sampling, g.groupSize(), g.seed());
+      // routing traces are a few bytes a token: recorded always, for routing replay when it is on
+      // and for the routing mismatch metric when it is off
+      GroupSampler sampler =
+          new GroupSampler(tokenizer, scorer, sampling, g.groupSize(), g.seed(), true);
       GrpoLoop loop =
           new GrpoLoop(
               policy,

@@ -24,9 +24,22 @@ public final class GroupSampler {
   private final SamplingParams sampling;
   private final int groupSize;
   private final long seed;
+  private final boolean recordRouting;
 
   public GroupSampler(
       Tokenizer tokenizer, RewardScorer scorer, SamplingParams sampling, int groupSize, long seed) {
+    this(tokenizer, scorer, sampling, groupSize, seed, false);
+  }
+
+  /** With {@code recordRouting}, each completion carries its routing trace for routing replay. */
+  public GroupSampler(
+      Tokenizer tokenizer,
+      RewardScorer scorer,
+      SamplingParams sampling,
+      int groupSize,
+      long seed,
+      boolean recordRouting) {
+    this.recordRouting = recordRouting;
     this.tokenizer = tokenizer;
     this.scorer = scorer;
     this.sampling = sampling;
@@ -51,7 +64,7 @@ public final class GroupSampler {
             mix(seed, prompts.get(p).id().hashCode(), round * 1_000_003L + g);
       }
     }
-    List<Completion> completions = Sampler.generate(policy, rows, sampling, seeds);
+    List<Completion> completions = Sampler.generate(policy, rows, sampling, seeds, recordRouting);
     List<RolloutGroup> groups = new ArrayList<>();
     for (int p = 0; p < prompts.size(); p++) {
       TaskPrompt prompt = prompts.get(p);

@@ -42,6 +42,8 @@ import io.tributary.train.OptimizerConfig;
  *     lower cap (epsilonLow 1) and 1 + 0.28
  * @param rolloutCorrection decoupled objective, truncated importance sampling and masking against
  *     the behaviour policy; default none
+ * @param routingReplay {@code replay}: completion tokens use the experts the sampler recorded;
+ *     {@code off} (default): the learner routes every token itself
  */
 public record GrpoConfig(
     Integer groupSize,
@@ -66,7 +68,8 @@ public record GrpoConfig(
     LoraConfig lora,
     ClipRange gspo,
     ClipRange cispo,
-    RolloutCorrection rolloutCorrection) {
+    RolloutCorrection rolloutCorrection,
+    RoutingReplay routingReplay) {
 
   /** Without adapters, with the defaults of the loss variants and no rollout correction. */
   public GrpoConfig(
@@ -112,6 +115,7 @@ public record GrpoConfig(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -149,6 +153,7 @@ public record GrpoConfig(
       importanceRatioCap = null;
     }
     rolloutCorrection = rolloutCorrection != null ? rolloutCorrection : RolloutCorrection.none();
+    routingReplay = routingReplay != null ? routingReplay : RoutingReplay.OFF;
     if (groupSize < 2) {
       throw badValue("groupSize", groupSize, "2 or more (advantages compare members of a group)");
     }
@@ -230,7 +235,37 @@ public record GrpoConfig(
         lora,
         gspo,
         cispo,
-        rolloutCorrection);
+        rolloutCorrection,
+        routingReplay);
+  }
+
+  /** This config with {@code routingReplay}. */
+  public GrpoConfig withRoutingReplay(RoutingReplay routingReplay) {
+    return new GrpoConfig(
+        groupSize,
+        promptsPerStep,
+        temperature,
+        topP,
+        maxNewTokens,
+        epsilonLow,
+        epsilonHigh,
+        beta,
+        aggregation,
+        advantageScaling,
+        numIterations,
+        miniBatches,
+        dynamicSampling,
+        maxSamplingRounds,
+        maskTruncated,
+        overlongBuffer,
+        importanceRatioCap,
+        optimizer,
+        seed,
+        lora,
+        gspo,
+        cispo,
+        rolloutCorrection,
+        routingReplay);
   }
 
   public static GrpoConfig defaults() {

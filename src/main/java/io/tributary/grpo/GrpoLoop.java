@@ -151,6 +151,7 @@ public final class GrpoLoop {
       u.expertShareMax().ifPresent(v -> m.put("expert_load_max", v));
       u.expertShareMin().ifPresent(v -> m.put("expert_load_min", v));
       m.putAll(u.offPolicyMetrics());
+      u.routingMismatch().ifPresent(v -> m.put("routing_mismatch", v));
       m.put("optimizer_steps", u.optimizerSteps());
     }
     m.put("skipped_updates", trainer.skippedUpdates());

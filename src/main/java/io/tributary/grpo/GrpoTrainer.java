@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.tributary.model.GradMode;
 import io.tributary.model.LoraAdapters;
 import io.tributary.model.PolicyModel;
+import io.tributary.model.ReplayedRoutes;
 import io.tributary.model.RoutingContext;
 import io.tributary.model.SamplingParams;
 import io.tributary.train.AdamW;
@@ -144,6 +145,17 @@ public final class GrpoTrainer {
       for (int j = 0; j < g; j++) {
         var c = group.completions().get(j);
         boolean isTruncated = c.finishReason() == io.tributary.model.FinishReason.LENGTH;
+        // a dense policy routes nothing, so there is nothing to replay
+        if (config.routingReplay() == RoutingReplay.REPLAY
+            && policy.config().moeLayers() > 0
+            && c.routing() == null) {
+          throw new IllegalArgumentException(
+              "routingReplay: replay, but member "
+                  + j
+                  + " of group "
+                  + group.promptId()
+                  + " carries no routing trace; the sampler must record routing");
+        }
         truncated += isTruncated ? 1 : 0;
         rows.add(
             new TrainingRows.Row(
@@ -154,7 +166,9 @@ public final class GrpoTrainer {
                 null,
                 advantages.advantages()[i * g + j],
                 !(isTruncated && config.maskTruncated()),
-                staleness));
+                staleness,
+                c.promptRouting(),
+                c.routing()));
       }
     }
     if (reference != null) {
@@ -194,7 +208,23 @@ public final class GrpoTrainer {
     try (NDManager step = policy.manager().newSubManager();
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       RoutingContext routing = RoutingContext.training(rows.validInputs());
+      routing.replaying(replayedRoutes(mini, rows));
+      boolean traced = CompletionRouting.anyTraced(mini);
+      if (traced) {
+        routing.recordingRoutes(policy.config().moeLayers());
+      }
       NDArray logits = completionLogits(policy, step, rows, routing); // (B, Tc, V)
+      if (traced) {
+        List<io.tributary.model.RoutingTrace> learned =
+            CompletionRouting.recorded(
+                policy.config(), routing, rows, CompletionRouting.completionLengths(mini));
+        List<io.tributary.model.RoutingTrace> sampled = CompletionRouting.traces(mini);
+        long[] mismatch = CompletionRouting.mismatch(sampled, learned);
+        stats.addRouting(mismatch[0], mismatch[1]);
+        if (preUpdate) {
+          addRoutingMismatch(stats.mismatch, mini, sampled, learned);
+        }
+      }
       NDArray logp = TokenLogProbs.of(logits, rows.targets(), config.temperature()); // (B, Tc)
       NDArray mask = rows.perToken(step, rows.mask());
       entropy = TokenLogProbs.meanEntropy(logits, mask, config.temperature());
@@ -256,6 +286,76 @@ public final class GrpoTrainer {
     return completion.add(step.create(logitMask)); // (V) broadcast: blocked tokens get no mass
   }
 
+  /** Per completion of a batch: the learner's log-probs and, for an MoE policy, its routing. */
+  record LearnerView(List<float[]> logProbs, List<io.tributary.model.RoutingTrace> routing) {}
+
+  /**
+   * The learner's forward over {@code groups}' completions as the update computes it (routing
+   * replay included), without gradient or load counting: what the mismatch between sampler and
+   * learner is measured on.
+   */
+  LearnerView learnerView(List<RolloutGroup> groups) {
+    List<int[]> prompts = new ArrayList<>();
+    List<io.tributary.model.Completion> completions = new ArrayList<>();
+    for (RolloutGroup group : groups) {
+      for (var c : group.completions()) {
+        prompts.add(group.promptTokens());
+        completions.add(c);
+      }
+    }
+    return learnerView(prompts, completions);
+  }
+
+  /** {@link #learnerView(List)} of completion i of prompt i. */
+  LearnerView learnerView(List<int[]> prompts, List<io.tributary.model.Completion> completions) {
+    List<TrainingRows.Row> rows = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      var c = completions.get(i);
+      rows.add(
+          new TrainingRows.Row(
+              prompts.get(i),
+              c.tokens(),
+              c.logProbs(),
+              null,
+              null,
+              0,
+              true,
+              -1,
+              c.promptRouting(),
+              c.routing()));
+    }
+    TrainingRows batch = TrainingRows.of(rows, pad);
+    int moeLayers = policy.config().moeLayers();
+    try (GradMode ignored = GradMode.disabled();
+        NDManager step = policy.manager().newSubManager()) {
+      RoutingContext routing = RoutingContext.inference().replaying(replayedRoutes(rows, batch));
+      if (moeLayers > 0) {
+        routing.recordingRoutes(moeLayers);
+      }
+      NDArray logits = completionLogits(policy, step, batch, routing);
+      float[] flat = TokenLogProbs.of(logits, batch.targets(), config.temperature()).toFloatArray();
+      List<float[]> logProbs = new ArrayList<>();
+      for (int i = 0; i < rows.size(); i++) {
+        int from = i * batch.completionWidth();
+        logProbs.add(
+            java.util.Arrays.copyOfRange(flat, from, from + rows.get(i).completion().length));
+      }
+      return new LearnerView(
+          logProbs,
+          moeLayers == 0
+              ? null
+              : CompletionRouting.recorded(
+                  policy.config(), routing, batch, CompletionRouting.completionLengths(rows)));
+    }
+  }
+
+  /** The sampler's experts for the completion positions under routing replay; null when off. */
+  private ReplayedRoutes replayedRoutes(List<TrainingRows.Row> rows, TrainingRows batch) {
+    return config.routingReplay() == RoutingReplay.REPLAY
+        ? CompletionRouting.replayed(policy.config(), batch, rows)
+        : null;
+  }
+
   private List<TrainingRows.Row> withReferenceLogProbs(List<TrainingRows.Row> rows) {
     try (GradMode ignored = GradMode.disabled();
         LoraAdapters.Off base = reference.adaptersDisabled()) {
@@ -293,7 +393,8 @@ public final class GrpoTrainer {
       List<TrainingRows.Row> part = rows.subList(start, Math.min(rows.size(), start + chunk));
       TrainingRows batch = TrainingRows.of(part, pad);
       try (NDManager step = model.manager().newSubManager()) {
-        NDArray logits = completionLogits(model, step, batch, RoutingContext.inference());
+        RoutingContext routing = RoutingContext.inference().replaying(replayedRoutes(part, batch));
+        NDArray logits = completionLogits(model, step, batch, routing);
         float[] all =
             TokenLogProbs.of(logits, batch.targets(), config.temperature()).toFloatArray();
         for (int i = 0; i < part.size(); i++) {
@@ -306,7 +407,22 @@ public final class GrpoTrainer {
     return out;
   }
 
-  /** A row of known staleness into the mismatch metrics; routing is not recorded yet. */
+  /** The routing decisions of the rows of known staleness into their staleness buckets. */
+  private static void addRoutingMismatch(
+      PolicyMismatch mismatch,
+      List<TrainingRows.Row> rows,
+      List<io.tributary.model.RoutingTrace> sampled,
+      List<io.tributary.model.RoutingTrace> learned) {
+    for (int i = 0; i < rows.size(); i++) {
+      if (rows.get(i).staleness() >= 0 && sampled.get(i) != null && learned.get(i) != null) {
+        long[] counts =
+            CompletionRouting.mismatch(List.of(sampled.get(i)), List.of(learned.get(i)));
+        mismatch.addRoutingCounts(rows.get(i).staleness(), counts[0], counts[1]);
+      }
+    }
+  }
+
+  /** A row of known staleness into the mismatch metrics (its log-probs). */
   private static void addMismatch(PolicyMismatch mismatch, TrainingRows.Row row, float[] learner) {
     if (row.staleness() >= 0) {
       mismatch.add(row.staleness(), row.logpOld(), learner);

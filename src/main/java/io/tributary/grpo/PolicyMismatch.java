@@ -115,6 +115,21 @@ public final class PolicyMismatch {
     }
   }
 
+  /**
+   * Adds routing decisions already compared elsewhere: {@code differing} of {@code decisions}
+   * (token, MoE layer) decisions chose another expert set (what {@link
+   * io.tributary.model.RoutingTrace#differingDecisions} counts).
+   */
+  public void addRoutingCounts(long staleness, long differing, long decisions) {
+    if (differing < 0 || decisions < differing) {
+      throw new IllegalArgumentException(
+          "routing: got " + differing + " differing of " + decisions + " decisions");
+    }
+    Accumulator bucket = bucket(staleness);
+    bucket.decisions += decisions;
+    bucket.differing += differing;
+  }
+
   /** One summary per bucket that received tokens; empty when nothing was added. */
   public Map<StalenessBucket, Summary> summaries() {
     Map<StalenessBucket, Summary> out = new EnumMap<>(StalenessBucket.class);

@@ -86,7 +86,9 @@ record TrainingRows(
   /**
    * One completion to train on. {@code trained} false masks it (a truncated completion); {@code
    * logpRef} and {@code logpProximal} are null until computed; {@code staleness} is how many
-   * versions behind the learner it was sampled, -1 when unknown.
+   * versions behind the learner it was sampled, -1 when unknown; {@code promptRouting} and {@code
+   * routing} are the sampler's routing traces of the prompt positions before the last and of the
+   * completion tokens ({@link io.tributary.model.Completion}), or null when it recorded none.
    */
   record Row(
       int[] prompt,
@@ -96,15 +98,36 @@ record TrainingRows(
       float[] logpProximal,
       double advantage,
       boolean trained,
-      long staleness) {
+      long staleness,
+      io.tributary.model.RoutingTrace promptRouting,
+      io.tributary.model.RoutingTrace routing) {
 
     Row withLogpRef(float[] values) {
       return new Row(
-          prompt, completion, logpOld, values, logpProximal, advantage, trained, staleness);
+          prompt,
+          completion,
+          logpOld,
+          values,
+          logpProximal,
+          advantage,
+          trained,
+          staleness,
+          promptRouting,
+          routing);
     }
 
     Row withLogpProximal(float[] values) {
-      return new Row(prompt, completion, logpOld, logpRef, values, advantage, trained, staleness);
+      return new Row(
+          prompt,
+          completion,
+          logpOld,
+          logpRef,
+          values,
+          advantage,
+          trained,
+          staleness,
+          promptRouting,
+          routing);
     }
   }
 

@@ -14,6 +14,9 @@ import java.util.OptionalDouble;
  * @param truncatedFraction share of tokens whose behaviour weight the rollout correction truncated
  * @param maskedFraction share of tokens the rollout correction masked
  * @param mismatch sampler against learner before the update, per staleness bucket present
+ * @param routingMismatch share of (completion token, MoE layer) routing decisions whose experts
+ *     differ between the sampler's trace and the learner's forward, over every training forward; 0
+ *     under routing replay, empty when no rollout carried a routing trace
  */
 public record UpdateStats(
     int optimizerSteps,
@@ -34,7 +37,8 @@ public record UpdateStats(
     OptionalDouble expertShareMin,
     OptionalDouble truncatedFraction,
     OptionalDouble maskedFraction,
-    Map<StalenessBucket, PolicyMismatch.Summary> mismatch) {
+    Map<StalenessBucket, PolicyMismatch.Summary> mismatch,
+    OptionalDouble routingMismatch) {
 
   public UpdateStats {
     mismatch = Map.copyOf(mismatch);
@@ -89,6 +93,13 @@ public record UpdateStats(
     double masked;
     int maskedSteps;
     final PolicyMismatch mismatch = new PolicyMismatch();
+    long routingDiffering;
+    long routingDecisions;
+
+    void addRouting(long differing, long decisions) {
+      routingDiffering += differing;
+      routingDecisions += decisions;
+    }
 
     void add(
         double lossValue,
@@ -149,7 +160,10 @@ public record UpdateStats(
               ? OptionalDouble.empty()
               : OptionalDouble.of(truncated / truncatedSteps),
           maskedSteps == 0 ? OptionalDouble.empty() : OptionalDouble.of(masked / maskedSteps),
-          mismatch.summaries());
+          mismatch.summaries(),
+          routingDecisions == 0
+              ? OptionalDouble.empty()
+              : OptionalDouble.of((double) routingDiffering / routingDecisions));
     }
 
     private static OptionalDouble present(double value) {

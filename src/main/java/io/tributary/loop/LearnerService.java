@@ -336,6 +336,7 @@ public final class LearnerService implements AutoCloseable {
     s.expertShareMax().ifPresent(v -> m.put("expert_load_max", v));
     s.expertShareMin().ifPresent(v -> m.put("expert_load_min", v));
     m.putAll(s.offPolicyMetrics());
+    s.routingMismatch().ifPresent(v -> m.put("routing_mismatch", v));
     return m;
   }
 

@@ -25,8 +25,11 @@ public final class MoeFeedForward extends ModelBlock implements FeedForward {
   private final int topK;
   private final float routedScale;
   private final double balanceLossWeight;
+  private final int
+      moeLayer; // index among the model's MoE layers, for recorded and replayed routes
 
-  MoeFeedForward(ModelConfig config) {
+  MoeFeedForward(ModelConfig config, int moeLayer) {
+    this.moeLayer = moeLayer;
     expertCount = config.routedExperts();
     topK = config.topK();
     routedScale = config.routedScale().floatValue();
@@ -48,7 +51,7 @@ public final class MoeFeedForward extends ModelBlock implements FeedForward {
    */
   public static MoeFeedForward standalone(
       ModelConfig config, ai.djl.ndarray.NDManager manager, long seed) {
-    MoeFeedForward layer = new MoeFeedForward(config);
+    MoeFeedForward layer = new MoeFeedForward(config, 0);
     layer.initializeFrom(new java.util.Random(seed), manager, config.initStd(), config.layers());
     return layer;
   }
@@ -60,7 +63,7 @@ public final class MoeFeedForward extends ModelBlock implements FeedForward {
     int batch = (int) shape[0];
     int time = (int) shape[1];
     NDArray tokens = x.reshape(-1, shape[2]); // (N, C)
-    Router.Routing routing = router.route(tokens, context);
+    Router.Routing routing = router.route(tokens, context, moeLayer);
     NDArray routed =
         context.dispatch() == Dispatch.SPARSE
             ? sparse(tokens, routing)

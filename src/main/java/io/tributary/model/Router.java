@@ -39,8 +39,13 @@ final class Router extends ModelBlock {
   /** Scores, renormalised gates and chosen experts for N tokens. */
   record Routing(NDArray scores, NDArray gates, int[] chosen, int tokens, int topK) {}
 
-  /** x (N, C) -> routing of N tokens. */
-  Routing route(NDArray x, RoutingContext context) {
+  /**
+   * x (N, C) -> routing of N tokens. Under routing replay, a token whose experts {@code context}
+   * gives uses them instead of its own choice; its gates still come from this router's scores over
+   * those experts, so the router keeps its gradient (veRL's and Megatron's router replay do the
+   * same). The selection bias only selects, so it plays no part in a replayed token.
+   */
+  Routing route(NDArray x, RoutingContext context, int moeLayer) {
     NDArray logits = Linear.linear(x, weight.getArray()).singletonOrThrow(); // (N, E)
     NDArray scores =
         scoring == ScoringFunction.SOFTMAX
@@ -49,10 +54,13 @@ final class Router extends ModelBlock {
     float[] hostScores = scores.toFloatArray();
     float[] selectionBias = bias.getArray().toFloatArray();
     int n = hostScores.length / experts;
+    int[] replayed = context.replayedRoutes(moeLayer, n);
     int[] chosen = new int[n * topK];
     float[] mask = new float[n * experts];
     for (int token = 0; token < n; token++) {
-      if (groups > 1) {
+      if (replayed != null && replayed[token * topK] >= 0) {
+        replay(replayed, token, chosen);
+      } else if (groups > 1) {
         selectInGroups(hostScores, selectionBias, token, chosen);
       } else {
         selectTopK(hostScores, selectionBias, token, chosen);
@@ -65,6 +73,7 @@ final class Router extends ModelBlock {
         }
       }
     }
+    context.record(moeLayer, chosen);
     NDManager manager = x.getManager();
     NDArray gates = scores.mul(manager.create(mask, new Shape(n, experts))); // (N, E), K non-zero
     // DeepSeek-V3's inference code always renormalises sigmoid gates; transformers does so only
@@ -75,6 +84,30 @@ final class Router extends ModelBlock {
       gates = gates.div(Scalars.maximum(gates.sum(new int[] {-1}, true), 1e-6f));
     }
     return new Routing(scores, gates, chosen, n, topK);
+  }
+
+  private void replay(int[] replayed, int token, int[] chosen) {
+    for (int j = 0; j < topK; j++) {
+      int e = replayed[token * topK + j];
+      for (int prev = 0; prev < j; prev++) {
+        if (chosen[token * topK + prev] == e) {
+          e = -1; // the same expert twice would double its gate
+        }
+      }
+      if (e < 0 || e >= experts) {
+        throw new IllegalArgumentException(
+            "replayed routes of token "
+                + token
+                + ": "
+                + java.util.Arrays.toString(
+                    java.util.Arrays.copyOfRange(replayed, token * topK, (token + 1) * topK))
+                + ", expected "
+                + topK
+                + " distinct experts in 0.."
+                + (experts - 1));
+      }
+      chosen[token * topK + j] = e;
+    }
   }
 
   private void selectTopK(float[] scores, float[] selectionBias, int token, int[] chosen) {

@@ -23,6 +23,16 @@ public final class Sampler {
   /** One completion per prompt; row i draws from its own generator seeded with seeds[i]. */
   public static List<Completion> generate(
       PolicyModel model, List<int[]> prompts, SamplingParams params, long[] seeds) {
+    return generate(model, prompts, params, seeds, false);
+  }
+
+  /** {@link #generate(PolicyModel, List, SamplingParams, long[])}, recording routing if asked. */
+  public static List<Completion> generate(
+      PolicyModel model,
+      List<int[]> prompts,
+      SamplingParams params,
+      long[] seeds,
+      boolean recordRouting) {
     // every row gets the same budget, bounded by the room the longest prompt leaves
     int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
     int room = model.config().maxSeqLen() - longest;
@@ -35,7 +45,8 @@ public final class Sampler {
     }
     SamplingParams bounded =
         params.maxNewTokens() > room && room > 0 ? params.withMaxNewTokens(room) : params;
-    return generate(model, prompts, Collections.nCopies(prompts.size(), bounded), seeds, null);
+    return generate(
+        model, prompts, Collections.nCopies(prompts.size(), bounded), seeds, null, recordRouting);
   }
 
   /**
@@ -65,6 +76,21 @@ public final class Sampler {
       List<SamplingParams> rowParams,
       long[] seeds,
       TokenListener listener) {
+    return generate(model, prompts, rowParams, seeds, listener, false);
+  }
+
+  /**
+   * {@link #generate(PolicyModel, List, List, long[], TokenListener)}, and with {@code
+   * recordRouting} each completion carries the experts every MoE layer routed each of its tokens
+   * through ({@link Completion#routing()}), for the learner to replay.
+   */
+  public static List<Completion> generate(
+      PolicyModel model,
+      List<int[]> prompts,
+      List<SamplingParams> rowParams,
+      long[] seeds,
+      TokenListener listener,
+      boolean recordRouting) {
     if (prompts.isEmpty()) {
       return List.of();
     }
@@ -115,6 +141,14 @@ public final class Sampler {
     int[] lengths = new int[batch];
     FinishReason[] finished = new FinishReason[batch];
     float[] logProb = new float[1];
+    ModelConfig config = model.config();
+    int moeLayers = config.moeLayers();
+    boolean recording = recordRouting && moeLayers > 0;
+    int perToken = moeLayers * config.topK(); // routed ids per drawn token
+    // grown as tokens come: sized for maxNew up front, a 58-layer top-8 model's rows would take
+    // 1.9 KB per budgeted token each, however short the completions turn out
+    int[][] routes = recording ? new int[batch][Math.min(maxNew, 16) * perToken] : null;
+    RoutingTrace[] promptRoutes = new RoutingTrace[batch];
 
     try (GradMode ignored = GradMode.disabled();
         NDManager generation = model.manager().newSubManager();
@@ -125,8 +159,19 @@ public final class Sampler {
       for (int step = 0; step < maxNew; step++) {
         int total = promptLength + step; // tokens known so far in every row
         float[] last;
+        RoutingContext routing = RoutingContext.inference();
+        if (recording) {
+          routing.recordingRoutes(moeLayers);
+        }
+        int width;
         try (NDManager stepManager = generation.newSubManager()) {
-          last = nextLogits(model, stepManager, sequences, padding, total, step, cache);
+          last = nextLogits(model, stepManager, sequences, padding, total, step, cache, routing);
+          width = cache == null || step == 0 ? total : 1;
+        }
+        if (recording && step == 0) {
+          for (int i = 0; i < batch; i++) {
+            promptRoutes[i] = promptRouting(routing, config, i, padding[i], promptLength);
+          }
         }
         int active = 0;
         for (int i = 0; i < batch; i++) {
@@ -137,6 +182,21 @@ public final class Sampler {
           int token = TokenDraw.draw(last, i * vocab, vocab, params, rngs[i], logProb);
           tokens[i][lengths[i]] = token;
           logProbs[i][lengths[i]] = logProb[0];
+          if (recording) {
+            if (routes[i].length < (lengths[i] + 1) * perToken) {
+              routes[i] = Arrays.copyOf(routes[i], Math.min(maxNew, 2 * lengths[i]) * perToken);
+            }
+            // the token was drawn from row i's last position: its routing is the token's
+            int position = i * width + width - 1;
+            for (int layer = 0; layer < moeLayers; layer++) {
+              System.arraycopy(
+                  routing.routes(layer),
+                  position * config.topK(),
+                  routes[i],
+                  (lengths[i] * moeLayers + layer) * config.topK(),
+                  config.topK());
+            }
+          }
           lengths[i]++;
           sequences[i][total] = token;
           boolean go = listener == null || listener.onToken(i, token, last, i * vocab, vocab);
@@ -155,13 +215,42 @@ public final class Sampler {
     }
     List<Completion> out = new ArrayList<>(batch);
     for (int i = 0; i < batch; i++) {
+      RoutingTrace trace =
+          recording
+              ? RoutingTrace.pack(
+                  moeLayers,
+                  config.topK(),
+                  config.routedExperts(),
+                  Arrays.copyOf(routes[i], lengths[i] * perToken))
+              : null;
       out.add(
           new Completion(
               Arrays.copyOf(tokens[i], lengths[i]),
               Arrays.copyOf(logProbs[i], lengths[i]),
-              finished[i] == null ? FinishReason.LENGTH : finished[i]));
+              finished[i] == null ? FinishReason.LENGTH : finished[i],
+              promptRoutes[i],
+              trace));
     }
     return out;
+  }
+
+  /**
+   * The routing of row {@code row}'s prompt positions before its last, from the prefill over the
+   * (B, promptLength) left-padded prompts.
+   */
+  private static RoutingTrace promptRouting(
+      RoutingContext routing, ModelConfig config, int row, int padding, int promptLength) {
+    int layers = config.moeLayers();
+    int k = config.topK();
+    int positions = promptLength - padding - 1;
+    int[] ids = new int[positions * layers * k];
+    for (int t = 0; t < positions; t++) {
+      int position = row * promptLength + padding + t;
+      for (int layer = 0; layer < layers; layer++) {
+        System.arraycopy(routing.routes(layer), position * k, ids, (t * layers + layer) * k, k);
+      }
+    }
+    return RoutingTrace.pack(layers, k, config.routedExperts(), ids);
   }
 
   /** Logits (B·V) of the next token of every row, given the first {@code total} tokens. */
@@ -172,7 +261,8 @@ public final class Sampler {
       int[] padding,
       int total,
       int step,
-      KvCache cache) {
+      KvCache cache,
+      RoutingContext routing) {
     int batch = sequences.length;
     boolean prefill = cache == null || step == 0;
     int from = prefill ? 0 : total - 1; // with the cache, only the newest token is fed
@@ -191,8 +281,7 @@ public final class Sampler {
       // libtorch decides per thread whether to record; recording here would leak a graph per step
       throw new IllegalStateException("autograd recording is on while sampling");
     }
-    NDArray logits =
-        model.block().forward(tokens, positions, mask, cache, RoutingContext.inference());
+    NDArray logits = model.block().forward(tokens, positions, mask, cache, routing);
     return logits
         .get(new NDIndex(":, -1, :"))
         .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)

@@ -18,7 +18,7 @@ final class TransformerBlock extends ModelBlock {
     ffnNorm = addChildBlock("ffn_norm", new RmsNorm(config.dim(), config.normEps()));
     ffn =
         config.isMoeLayer(layer)
-            ? addChildBlock("moe", new MoeFeedForward(config))
+            ? addChildBlock("moe", new MoeFeedForward(config, layer - config.denseLayers()))
             : addChildBlock("ffn", new SwiGlu(config.dim(), config.denseHidden()));
   }
 

@@ -61,7 +61,7 @@ class GroupLimitedSelectionTest {
       router.getParameters().get("selection_bias").getArray().set(bias);
       NDArray x = manager.create(logits, new Shape(1, 8));
 
-      Router.Routing routing = router.route(x, RoutingContext.inference());
+      Router.Routing routing = router.route(x, RoutingContext.inference(), 0);
 
       // biased sigmoid: 0.881, 0.269, 0.422, 0.899, 0.924, 0.047, 0.5, 0.574; group sums 1.150,
       // 1.321, 0.971, 1.074 keep groups 1 and 0, so the best expert, 4, is out; of 0-3: 3, 0

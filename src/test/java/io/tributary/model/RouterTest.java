@@ -38,7 +38,7 @@ class RouterTest {
         x[i] = (float) random.nextGaussian();
       }
       NDArray tokens = manager.create(x, new Shape(n, c));
-      Router.Routing routing = router.route(tokens, RoutingContext.inference());
+      Router.Routing routing = router.route(tokens, RoutingContext.inference(), 0);
       float[] logits =
           tokens.matMul(router.getParameters().get("weight").getArray().transpose()).toFloatArray();
       float[] gates = routing.gates().toFloatArray();
