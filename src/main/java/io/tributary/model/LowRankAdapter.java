@@ -80,6 +80,11 @@ final class LowRankAdapter extends ModelBlock {
     return y.add(Scalars.mul(delta, scale));
   }
 
+  /** Whether the adapters are switched on. */
+  boolean active() {
+    return state.enabled();
+  }
+
   /** (alpha/r) · B A, (out, in): the update that merging adds to W. */
   NDArray product() {
     return Scalars.mul(up.getArray().matMul(down.getArray()), scale);
