@@ -165,10 +165,10 @@ public final class GrpoTrainer {
     try (NDManager step = policy.manager().newSubManager();
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       RoutingContext routing = RoutingContext.training(rows.validInputs());
-      NDArray logits = completionLogits(policy, step, rows, routing); // (B, Tc, V)
-      NDArray logp = TokenLogProbs.of(logits, rows.targets(), config.temperature()); // (B, Tc)
       NDArray mask = rows.perToken(step, rows.mask());
-      entropy = TokenLogProbs.meanEntropy(logits, mask, config.temperature());
+      TokenLogProbs.WithEntropy scored = completionLogProbs(policy, step, rows, routing, mask);
+      NDArray logp = scored.logProbs(); // (B, Tc)
+      entropy = scored.meanEntropy().orElseThrow();
       LossInputs inputs =
           LossInputs.of(
               logp,
@@ -203,17 +203,30 @@ public final class GrpoTrainer {
   }
 
   /**
-   * Logits at the positions that predict the completion tokens, masked as when sampling, (B, Tc,
-   * V).
+   * Log-probs (B, Tc) of the completion tokens under the vocabulary mask of sampling, and with
+   * {@code entropyMask} their mean entropy. The logits come from the hidden states of the
+   * completion positions a chunk at a time (see {@link TokenLogProbs#fromHidden}): the full (B,
+   * P+Tc−1, V) logits of the prompt and the completion never exist.
    */
-  private NDArray completionLogits(
-      PolicyModel model, NDManager step, TrainingRows rows, RoutingContext routing) {
-    NDArray logits =
-        model.logitsLeftPadded(step, rows.tokens(), rows.padding(), routing); // (B, P+Tc-1, V)
+  private TokenLogProbs.WithEntropy completionLogProbs(
+      PolicyModel model,
+      NDManager step,
+      TrainingRows rows,
+      RoutingContext routing,
+      NDArray entropyMask) {
+    NDArray hidden =
+        model.hiddenLeftPadded(step, rows.tokens(), rows.padding(), routing); // (B, P+Tc-1, C)
     int from = rows.promptWidth() - 1;
     NDArray completion =
-        logits.get(new NDIndex(":, {}:{}, :", from, from + rows.completionWidth()));
-    return completion.add(step.create(logitMask)); // (V) broadcast: blocked tokens get no mass
+        hidden.get(new NDIndex(":, {}:{}, :", from, from + rows.completionWidth())); // (B, Tc, C)
+    return TokenLogProbs.fromHidden(
+        completion,
+        model.block()::head,
+        model.config().vocabSize(),
+        rows.targets(),
+        step.create(logitMask), // (V) broadcast: blocked tokens get no mass
+        config.temperature(),
+        entropyMask);
   }
 
   private List<TrainingRows.Row> withReferenceLogProbs(List<TrainingRows.Row> rows) {
@@ -225,9 +238,10 @@ public final class GrpoTrainer {
         List<TrainingRows.Row> part = rows.subList(start, Math.min(rows.size(), start + chunk));
         TrainingRows batch = TrainingRows.of(part, pad);
         try (NDManager step = reference.manager().newSubManager()) {
-          NDArray logits = completionLogits(reference, step, batch, RoutingContext.inference());
           float[] ref =
-              TokenLogProbs.of(logits, batch.targets(), config.temperature()).toFloatArray();
+              completionLogProbs(reference, step, batch, RoutingContext.inference(), null)
+                  .logProbs()
+                  .toFloatArray();
           for (int i = 0; i < part.size(); i++) {
             TrainingRows.Row r = part.get(i);
             float[] mine = new float[r.completion().length];

@@ -25,6 +25,7 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
   private final int kvHeads;
   private final int headDim;
   private final int layer;
+  private final float scale;
 
   CausalSelfAttention(ModelConfig config, int layer) {
     int c = config.dim();
@@ -46,6 +47,7 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
     keyNorm =
         config.qkNorm() ? addChildBlock("k_norm", new RmsNorm(headDim, config.normEps())) : null;
     this.layer = layer;
+    this.scale = (float) (1.0 / Math.sqrt(headDim));
   }
 
   /**
@@ -72,12 +74,8 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
     }
     k = shareAcrossQueries(k); // (B, H, S, D)
     v = shareAcrossQueries(v);
-    NDArray scores =
-        Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(headDim)); // (B,H,T,S)
-    if (mask != null) {
-      scores = scores.add(mask);
-    }
-    NDArray attention = scores.softmax(-1);
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, T, S)
+    NDArray attention = AttentionWeights.softmax(scores, scale, mask); // (B, H, T, S)
     NDArray y = attention.matMul(v); // (B, H, T, D)
     y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, H·D)
     return linear(y, output, null); // (B, T, C)

@@ -47,15 +47,25 @@ public final class MoeTransformer extends ModelBlock {
    */
   public NDArray forward(
       NDArray tokens, int[][] positions, NDArray mask, KvCache cache, RoutingContext routing) {
+    return head(hidden(tokens, positions, mask, cache, routing)); // (B, T, V)
+  }
+
+  /** The same forward up to the final norm: the states the LM head reads, (B, T, C). */
+  public NDArray hidden(
+      NDArray tokens, int[][] positions, NDArray mask, KvCache cache, RoutingContext routing) {
     Rotary.Tables tables = rotary.tables(tokens.getManager(), positions);
     NDArray x =
         Embedding.embedding(tokens, embedding.getArray(), SparseFormat.DENSE).singletonOrThrow();
     for (TransformerBlock block : blocks) {
       x = block.forward(x, tables, mask, cache, routing);
     }
-    x = finalNorm.forward(x);
+    return finalNorm.forward(x); // (B, T, C)
+  }
+
+  /** The LM head: hidden states (..., C) -> logits (..., V). */
+  public NDArray head(NDArray hidden) {
     Parameter output = head == null ? embedding : head;
-    return Linear.linear(x, output.getArray()).singletonOrThrow(); // (B, T, V)
+    return Linear.linear(hidden, output.getArray()).singletonOrThrow();
   }
 
   /** DJL entry point: NDList(tokens (B, T)) -> NDList(logits), causal, positions 0..T-1. */

@@ -125,11 +125,8 @@ final class MultiHeadLatentAttention extends ModelBlock implements Attention {
     NDArray v = kv.get(new NDIndex("..., {}:", nopeDim)); // (B, H, S, Dv)
     // q·k of transformers' concatenated [nope, rope] heads, without copying the shared rotary key
     // to every head
-    NDArray scores =
-        qNope
-            .matMul(kNope.transpose(0, 1, 3, 2))
-            .add(qRope.matMul(kRope.transpose(0, 1, 3, 2))); // (B, H, T, S)
-    return softmax(scores, mask).matMul(v); // (B, H, T, Dv)
+    NDArray scores = sum(qNope.matMul(kNope.transpose(0, 1, 3, 2)), qRope, kRope); // (B,H,T,S)
+    return AttentionWeights.softmax(scores, softmaxScale, mask).matMul(v); // (B, H, T, Dv)
   }
 
   /**
@@ -142,19 +139,18 @@ final class MultiHeadLatentAttention extends ModelBlock implements Attention {
     NDArray keyUp = up.get(new NDIndex(":, :{}, :", nopeDim)); // (H, Dn, R)
     NDArray valueUp = up.get(new NDIndex(":, {}:, :", nopeDim)); // (H, Dv, R)
     NDArray qLatent = qNope.matMul(keyUp); // (B, H, T, R)
-    NDArray scores =
-        qLatent
-            .matMul(latent.transpose(0, 1, 3, 2))
-            .add(qRope.matMul(kRope.transpose(0, 1, 3, 2))); // (B, H, T, S)
-    NDArray mixed = softmax(scores, mask).matMul(latent); // (B, H, T, R)
+    NDArray scores = sum(qLatent.matMul(latent.transpose(0, 1, 3, 2)), qRope, kRope); // (B,H,T,S)
+    NDArray mixed =
+        AttentionWeights.softmax(scores, softmaxScale, mask).matMul(latent); // (B,H,T,R)
     return mixed.matMul(valueUp.transpose(0, 2, 1)); // (B, H, T, Dv)
   }
 
-  private NDArray softmax(NDArray scores, NDArray mask) {
-    scores = Scalars.mul(scores, softmaxScale);
-    if (mask != null) {
-      scores = scores.add(mask);
-    }
-    return scores.softmax(-1);
+  /** content scores + qRope·kRopeᵀ, (B, H, T, S), closing both addends (see AttentionWeights). */
+  private static NDArray sum(NDArray contentScores, NDArray qRope, NDArray kRope) {
+    NDArray ropeScores = qRope.matMul(kRope.transpose(0, 1, 3, 2)); // (B, H, T, S)
+    NDArray scores = contentScores.add(ropeScores);
+    contentScores.close();
+    ropeScores.close();
+    return scores;
   }
 }
