@@ -118,6 +118,8 @@ public final class LearnerBenchmark {
           settings.loraRank() > 0
               ? "LoRA rank " + settings.loraRank() + " on every projection"
               : "every weight trained");
+      // the initialisation's float arrays are garbage now; collected, the JVM can return them
+      System.gc();
       UpdateStats[] stats = new UpdateStats[1];
       double seconds;
       RssPeak peak = RssPeak.start();

@@ -65,8 +65,8 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
       q = queryNorm.forward(q);
       k = keyNorm.forward(k);
     }
-    q = rotary.apply(q);
-    k = rotary.apply(k);
+    q = rotated(rotary, q);
+    k = rotated(rotary, k);
     if (cache != null) {
       NDArray[] kv = cache.append(layer, k, v); // (B, Hkv, S, D)
       k = kv[0];
@@ -76,9 +76,17 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
     v = shareAcrossQueries(v);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, T, S)
     NDArray attention = AttentionWeights.softmax(scores, scale, mask); // (B, H, T, S)
-    NDArray y = attention.matMul(v); // (B, H, T, D)
-    y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, H·D)
+    NDArray mixed = attention.matMul(v); // (B, H, T, D)
+    NDArray y = mixed.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, H·D)
+    mixed.close(); // the reshape copied it; no backward reads it (see AttentionWeights)
     return linear(y, output, null); // (B, T, C)
+  }
+
+  /** x rotated, x closed: the rotation's backward reads only the angles (see AttentionWeights). */
+  private static NDArray rotated(Rotary.Tables rotary, NDArray x) {
+    NDArray out = rotary.apply(x);
+    x.close();
+    return out;
   }
 
   private NDArray project(NDArray x, Parameter weight, Parameter bias) {
