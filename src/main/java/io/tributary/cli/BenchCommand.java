@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
       BenchModelCommand.class,
       BenchRewardsCommand.class,
       BenchPipelineCommand.class,
-      BenchDeviceCommand.class
+      BenchDeviceCommand.class,
+      BenchLearnerCommand.class
     })
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -213,7 +213,10 @@ public final class GrpoTrainer {
       if (traced) {
         routing.recordingRoutes(policy.config().moeLayers());
       }
-      NDArray logits = completionLogits(policy, step, rows, routing); // (B, Tc, V)
+      NDArray mask = rows.perToken(step, rows.mask());
+      TokenLogProbs.WithEntropy scored = completionLogProbs(policy, step, rows, routing, mask);
+      NDArray logp = scored.logProbs(); // (B, Tc)
+      entropy = scored.meanEntropy().orElseThrow();
       if (traced) {
         List<io.tributary.model.RoutingTrace> learned =
             CompletionRouting.recorded(
@@ -225,9 +228,6 @@ public final class GrpoTrainer {
           addRoutingMismatch(stats.mismatch, mini, sampled, learned);
         }
       }
-      NDArray logp = TokenLogProbs.of(logits, rows.targets(), config.temperature()); // (B, Tc)
-      NDArray mask = rows.perToken(step, rows.mask());
-      entropy = TokenLogProbs.meanEntropy(logits, mask, config.temperature());
       if (preUpdate) {
         float[] learner = logp.stopGradient().toFloatArray();
         for (int i = 0; i < mini.size(); i++) {
@@ -273,17 +273,30 @@ public final class GrpoTrainer {
   }
 
   /**
-   * Logits at the positions that predict the completion tokens, masked as when sampling, (B, Tc,
-   * V).
+   * Log-probs (B, Tc) of the completion tokens under the vocabulary mask of sampling, and with
+   * {@code entropyMask} their mean entropy. The logits come from the hidden states of the
+   * completion positions a chunk at a time (see {@link TokenLogProbs#fromHidden}): the full (B,
+   * P+Tc−1, V) logits of the prompt and the completion never exist.
    */
-  private NDArray completionLogits(
-      PolicyModel model, NDManager step, TrainingRows rows, RoutingContext routing) {
-    NDArray logits =
-        model.logitsLeftPadded(step, rows.tokens(), rows.padding(), routing); // (B, P+Tc-1, V)
+  private TokenLogProbs.WithEntropy completionLogProbs(
+      PolicyModel model,
+      NDManager step,
+      TrainingRows rows,
+      RoutingContext routing,
+      NDArray entropyMask) {
+    NDArray hidden =
+        model.hiddenLeftPadded(step, rows.tokens(), rows.padding(), routing); // (B, P+Tc-1, C)
     int from = rows.promptWidth() - 1;
     NDArray completion =
-        logits.get(new NDIndex(":, {}:{}, :", from, from + rows.completionWidth()));
-    return completion.add(step.create(logitMask)); // (V) broadcast: blocked tokens get no mass
+        hidden.get(new NDIndex(":, {}:{}, :", from, from + rows.completionWidth())); // (B, Tc, C)
+    return TokenLogProbs.fromHidden(
+        completion,
+        model.block()::head,
+        model.config().vocabSize(),
+        rows.targets(),
+        step.create(logitMask), // (V) broadcast: blocked tokens get no mass
+        config.temperature(),
+        entropyMask);
   }
 
   /** Per completion of a batch: the learner's log-probs and, for an MoE policy, its routing. */
@@ -332,8 +345,8 @@ public final class GrpoTrainer {
       if (moeLayers > 0) {
         routing.recordingRoutes(moeLayers);
       }
-      NDArray logits = completionLogits(policy, step, batch, routing);
-      float[] flat = TokenLogProbs.of(logits, batch.targets(), config.temperature()).toFloatArray();
+      float[] flat =
+          completionLogProbs(policy, step, batch, routing, null).logProbs().toFloatArray();
       List<float[]> logProbs = new ArrayList<>();
       for (int i = 0; i < rows.size(); i++) {
         int from = i * batch.completionWidth();
@@ -394,9 +407,8 @@ public final class GrpoTrainer {
       TrainingRows batch = TrainingRows.of(part, pad);
       try (NDManager step = model.manager().newSubManager()) {
         RoutingContext routing = RoutingContext.inference().replaying(replayedRoutes(part, batch));
-        NDArray logits = completionLogits(model, step, batch, routing);
         float[] all =
-            TokenLogProbs.of(logits, batch.targets(), config.temperature()).toFloatArray();
+            completionLogProbs(model, step, batch, routing, null).logProbs().toFloatArray();
         for (int i = 0; i < part.size(); i++) {
           float[] mine = new float[part.get(i).completion().length];
           System.arraycopy(all, i * batch.completionWidth(), mine, 0, mine.length);

@@ -25,6 +25,7 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
   private final int kvHeads;
   private final int headDim;
   private final int layer;
+  private final float scale;
 
   CausalSelfAttention(ModelConfig config, int layer) {
     int c = config.dim();
@@ -46,6 +47,7 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
     keyNorm =
         config.qkNorm() ? addChildBlock("k_norm", new RmsNorm(headDim, config.normEps())) : null;
     this.layer = layer;
+    this.scale = (float) (1.0 / Math.sqrt(headDim));
   }
 
   /** Every weight and bias here is a projection a decode step streams. */
@@ -69,8 +71,8 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
       q = queryNorm.forward(q);
       k = keyNorm.forward(k);
     }
-    q = rotary.apply(q);
-    k = rotary.apply(k);
+    q = rotated(rotary, q);
+    k = rotated(rotary, k);
     if (cache != null) {
       NDArray[] kv = cache.append(layer, k, v); // (B, Hkv, S, D)
       k = kv[0];
@@ -78,15 +80,19 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
     }
     k = shareAcrossQueries(k); // (B, H, S, D)
     v = shareAcrossQueries(v);
-    NDArray scores =
-        Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(headDim)); // (B,H,T,S)
-    if (mask != null) {
-      scores = scores.add(mask);
-    }
-    NDArray attention = scores.softmax(-1);
-    NDArray y = attention.matMul(v); // (B, H, T, D)
-    y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, H·D)
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, T, S)
+    NDArray attention = AttentionWeights.softmax(scores, scale, mask); // (B, H, T, S)
+    NDArray mixed = attention.matMul(v); // (B, H, T, D)
+    NDArray y = mixed.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, H·D)
+    mixed.close(); // the reshape copied it; no backward reads it (see AttentionWeights)
     return linear(y, output, null); // (B, T, C)
+  }
+
+  /** x rotated, x closed: the rotation's backward reads only the angles (see AttentionWeights). */
+  private static NDArray rotated(Rotary.Tables rotary, NDArray x) {
+    NDArray out = rotary.apply(x);
+    x.close();
+    return out;
   }
 
   private NDArray project(NDArray x, Parameter weight, Parameter bias) {

@@ -58,9 +58,10 @@ final class LowRankAdapter extends ModelBlock {
   }
 
   /**
-   * y + Δ(x) while adapters are on, y otherwise. Dropout acts only when autograd records, which is
-   * exactly in the trainer's forward: sampling, reference and evaluation forwards all run with
-   * recording off and see the deterministic adapter.
+   * y + Δ(x) while adapters are on (closing {@code y}, which the caller must not use again), y
+   * otherwise. Dropout acts only when autograd records, which is exactly in the trainer's forward:
+   * sampling, reference and evaluation forwards all run with recording off and see the
+   * deterministic adapter.
    */
   NDArray addTo(NDArray y, NDArray x) {
     if (!state.enabled()) {
@@ -77,7 +78,20 @@ final class LowRankAdapter extends ModelBlock {
     }
     NDArray h = Linear.linear(input, down.getArray()).singletonOrThrow(); // (..., r)
     NDArray delta = Linear.linear(h, up.getArray()).singletonOrThrow(); // (..., out)
-    return y.add(Scalars.mul(delta, scale));
+    NDArray scaled = Scalars.mul(delta, scale);
+    NDArray sum = y.add(scaled);
+    // y, delta and scaled are read by no backward (the products keep their inputs, the sum and
+    // the scaling need nothing), but a step's arrays live until it ends: open, they would hold
+    // three copies of every adapted projection's output for the whole step instead of one
+    delta.close();
+    scaled.close();
+    y.close();
+    return sum;
+  }
+
+  /** Whether the adapters are switched on. */
+  boolean active() {
+    return state.enabled();
   }
 
   /** (alpha/r) · B A, (out, in): the update that merging adds to W. */

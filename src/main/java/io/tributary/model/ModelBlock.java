@@ -154,6 +154,12 @@ abstract class ModelBlock extends AbstractBlock {
     return false;
   }
 
+  /** Whether {@code weight} has an adapter and the adapters act. */
+  protected final boolean adapted(Parameter weight) {
+    LowRankAdapter adapter = adapters.get(weight);
+    return adapter != null && adapter.active();
+  }
+
   /** Puts {@code adapter} on this block's parameter {@code weightName}, as child lora_NAME. */
   final void attachAdapter(String weightName, LowRankAdapter adapter) {
     Parameter weight = getDirectParameters().get(weightName);

@@ -46,6 +46,12 @@ public final class MoeTransformer extends ModelBlock {
    */
   public NDArray forward(
       NDArray tokens, int[][] positions, NDArray mask, KvCache cache, RoutingContext routing) {
+    return head(hidden(tokens, positions, mask, cache, routing)); // (B, T, V)
+  }
+
+  /** The same forward up to the final norm: the states the LM head reads, (B, T, C). */
+  public NDArray hidden(
+      NDArray tokens, int[][] positions, NDArray mask, KvCache cache, RoutingContext routing) {
     Rotary.Tables tables = rotary.tables(tokens.getManager(), positions);
     NDArray x =
         Embedding.embedding(tokens, embedding.getArray(), SparseFormat.DENSE).singletonOrThrow();
@@ -55,9 +61,13 @@ public final class MoeTransformer extends ModelBlock {
     for (TransformerBlock block : blocks) {
       x = block.forward(x, tables, mask, cache, routing);
     }
-    x = finalNorm.forward(x);
+    return finalNorm.forward(x); // (B, T, C)
+  }
+
+  /** The LM head: hidden states (..., C) -> logits (..., V). */
+  public NDArray head(NDArray hidden) {
     Parameter output = head == null ? embedding : head;
-    return storedLinear(x, output.getArray(), null); // (B, T, V)
+    return storedLinear(hidden, output.getArray(), null); // (..., V)
   }
 
   /** The table (tied: also the head) and the head are the largest matrices a decode step reads. */

@@ -3,7 +3,6 @@ package io.tributary.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 
 /**
  * Multi-head Latent Attention (DeepSeek-V2 §2.1, DeepSeek-V3 §2.1.1), computed as transformers'
@@ -76,15 +75,15 @@ final class MultiHeadLatentAttention extends ModelBlock implements Attention {
   public NDArray forward(NDArray x, Rotary.Tables rotary, NDArray mask, KvCache cache) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
-    NDArray q =
+    NDArray q = // (B, T, H·(Dn+Dr))
         query != null
-            ? linear(x, query)
-            : linear(queryNorm.forward(linear(x, queryDown)), queryUp); // (B, T, H·(Dn+Dr))
+            ? linear(x, query, null)
+            : linear(queryNorm.forward(linear(x, queryDown, null)), queryUp, null);
     q = q.reshape(b, t, heads, nopeDim + ropeDim).transpose(0, 2, 1, 3); // (B, H, T, Dn+Dr)
     NDArray qNope = q.get(new NDIndex("..., :{}", nopeDim)); // (B, H, T, Dn)
     NDArray qRope = rotary.apply(q.get(new NDIndex("..., {}:", nopeDim))); // (B, H, T, Dr)
 
-    NDArray kv = linear(x, kvDown); // (B, T, R+Dr)
+    NDArray kv = linear(x, kvDown, null); // (B, T, R+Dr)
     NDArray latent = kvNorm.forward(kv.get(new NDIndex("..., :{}", kvLoraRank))); // (B, T, R)
     latent = latent.reshape(b, 1, t, kvLoraRank); // (B, 1, T, R)
     NDArray kRope = kv.get(new NDIndex("..., {}:", kvLoraRank)).reshape(b, 1, t, ropeDim);
@@ -96,17 +95,19 @@ final class MultiHeadLatentAttention extends ModelBlock implements Attention {
     }
     long s = latent.getShape().get(2);
     NDArray y =
-        cache != null && absorbedIsCheaper(t, s)
+        cache != null && !adapted(kvUp) && absorbedIsCheaper(t, s)
             ? absorbed(qNope, qRope, latent, kRope, mask)
             : expanded(qNope, qRope, latent, kRope, mask, b, s); // (B, H, T, Dv)
     y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * valueDim); // (B, T, H·Dv)
-    return linear(y, output); // (B, T, C)
+    return linear(y, output, null); // (B, T, C)
   }
 
   /**
    * Per head, expanding S latents costs S·R·(Dn+Dv) and attending T·S·(Dn+Dv); absorbing Wkv_b into
    * the query and the output costs T·R·(Dn+Dv) and attends in the latent, 2·T·S·R. Decoding (T = 1)
-   * against a long cache absorbs; a prefill or a full forward expands, as transformers does.
+   * against a long cache absorbs; a prefill or a full forward expands, as transformers does. A LoRA
+   * adapter on Wkv_b always expands: absorbing W + (alpha/r) B A would build that matrix at every
+   * step, in memory shared with other sampling threads.
    */
   private boolean absorbedIsCheaper(long t, long s) {
     long headWidth = nopeDim + valueDim;
@@ -118,17 +119,14 @@ final class MultiHeadLatentAttention extends ModelBlock implements Attention {
   /** transformers' computation: keys and values of every head expanded from the S latents. */
   private NDArray expanded(
       NDArray qNope, NDArray qRope, NDArray latent, NDArray kRope, NDArray mask, long b, long s) {
-    NDArray kv = linear(latent, kvUp); // (B, 1, S, H·(Dn+Dv))
+    NDArray kv = linear(latent, kvUp, null); // (B, 1, S, H·(Dn+Dv))
     kv = kv.reshape(b, s, heads, nopeDim + valueDim).transpose(0, 2, 1, 3);
     NDArray kNope = kv.get(new NDIndex("..., :{}", nopeDim)); // (B, H, S, Dn)
     NDArray v = kv.get(new NDIndex("..., {}:", nopeDim)); // (B, H, S, Dv)
     // q·k of transformers' concatenated [nope, rope] heads, without copying the shared rotary key
     // to every head
-    NDArray scores =
-        qNope
-            .matMul(kNope.transpose(0, 1, 3, 2))
-            .add(qRope.matMul(kRope.transpose(0, 1, 3, 2))); // (B, H, T, S)
-    return softmax(scores, mask).matMul(v); // (B, H, T, Dv)
+    NDArray scores = sum(qNope.matMul(kNope.transpose(0, 1, 3, 2)), qRope, kRope); // (B,H,T,S)
+    return AttentionWeights.softmax(scores, softmaxScale, mask).matMul(v); // (B, H, T, Dv)
   }
 
   /**
@@ -141,23 +139,18 @@ final class MultiHeadLatentAttention extends ModelBlock implements Attention {
     NDArray keyUp = up.get(new NDIndex(":, :{}, :", nopeDim)); // (H, Dn, R)
     NDArray valueUp = up.get(new NDIndex(":, {}:, :", nopeDim)); // (H, Dv, R)
     NDArray qLatent = qNope.matMul(keyUp); // (B, H, T, R)
-    NDArray scores =
-        qLatent
-            .matMul(latent.transpose(0, 1, 3, 2))
-            .add(qRope.matMul(kRope.transpose(0, 1, 3, 2))); // (B, H, T, S)
-    NDArray mixed = softmax(scores, mask).matMul(latent); // (B, H, T, R)
+    NDArray scores = sum(qLatent.matMul(latent.transpose(0, 1, 3, 2)), qRope, kRope); // (B,H,T,S)
+    NDArray mixed =
+        AttentionWeights.softmax(scores, softmaxScale, mask).matMul(latent); // (B,H,T,R)
     return mixed.matMul(valueUp.transpose(0, 2, 1)); // (B, H, T, Dv)
   }
 
-  private NDArray softmax(NDArray scores, NDArray mask) {
-    scores = Scalars.mul(scores, softmaxScale);
-    if (mask != null) {
-      scores = scores.add(mask);
-    }
-    return scores.softmax(-1);
-  }
-
-  private static NDArray linear(NDArray x, Parameter weight) {
-    return Linear.linear(x, weight.getArray()).singletonOrThrow();
+  /** content scores + qRope·kRopeᵀ, (B, H, T, S), closing both addends (see AttentionWeights). */
+  private static NDArray sum(NDArray contentScores, NDArray qRope, NDArray kRope) {
+    NDArray ropeScores = qRope.matMul(kRope.transpose(0, 1, 3, 2)); // (B, H, T, S)
+    NDArray scores = contentScores.add(ropeScores);
+    contentScores.close();
+    ropeScores.close();
+    return scores;
   }
 }

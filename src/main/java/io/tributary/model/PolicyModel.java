@@ -142,6 +142,16 @@ public final class PolicyModel implements AutoCloseable {
    */
   public NDArray logitsLeftPadded(
       NDManager step, int[][] tokens, int[] padding, RoutingContext routing) {
+    return block.head(hiddenLeftPadded(step, tokens, padding, routing));
+  }
+
+  /**
+   * {@link #logitsLeftPadded}'s forward without the LM head: the final hidden states (B, T, C), for
+   * a caller that needs the logits of a few positions at a time. At V = 151,936 (Qwen3) the logits
+   * of a 1,024-token completion are 600 MB in float32, where these states are 4 MB.
+   */
+  public NDArray hiddenLeftPadded(
+      NDManager step, int[][] tokens, int[] padding, RoutingContext routing) {
     int b = tokens.length;
     int t = tokens[0].length;
     checkLength(t);
@@ -154,7 +164,7 @@ public final class PolicyModel implements AutoCloseable {
       }
     }
     NDArray input = step.create(flat, new Shape(b, t));
-    return block.forward(input, positions, Masks.leftPadded(step, padding, t, t), null, routing);
+    return block.hidden(input, positions, Masks.leftPadded(step, padding, t, t), null, routing);
   }
 
   private void requireFloat32(String what) {

@@ -15,8 +15,13 @@ final class RmsNorm extends ModelBlock {
 
   /** (..., C) -> (..., C) */
   NDArray forward(NDArray x) {
-    NDArray meanSquare = x.square().mean(new int[] {-1}, true); // (..., 1)
+    NDArray square = x.square(); // (..., C)
+    NDArray meanSquare = square.mean(new int[] {-1}, true); // (..., 1)
+    square.close(); // read by no backward; a step keeps its arrays until it ends
     NDArray rms = meanSquare.add(eps).sqrt();
-    return x.div(rms).mul(gain.getArray());
+    NDArray normalized = x.div(rms);
+    NDArray scaled = normalized.mul(gain.getArray());
+    normalized.close(); // read only by the gain's gradient, which autograd keeps when it trains
+    return scaled;
   }
 }

@@ -74,9 +74,22 @@ final class Rotary {
       NDIndex second = interleaved ? new NDIndex("..., 1::2") : new NDIndex("..., {}:", half);
       NDArray x1 = x.get(first); // (B, H, T, D/2)
       NDArray x2 = x.get(second);
-      NDArray rotated1 = x1.mul(cos).sub(x2.mul(sin));
-      NDArray rotated2 = x2.mul(cos).add(x1.mul(sin));
-      return NDArrays.concat(new ai.djl.ndarray.NDList(rotated1, rotated2), -1);
+      NDArray rotated1 = combine(x1.mul(cos), x2.mul(sin), false);
+      NDArray rotated2 = combine(x2.mul(cos), x1.mul(sin), true);
+      NDArray rotated = NDArrays.concat(new ai.djl.ndarray.NDList(rotated1, rotated2), -1);
+      // the halves are read by no backward; open until the step ends, they would hold two more
+      // copies of every query and key (see AttentionWeights)
+      rotated1.close();
+      rotated2.close();
+      return rotated;
+    }
+
+    /** a + b or a − b, closing both terms. */
+    private static NDArray combine(NDArray a, NDArray b, boolean add) {
+      NDArray result = add ? a.add(b) : a.sub(b);
+      a.close();
+      b.close();
+      return result;
     }
   }
 }

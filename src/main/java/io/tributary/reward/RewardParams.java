@@ -86,6 +86,30 @@ public final class RewardParams {
     throw ConfigException.badValue("params." + key, value, "a non-empty string");
   }
 
+  /**
+   * A list of strings, e.g. {@code [<think>, </think>]}; every element must be a non-empty string,
+   * and the list may be empty only when {@code allowEmpty}.
+   */
+  public List<String> stringList(String key, List<String> defaultValue, boolean allowEmpty) {
+    Object value = values.get(key);
+    if (value == null) {
+      return defaultValue;
+    }
+    String expected = (allowEmpty ? "a" : "a non-empty") + " list of non-empty strings";
+    if (!(value instanceof List<?> list) || (list.isEmpty() && !allowEmpty)) {
+      throw ConfigException.badValue("params." + key, value, expected);
+    }
+    List<String> result = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof String s) || s.isEmpty()) {
+        throw ConfigException.badValue(
+            "params." + key + "[" + i + "]", list.get(i), "a non-empty string");
+      }
+      result.add(s);
+    }
+    return List.copyOf(result);
+  }
+
   public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
     Object value = values.get(key);
     return value == null ? defaultValue : parseEnum("params." + key, value, type);

@@ -24,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class LoraExportTest {
   private static final Path QWEN3 = HfParityTest.FIXTURES.resolve("qwen3");
   private static final Path QWEN3_MOE = HfParityTest.FIXTURES.resolve("qwen3_moe");
+  private static final Path DEEPSEEK_V3 = HfParityTest.FIXTURES.resolve("deepseek_v3");
+  private static final List<String> LATENT_ATTENTION =
+      List.of("q_a_proj", "q_b_proj", "kv_a_proj_with_mqa", "kv_b_proj", "o_proj");
   private static final int[][] TOKENS = {{1, 7, 30, 41, 2, 9, 17}, {3, 3, 50, 8, 11, 6, 90}};
 
   @TempDir Path dir;
@@ -121,6 +124,42 @@ class LoraExportTest {
   @Test
   void expertProjectionsRoundTripThroughPeftToo() {
     assertPeftRoundTrip(QWEN3_MOE, List.of("experts", "attention"));
+  }
+
+  @Test
+  void latentAttentionProjectionsRoundTripThroughPeftUnderDeepSeekV3sModuleNames()
+      throws Exception {
+    assertPeftRoundTrip(DEEPSEEK_V3, LATENT_ATTENTION);
+    JsonNode config = new ObjectMapper().readTree(dir.resolve("peft/adapter_config.json").toFile());
+    assertThat(config.get("target_modules"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrderElementsOf(LATENT_ATTENTION);
+    try (SafetensorsFile weights =
+        SafetensorsFile.open(dir.resolve("peft/adapter_model.safetensors"))) {
+      assertThat(weights.tensorNames())
+          .contains(
+              "base_model.model.model.layers.0.self_attn.q_a_proj.lora_A.weight",
+              "base_model.model.model.layers.0.self_attn.q_b_proj.lora_B.weight",
+              "base_model.model.model.layers.1.self_attn.kv_a_proj_with_mqa.lora_A.weight",
+              "base_model.model.model.layers.2.self_attn.kv_b_proj.lora_B.weight",
+              "base_model.model.model.layers.2.self_attn.o_proj.lora_A.weight");
+    }
+  }
+
+  @Test
+  void aMergedExportOfLatentAttentionAdaptersComputesTheAdaptedModelsLogits() {
+    Path out = dir.resolve("merged");
+    try (PolicyModel model = adapted(DEEPSEEK_V3, LATENT_ATTENTION)) {
+      float[] expected = logits(model);
+      try (PolicyModel base = HfImport.load(DEEPSEEK_V3)) {
+        assertThat(worstDifference(logits(base), expected)).isGreaterThan(1e-3);
+      }
+      model.adapters().merge();
+      HfExport.write(model, null, out, HfExport.DEFAULT_SHARD_BYTES);
+      try (PolicyModel merged = HfImport.load(out)) {
+        assertThat(worstDifference(logits(merged), expected)).isLessThan(1e-5);
+      }
+    }
   }
 
   private void assertPeftRoundTrip(Path fixture, List<String> targets) {

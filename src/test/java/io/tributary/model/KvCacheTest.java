@@ -45,6 +45,19 @@ class KvCacheTest {
         .isLessThanOrEqualTo(1e-4);
   }
 
+  @Test
+  void cachedDecodingEqualsTheFullForwardWithLowRankAdaptersOnTheLatentAttention() {
+    // an adapter on kv_b_proj turns the decoding steps from absorbed to expanded latents
+    assertThat(
+            worstCachedVersusFullDifference(
+                TinyModels.tinyWithDeepSeekV3Options(24),
+                model -> {
+                  model.attachAdapters(LoraConfig.of(4, 8, java.util.List.of("attention")));
+                  TinyModels.randomizeAdapters(model, 7);
+                }))
+        .isLessThanOrEqualTo(1e-4);
+  }
+
   private static double worstCachedVersusFullDifference(ModelConfig config, boolean randomize) {
     return worstCachedVersusFullDifference(
         config, model -> TinyModels.randomizeConstantParameters(model, 6), randomize);
