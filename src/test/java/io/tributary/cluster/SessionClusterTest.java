@@ -1,0 +1,231 @@
+package io.tributary.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.kafka.EmbeddedKafka;
+import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.TopicAdmin;
+import io.tributary.stream.PromptsConfig;
+import io.tributary.stream.RolloutsConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rollout job on a real session cluster: a JobManager and two TaskManagers (one slot each) as
+ * separate JVMs built from Flink's Maven Central jars, a real broker, and the shaded job jar
+ * uploaded through the REST API as users submit it. Tagged {@code cluster}: {@code mvn test
+ * -DexcludedGroups=cluster} runs the fast suite without it.
+ */
+@Tag("cluster")
+class SessionClusterTest {
+  static final int TASK_MANAGERS = 2;
+
+  @TempDir static Path dir;
+  static EmbeddedKafka broker;
+  static StandaloneCluster cluster;
+  static Path jobJar;
+  static String jarId;
+  static Path policy;
+
+  @BeforeAll
+  static void startBrokerAndCluster() throws Exception {
+    broker = EmbeddedKafka.startTemporary();
+    Path store = Files.createDirectories(dir.resolve("policy-store"));
+    policy = ClusterFixtures.tinyPolicy(store);
+    // the jar is assembled while the cluster starts: neither needs the other
+    CompletableFuture<Path> jar = CompletableFuture.supplyAsync(ShadedJobJar::get);
+    long t0 = System.nanoTime();
+    cluster =
+        StandaloneCluster.start(
+                new ClusterLayout(dir.resolve("cluster")),
+                ClusterSettings.of(TASK_MANAGERS, 1),
+                Duration.ofSeconds(150))
+            .stopOnClose();
+    long t1 = System.nanoTime();
+    jobJar = jar.join();
+    long t2 = System.nanoTime();
+    jarId = new RolloutJobSubmitter(cluster.rest()).upload(jobJar);
+    System.out.printf(
+        "cluster up in %.1f s; job jar (%d MB) ready %.1f s later, uploaded in %.1f s%n",
+        (t1 - t0) / 1e9, Files.size(jobJar) >> 20, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
+  }
+
+  @AfterAll
+  static void stopAll() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @BeforeEach
+  void everySlotIsFree() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    ClusterStatus status = ClusterStatus.of(cluster.rest());
+    while (status.slotsFree() < TASK_MANAGERS && System.nanoTime() < deadline) {
+      FlinkRestClient.sleep(Duration.ofMillis(500));
+      status = ClusterStatus.of(cluster.rest());
+    }
+    assertThat(status.slotsFree()).as("free slots: %s", status).isEqualTo(TASK_MANAGERS);
+  }
+
+  @Test
+  void theClusterClassPathHasFlinkAndDjlButNotTheJob() throws Exception {
+    String command = Files.readString(cluster.layout().taskManager(0).root().resolve("command"));
+    assertThat(command)
+        .contains("org.apache.flink.runtime.taskexecutor.TaskManagerRunner")
+        .contains("flink-runtime-2.2.1.jar")
+        .contains("pytorch-engine")
+        .contains("--add-opens=java.base/java.util=ALL-UNNAMED")
+        .doesNotContain("target/classes")
+        .doesNotContain("flink-connector-kafka")
+        .doesNotContain("kafka-clients");
+    ClusterStatus status = ClusterStatus.of(cluster.rest());
+    assertThat(status.taskManagers()).hasSize(TASK_MANAGERS);
+    assertThat(status.slotsTotal()).isEqualTo(TASK_MANAGERS);
+    assertThat(status.toJsonLine()).startsWith("{\"rest\":\"http://127.0.0.1:");
+  }
+
+  /**
+   * Each submission gets a new user-code class loader on each TaskManager; libtorch's natives can
+   * belong to one class loader per JVM, so DJL must come from the cluster's own class path. Two
+   * jobs in a row, each with a generation subtask on both TaskManagers, both complete.
+   */
+  @Test
+  void theJobJarSubmittedTwiceThroughRestRunsBothTimesOnEveryTaskManager() throws Exception {
+    int n = 16;
+    Path prompts = ClusterFixtures.promptsFile(dir, n);
+    for (int round = 1; round <= 2; round++) {
+      KafkaSettings kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "twice" + round);
+      TopicAdmin.ensureTopics(kafka);
+      RolloutsConfig config =
+          ClusterFixtures.config(
+              policy, kafka, 2, "twice" + round, PromptsConfig.file(prompts.toString()), 12);
+      Path file = ClusterFixtures.write(dir, "twice" + round + ".yaml", config);
+
+      String job = new RolloutJobSubmitter(cluster.rest()).submit(jobJar, file, null, null, null);
+      cluster.rest().awaitJobState(job, "FINISHED", Duration.ofSeconds(90));
+
+      String generate = cluster.rest().vertexId(job, "generate").orElseThrow();
+      assertThat(taskManagersOf(job, generate))
+          .as("round %d: generation subtasks ran on", round)
+          .containsExactlyInAnyOrder("taskmanager-0", "taskmanager-1");
+      List<String> ids =
+          ScoredTopic.awaitRolloutIds(
+              kafka, n * ClusterFixtures.G, Duration.ofSeconds(30), Duration.ofSeconds(1));
+      assertThat(ids).hasSize(n * ClusterFixtures.G).doesNotHaveDuplicates();
+    }
+  }
+
+  /**
+   * SIGKILL on the TaskManager that generates, once a checkpoint has committed rollouts and while
+   * prompts remain: the JobManager notices the lost TaskManager, restarts the job from its last
+   * completed checkpoint in the other TaskManager's slot, and the topic read read_committed holds
+   * every prompt's G rollouts once.
+   */
+  @Test
+  void aTaskManagerKilledWhileTheJobGeneratesLeavesExactlyNTimesGRollouts() throws Exception {
+    int n = 240;
+    KafkaSettings kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "kill");
+    TopicAdmin.ensureTopics(kafka);
+    ClusterFixtures.publishPrompts(kafka, 0, n);
+    RolloutsConfig config =
+        ClusterFixtures.config(policy, kafka, 1, "kill", PromptsConfig.kafka(), 40);
+    Path file = ClusterFixtures.write(dir, "kill.yaml", config);
+    FlinkRestClient rest = cluster.rest();
+    String job = new RolloutJobSubmitter(rest).run(jarId, file, null, null, null);
+    try {
+      int before = awaitSomeCommitted(kafka, Duration.ofSeconds(90));
+      String generate = rest.vertexId(job, "generate").orElseThrow();
+      assertThat(awaitMetricNames(job, generate, "rolloutsPerSecond"))
+          .as("Tributary's metrics in the JobManager's REST API")
+          .anyMatch(name -> name.endsWith("generate.rolloutsPerSecond"))
+          .anyMatch(name -> name.endsWith("generate.policyVersion"));
+      String victim = taskManagersOf(job, generate).iterator().next();
+      int index = Integer.parseInt(victim.substring("taskmanager-".length()));
+
+      long killedAt = System.currentTimeMillis();
+      cluster.killTaskManager(index);
+      assertThat(before).as("killed mid-generation").isLessThan(n * ClusterFixtures.G);
+
+      List<String> ids =
+          ScoredTopic.awaitRolloutIds(
+              kafka, n * ClusterFixtures.G, Duration.ofSeconds(120), Duration.ofSeconds(2));
+      long doneAt = System.currentTimeMillis();
+      assertThat(ids).hasSize(n * ClusterFixtures.G).doesNotHaveDuplicates();
+      Map<String, Long> perPrompt =
+          ScoredTopic.committedPromptIds(kafka, Duration.ofSeconds(1)).stream()
+              .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+      assertThat(perPrompt).hasSize(n).allSatisfy((p, g) -> assertThat(g).isEqualTo(3L));
+
+      JsonNode restored = rest.checkpoints(job).path("latest").path("restored");
+      assertThat(restored.isObject()).as("restored from a checkpoint: %s", restored).isTrue();
+      assertThat(taskManagersOf(job, generate)).doesNotContain(victim);
+      System.out.printf(
+          "cluster kill: %d of %d rollouts committed at the kill; restored checkpoint %d %d ms"
+              + " after it; all %d committed %d ms after it%n",
+          before,
+          n * ClusterFixtures.G,
+          restored.path("id").asLong(),
+          restored.path("restore_timestamp").asLong() - killedAt,
+          n * ClusterFixtures.G,
+          doneAt - killedAt);
+    } finally {
+      rest.cancel(job);
+      for (int i = 0; i < TASK_MANAGERS; i++) {
+        if (!StandaloneCluster.alive(cluster.layout().taskManager(i))) {
+          cluster.startTaskManager(i);
+        }
+      }
+      cluster.awaitTaskManagers(TASK_MANAGERS, Duration.ofSeconds(90));
+    }
+  }
+
+  private static int awaitSomeCommitted(KafkaSettings kafka, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      int committed = ScoredTopic.committedRolloutIds(kafka, Duration.ofMillis(400)).size();
+      if (committed > 0) {
+        return committed;
+      }
+      FlinkRestClient.sleep(Duration.ofMillis(200));
+    }
+    throw new AssertionError("no rollout committed after " + timeout.toSeconds() + " s");
+  }
+
+  /** The REST API answers metric queries from a cache the JobManager refreshes every second. */
+  private static List<String> awaitMetricNames(String job, String vertex, String part) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    List<String> names = cluster.rest().vertexMetricNames(job, vertex);
+    while (names.stream().noneMatch(n -> n.contains(part)) && System.nanoTime() < deadline) {
+      FlinkRestClient.sleep(Duration.ofMillis(500));
+      names = cluster.rest().vertexMetricNames(job, vertex);
+    }
+    return names;
+  }
+
+  private Set<String> taskManagersOf(String job, String vertex) {
+    Set<String> ids = new HashSet<>();
+    for (JsonNode tm : cluster.rest().vertexTaskManagers(job, vertex).path("taskmanagers")) {
+      ids.add(tm.path("taskmanager-id").asText());
+    }
+    return ids;
+  }
+}
