@@ -19,6 +19,9 @@ final class MavenJar {
       return false;
     }
     Path artifactDir = versionDir.getParent();
+    if (artifactDir.getFileName() == null) {
+      return false;
+    }
     String artifact = artifactDir.getFileName().toString();
     String file = jar.getFileName().toString();
     if (!file.startsWith(artifact + "-" + versionDir.getFileName())) {

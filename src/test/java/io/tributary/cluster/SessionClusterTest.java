@@ -8,9 +8,11 @@ import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.stream.PromptsConfig;
 import io.tributary.stream.RolloutsConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +20,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The rollout job on a real session cluster: a JobManager and two TaskManagers (one slot each) as
@@ -35,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SessionClusterTest {
   static final int TASK_MANAGERS = 2;
 
-  @TempDir static Path dir;
+  /** Kept after the run (cleared at the next): the processes' logs tell what failed. */
+  static Path dir = Path.of("target", "cluster-test", "session").toAbsolutePath();
+
   static EmbeddedKafka broker;
   static StandaloneCluster cluster;
   static Path jobJar;
@@ -44,6 +48,8 @@ class SessionClusterTest {
 
   @BeforeAll
   static void startBrokerAndCluster() throws Exception {
+    deleteRecursively(dir);
+    Files.createDirectories(dir);
     broker = EmbeddedKafka.startTemporary();
     Path store = Files.createDirectories(dir.resolve("policy-store"));
     policy = ClusterFixtures.tinyPolicy(store);
@@ -120,8 +126,16 @@ class SessionClusterTest {
               policy, kafka, 2, "twice" + round, PromptsConfig.file(prompts.toString()), 12);
       Path file = ClusterFixtures.write(dir, "twice" + round + ".yaml", config);
 
-      String job = new RolloutJobSubmitter(cluster.rest()).submit(jobJar, file, null, null, null);
+      long t0 = System.nanoTime();
+      // the first as a Java client submits it, the second as pipeline/submit.sh does (curl)
+      String job =
+          round == 1
+              ? new RolloutJobSubmitter(cluster.rest()).submit(jobJar, file, null, null, null)
+              : submitScript(file, kafka.bootstrapServers(), policy.toString());
       cluster.rest().awaitJobState(job, "FINISHED", Duration.ofSeconds(90));
+      System.out.printf(
+          "round %d: job finished %.1f s after its submission%n",
+          round, (System.nanoTime() - t0) / 1e9);
 
       String generate = cluster.rest().vertexId(job, "generate").orElseThrow();
       assertThat(taskManagersOf(job, generate))
@@ -198,16 +212,86 @@ class SessionClusterTest {
     }
   }
 
+  /** Waits for the first committed rollouts, i.e. the first completed checkpoint's. */
   private static int awaitSomeCommitted(KafkaSettings kafka, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      int committed = ScoredTopic.committedRolloutIds(kafka, Duration.ofMillis(400)).size();
-      if (committed > 0) {
-        return committed;
-      }
-      FlinkRestClient.sleep(Duration.ofMillis(200));
+    int committed = ScoredTopic.awaitRolloutIds(kafka, 1, timeout, Duration.ZERO).size();
+    if (committed == 0) {
+      throw new AssertionError("no rollout committed after " + timeout.toSeconds() + " s");
     }
-    throw new AssertionError("no rollout committed after " + timeout.toSeconds() + " s");
+    return committed;
+  }
+
+  /** {@code pipeline/submit.sh CONFIG BOOTSTRAP POLICY} against this cluster; the job id. */
+  private static String submitScript(Path config, String bootstrap, String policy)
+      throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", "pipeline/submit.sh", config.toString(), bootstrap, policy)
+            .redirectErrorStream(true);
+    builder.environment().put("FLINK_REST", cluster.restAddress());
+    builder.environment().put("JOB_JAR", jobJar.toString());
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes()).strip();
+    assertThat(process.waitFor()).as("submit.sh: %s", out).isZero();
+    assertThat(out).as("submit.sh prints the job id").matches("[0-9a-f]{32}");
+    return out;
+  }
+
+  /**
+   * Stop with a savepoint while the job at parallelism 1 generates, resume from it at parallelism
+   * 2: the savepoint holds the prompts' offsets, the buffered micro-batches (redistributed by key
+   * group) and the sink's committed transactions, so every prompt is sampled once.
+   */
+  @Test
+  void aSavepointAtParallelismOneResumesAtTwoWithNoPromptLostOrSampledTwice() throws Exception {
+    int n = 240;
+    int first40 = 40;
+    KafkaSettings kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "rescale");
+    TopicAdmin.ensureTopics(kafka);
+    ClusterFixtures.publishPrompts(kafka, 0, first40);
+    RolloutsConfig atOne =
+        ClusterFixtures.config(policy, kafka, 1, "rescale", PromptsConfig.kafka(), 40);
+    FlinkRestClient rest = cluster.rest();
+    RolloutJobSubmitter submitter = new RolloutJobSubmitter(rest);
+    String first =
+        submitter.run(jarId, ClusterFixtures.write(dir, "rescale-1.yaml", atOne), null, null, null);
+    awaitSomeCommitted(kafka, Duration.ofSeconds(90));
+    // the rest arrive over about 12 s, the savepoint is taken meanwhile: prompts are in flight
+    // in the job and still unread in the topic when it stops
+    CompletableFuture<Void> feeding =
+        CompletableFuture.runAsync(
+            () -> {
+              for (int i = first40; i < n; i += 5) {
+                ClusterFixtures.publishPrompts(kafka, i, Math.min(n, i + 5));
+                FlinkRestClient.sleep(Duration.ofMillis(300));
+              }
+            });
+    String savepoint =
+        rest.stopWithSavepoint(
+            first, dir.resolve("savepoints").toUri().toString(), Duration.ofSeconds(60));
+    rest.awaitJobState(first, "FINISHED", Duration.ofSeconds(30));
+    int atStop = ScoredTopic.committedRolloutIds(kafka, Duration.ofSeconds(1)).size();
+    feeding.join();
+    assertThat(atStop).as("stopped mid-stream").isLessThan(n * ClusterFixtures.G);
+
+    Path atTwo = ClusterFixtures.write(dir, "rescale-2.yaml", atOne.withParallelism(2));
+    String second = submitter.run(jarId, atTwo, null, null, savepoint);
+    try {
+      List<String> ids =
+          ScoredTopic.awaitRolloutIds(
+              kafka, n * ClusterFixtures.G, Duration.ofSeconds(120), Duration.ofSeconds(2));
+      assertThat(ids).hasSize(n * ClusterFixtures.G).doesNotHaveDuplicates();
+      Map<String, Long> perPrompt =
+          ScoredTopic.committedPromptIds(kafka, Duration.ofSeconds(1)).stream()
+              .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+      assertThat(perPrompt).hasSize(n).allSatisfy((p, g) -> assertThat(g).isEqualTo(3L));
+      String generate = rest.vertexId(second, "generate").orElseThrow();
+      assertThat(taskManagersOf(second, generate)).hasSize(2);
+      System.out.printf(
+          "rescale: %d of %d rollouts committed at the savepoint, the rest at parallelism 2%n",
+          atStop, n * ClusterFixtures.G);
+    } finally {
+      rest.cancel(second);
+    }
   }
 
   /** The REST API answers metric queries from a cache the JobManager refreshes every second. */
@@ -227,5 +311,16 @@ class SessionClusterTest {
       ids.add(tm.path("taskmanager-id").asText());
     }
     return ids;
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }
