@@ -240,7 +240,8 @@ public final class FlinkRestClient {
   public String rootCause(String jobId) {
     JsonNode history = exceptions(jobId).path("exceptionHistory").path("entries");
     if (history.isArray() && !history.isEmpty()) {
-      return history.get(0).path("stacktrace").asText().lines().limit(3).reduce("", String::concat);
+      return String.join(
+          " | ", history.get(0).path("stacktrace").asText().lines().limit(3).toList());
     }
     return "";
   }
