@@ -5,6 +5,7 @@ import io.tributary.config.Yaml;
 import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.KafkaTopics;
+import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.PromptMessage;
 import io.tributary.model.DeviceChoice;
 import io.tributary.model.ModelConfig;
@@ -36,6 +37,11 @@ final class ClusterFixtures {
 
   /** A freshly initialised tiny policy (version 0) in the shared policy store {@code dir}. */
   static Path tinyPolicy(Path dir) {
+    return tinyPolicy(dir, 1, 0);
+  }
+
+  /** A tiny policy from {@code seed} saved as {@code version} in the policy store {@code dir}. */
+  static Path tinyPolicy(Path dir, long seed, long version) {
     ModelConfig model =
         ModelConfig.builder()
             .vocabSize(112)
@@ -50,9 +56,9 @@ final class ClusterFixtures {
             .maxSeqLen(64)
             .device(DeviceChoice.CPU)
             .build();
-    Path file = dir.resolve("policy-v0.ckpt");
-    try (PolicyModel policy = PolicyModel.create(model, 1)) {
-      Checkpoint.save(file, policy, new CharTokenizer().spec(), 0, 0, Map.of());
+    Path file = dir.resolve("policy-v" + version + ".ckpt");
+    try (PolicyModel policy = PolicyModel.create(model, seed)) {
+      Checkpoint.save(file, policy, new CharTokenizer().spec(), version, version, Map.of());
     }
     return file;
   }
@@ -132,6 +138,23 @@ final class ClusterFixtures {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  /** Announces {@code checkpoint} as a new policy version, as the learner does. */
+  static void announce(KafkaSettings kafka, Path checkpoint, long version) {
+    PolicyVersionEvent event =
+        new PolicyVersionEvent(
+            PolicyVersionEvent.SCHEMA_VERSION,
+            version,
+            checkpoint.toAbsolutePath().toString(),
+            Checkpoint.sha256(checkpoint),
+            version,
+            Map.of(),
+            System.currentTimeMillis());
+    try (KafkaProducer<String, PolicyVersionEvent> producer = KafkaClients.producer(kafka)) {
+      producer.send(new ProducerRecord<>(kafka.topics().policyVersions(), event.key(), event));
+      producer.flush();
+    }
   }
 
   static void publishPrompts(KafkaSettings kafka, int from, int to) {

@@ -212,6 +212,61 @@ class SessionClusterTest {
     }
   }
 
+  /**
+   * A new policy version announced on the policy topic (as the learner announces it, the checkpoint
+   * in the store both TaskManagers read) reaches the generation subtask on each TaskManager: each
+   * reports the version through its metric in the JobManager's REST API.
+   */
+  @Test
+  void aPolicyVersionAnnouncedWhileTheJobRunsReachesTheSubtaskOnEveryTaskManager()
+      throws Exception {
+    KafkaSettings kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "reload");
+    TopicAdmin.ensureTopics(kafka);
+    ClusterFixtures.publishPrompts(kafka, 0, 40);
+    RolloutsConfig config =
+        ClusterFixtures.config(policy, kafka, 2, "reload", PromptsConfig.kafka(), 12);
+    FlinkRestClient rest = cluster.rest();
+    String job =
+        new RolloutJobSubmitter(rest)
+            .run(jarId, ClusterFixtures.write(dir, "reload.yaml", config), null, null, null);
+    try {
+      awaitSomeCommitted(kafka, Duration.ofSeconds(90));
+      String generate = rest.vertexId(job, "generate").orElseThrow();
+      assertThat(taskManagersOf(job, generate)).hasSize(2);
+      Path v1 = ClusterFixtures.tinyPolicy(policy.getParent(), 2, 1);
+      ClusterFixtures.announce(kafka, v1, 1);
+
+      // a subtask loads a new version before its next micro-batch: keep prompts coming
+      List<String> gauges =
+          awaitMetricNames(job, generate, "policyVersion").stream()
+              .filter(name -> name.endsWith("generate.policyVersion"))
+              .toList();
+      assertThat(gauges).hasSize(2);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      Map<String, String> versions = Map.of();
+      for (int next = 40; System.nanoTime() < deadline; next += 8) {
+        ClusterFixtures.publishPrompts(kafka, next, next + 8);
+        versions = metricValues(job, generate, gauges);
+        if (versions.values().stream().allMatch("1"::equals)) {
+          break;
+        }
+        FlinkRestClient.sleep(Duration.ofSeconds(1));
+      }
+      assertThat(versions).as("policy version per generation subtask").hasSize(2);
+      assertThat(versions.values()).containsOnly("1");
+    } finally {
+      rest.cancel(job);
+    }
+  }
+
+  private static Map<String, String> metricValues(String job, String vertex, List<String> names) {
+    Map<String, String> values = new java.util.TreeMap<>();
+    for (JsonNode m : cluster.rest().vertexMetrics(job, vertex, names)) {
+      values.put(m.path("id").asText(), m.path("value").asText());
+    }
+    return values;
+  }
+
   /** Waits for the first committed rollouts, i.e. the first completed checkpoint's. */
   private static int awaitSomeCommitted(KafkaSettings kafka, Duration timeout) {
     int committed = ScoredTopic.awaitRolloutIds(kafka, 1, timeout, Duration.ZERO).size();
