@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       InfoCommand.class,
       BenchCommand.class,
       KafkaCommand.class,
+      ClusterCommand.class,
       TailCommand.class,
       DemoCommand.class,
       RolloutsCommand.class,
