@@ -8,6 +8,7 @@ import io.tributary.grpo.Evaluator;
 import io.tributary.grpo.GrpoConfig;
 import io.tributary.grpo.GrpoTrainer;
 import io.tributary.kafka.KafkaSession;
+import io.tributary.messages.SamplingSpec;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.SamplingParams;
@@ -15,7 +16,6 @@ import io.tributary.stream.Delivery;
 import io.tributary.stream.EmbeddedRolloutJob;
 import io.tributary.stream.PromptsConfig;
 import io.tributary.stream.RolloutsConfig;
-import io.tributary.stream.SamplingConfig;
 import io.tributary.tasks.GeneratedSplits;
 import io.tributary.tasks.TaskPrompt;
 import io.tributary.tokenizer.CharTokenizer;
@@ -113,8 +113,7 @@ public final class RunLoop {
         PolicyModel reference =
             needsReferenceCopy(config.grpo()) ? start.toModel(modelConfig) : null) {
       GrpoConfig g = config.grpo();
-      SamplingParams sampling =
-          SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP());
+      SamplingParams sampling = g.sampling().params(tokenizer);
       GrpoTrainer trainer = new GrpoTrainer(policy, reference, g, sampling, tokenizer.pad());
       RunLog log = new RunLog(runDir);
       RunMonitor monitor =
@@ -136,6 +135,8 @@ public final class RunLoop {
           monitor.evaluateLater(0, start);
         }
         RolloutsConfig rollouts = rolloutsConfig(kafka, sft);
+        SamplingSpec.requireSame(
+            g.sampling(), "the learner (grpo.sampling)", rollouts.sampling(), "the rollout job");
         try (EmbeddedRolloutJob job =
                 EmbeddedRolloutJob.start(rollouts, runDir.resolve(FLINK_CHECKPOINTS));
             PromptFeeder feeder =
@@ -170,14 +171,13 @@ public final class RunLoop {
         null,
         kafka.settings(),
         config.rewards(),
-        g.groupSize(),
+        g.sampling(), // the learner's own spec: in a run the two sides cannot disagree
+        null,
         r.microBatch(),
-        new SamplingConfig(g.temperature(), g.topP(), g.maxNewTokens(), null),
         r.parallelism(),
         r.checkpointIntervalMs(),
         Delivery.EXACTLY_ONCE,
         "tributary-run-" + kafka.settings().topics().prompts(),
-        r.groupTimeoutMs(),
         PromptsConfig.kafka(),
         0,
         runDir.toString(),

@@ -119,7 +119,7 @@ final class RunMonitor {
   void evaluateLater(long at, Checkpoint checkpoint) {
     evaluations.submit(
         () -> {
-          IntraOpThreads.setForThisThread(1); // sampling: see SamplingConfig.threads
+          IntraOpThreads.setForThisThread(1); // sampling: see RolloutsConfig.samplingThreads
           try (PolicyModel copy = checkpoint.toModel(modelConfig)) {
             record(at, copy);
           } catch (Throwable t) {

@@ -47,8 +47,7 @@ public final class StandaloneLearner {
     try (KafkaSession kafka = KafkaConnect.open(settings, storeDir, out);
         PolicyModel policy = checkpoint.toModel(null);
         PolicyModel reference = RunLoop.needsReferenceCopy(g) ? checkpoint.toModel(null) : null) {
-      SamplingParams sampling =
-          SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP());
+      SamplingParams sampling = g.sampling().params(tokenizer);
       GrpoTrainer trainer = new GrpoTrainer(policy, reference, g, sampling, tokenizer.pad());
       try (LearnerService learner =
           new LearnerService(
