@@ -1,9 +1,11 @@
 package io.tributary.cli;
 
+import io.tributary.grpo.GrpoConfig;
 import io.tributary.kafka.BrokerLayout;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.RolloutTail;
+import io.tributary.loop.RunConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -53,6 +55,13 @@ public final class TailCommand implements Runnable {
       description = "Kafka client property, e.g. -X security.protocol=SSL (repeatable)")
   Map<String, String> properties;
 
+  @Option(
+      names = "--config",
+      description =
+          "run config whose grpo section (advantage scaling, overlong penalty) the shown"
+              + " advantages are computed with (default: the GRPO defaults)")
+  Path config;
+
   @Override
   public void run() {
     String servers = bootstrap != null ? bootstrap : new BrokerLayout(runDir).readAddress();
@@ -62,7 +71,13 @@ public final class TailCommand implements Runnable {
     String name = topic != null ? topic : KafkaTopics.DEFAULTS.scoredRollouts();
     RolloutTail.tail(
         settings,
-        new RolloutTail.Options(name, fromBeginning, max, timeout, json),
+        new RolloutTail.Options(
+            name,
+            fromBeginning,
+            max,
+            timeout,
+            json,
+            config == null ? GrpoConfig.defaults() : RunConfig.read(config).grpo()),
         System.out,
         System.err);
   }

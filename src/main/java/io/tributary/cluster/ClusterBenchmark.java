@@ -9,6 +9,8 @@ import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PromptMessage;
+import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.reward.RewardSpec;
@@ -19,7 +21,6 @@ import io.tributary.stream.PromptsConfig;
 import io.tributary.stream.RolloutJob;
 import io.tributary.stream.RolloutsConfig;
 import io.tributary.stream.RolloutsRunner;
-import io.tributary.stream.SamplingConfig;
 import io.tributary.tokenizer.CharTokenizer;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -127,14 +128,13 @@ public final class ClusterBenchmark {
         null,
         kafka,
         new RewardsConfig(List.of(RewardSpec.of("accuracy", 1.0)), 1),
-        4,
+        new SamplingSpec(4, 1.0, 1.0, 0, 32, List.of()),
+        1,
         new MicroBatchConfig(8, 200L),
-        new SamplingConfig(1.0, 1.0, 32, 1),
         parallelism,
         2000L,
         Delivery.EXACTLY_ONCE,
         run,
-        600_000L,
         PromptsConfig.file(prompts.toString()),
         0,
         null,
@@ -174,7 +174,11 @@ public final class ClusterBenchmark {
       while (empty < 5) {
         int before = times.size();
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
-          times.add(r.timestamp());
+          // one record is a scored group: each of its members is a rollout published at that time
+          int members = MessageCodec.decode(r.value(), ScoredGroup.class).members().size();
+          for (int i = 0; i < members; i++) {
+            times.add(r.timestamp());
+          }
         }
         empty = times.size() == before ? empty + 1 : 0;
       }

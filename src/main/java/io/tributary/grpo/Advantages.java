@@ -1,5 +1,8 @@
 package io.tributary.grpo;
 
+import io.tributary.messages.ScoredGroup;
+import io.tributary.reward.rules.OverlongReward;
+
 /**
  * Group-relative advantages, GRPO's replacement for a learned value function.
  *
@@ -57,6 +60,43 @@ public final class Advantages {
       }
     }
     return new GroupAdvantages(advantages, zeroStd, groupSize);
+  }
+
+  /**
+   * The advantages the learner trains a scored group's members with (before any staleness weight),
+   * for consumers of the scored-groups topic: the wire carries rewards, and advantages depend on
+   * the learner's settings. Each member's reward is its total plus, when {@code
+   * grpo.overlongBuffer} is on, DAPO's soft overlong penalty over the group's token budget; then
+   * {@link #compute} over the group with {@code grpo.advantageScaling} (BATCH over a single group
+   * is GROUP).
+   *
+   * @param config the learner's GRPO settings (its scaling and overlong buffer)
+   * @return one advantage per member, in sample order; NaN for every member of a group that is not
+   *     scored
+   */
+  public static double[] forGroup(ScoredGroup group, GrpoConfig config) {
+    double[] rewards = new double[group.size()];
+    for (int i = 0; i < rewards.length; i++) {
+      ScoredGroup.Member m = group.members().get(i);
+      rewards[i] =
+          penalisedReward(
+              m.totalReward(),
+              m.length(),
+              group.sampling().maxNewTokens(),
+              config.overlongBuffer());
+    }
+    return compute(rewards, rewards.length, config.advantageScaling()).advantages();
+  }
+
+  /**
+   * A member's reward as advantages see it: its total, plus DAPO's soft overlong penalty (Yu et al.
+   * 2025, §3.4) over the last {@code overlongBuffer} tokens of the budget when that is positive.
+   */
+  public static double penalisedReward(
+      double total, int length, int maxNewTokens, int overlongBuffer) {
+    return overlongBuffer > 0
+        ? total + OverlongReward.penalty(length, maxNewTokens, overlongBuffer)
+        : total;
   }
 
   private static boolean allEqual(double[] values, int from, int to) {

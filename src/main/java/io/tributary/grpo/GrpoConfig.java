@@ -3,6 +3,7 @@ package io.tributary.grpo;
 import static io.tributary.config.ConfigException.badValue;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import io.tributary.messages.SamplingSpec;
 import io.tributary.model.LoraConfig;
 import io.tributary.train.OptimizerConfig;
 
@@ -11,11 +12,10 @@ import io.tributary.train.OptimizerConfig;
  * defaults of the 2-core demonstration (docs/engineering-notes.md, "GRPO defaults"): G = 8, 32
  * prompts a step, clip 0.2/0.28, β = 0, token-level (DAPO) aggregation, dynamic sampling on.
  *
- * @param groupSize G completions per prompt
+ * @param sampling G, temperature, top-p/k, budget and stop texts: the run's one sampling spec (key
+ *     {@code sampling:}), shared with the rollout workers, whose groups carry it and are refused by
+ *     the learner when it differs. The temperature also divides the learner's logits.
  * @param promptsPerStep groups in one policy update batch
- * @param temperature sampling temperature; also divides the learner's logits
- * @param topP nucleus sampling (1 = off)
- * @param maxNewTokens completion budget; longer completions are truncated
  * @param epsilonLow lower clip ε of the token ratio (the aggregations grpo, bnpo, dr_grpo, dapo)
  * @param epsilonHigh upper clip (DAPO clip-higher)
  * @param beta KL weight to the reference policy (k3 estimator); 0 loads no reference model
@@ -46,11 +46,8 @@ import io.tributary.train.OptimizerConfig;
  *     {@code off} (default): the learner routes every token itself
  */
 public record GrpoConfig(
-    Integer groupSize,
+    SamplingSpec sampling,
     Integer promptsPerStep,
-    Double temperature,
-    Double topP,
-    Integer maxNewTokens,
     Double epsilonLow,
     Double epsilonHigh,
     Double beta,
@@ -73,11 +70,8 @@ public record GrpoConfig(
 
   /** Without adapters, with the defaults of the loss variants and no rollout correction. */
   public GrpoConfig(
-      Integer groupSize,
+      SamplingSpec sampling,
       Integer promptsPerStep,
-      Double temperature,
-      Double topP,
-      Integer maxNewTokens,
       Double epsilonLow,
       Double epsilonHigh,
       Double beta,
@@ -93,11 +87,8 @@ public record GrpoConfig(
       OptimizerConfig optimizer,
       Long seed) {
     this(
-        groupSize,
+        sampling,
         promptsPerStep,
-        temperature,
-        topP,
-        maxNewTokens,
         epsilonLow,
         epsilonHigh,
         beta,
@@ -121,11 +112,10 @@ public record GrpoConfig(
 
   @JsonCreator
   public GrpoConfig {
-    groupSize = groupSize != null ? groupSize : 8;
+    sampling = sampling != null ? sampling : SamplingSpec.defaults();
     promptsPerStep = promptsPerStep != null ? promptsPerStep : 32;
-    temperature = temperature != null ? temperature : 1.0;
-    topP = topP != null ? topP : 1.0;
-    maxNewTokens = maxNewTokens != null ? maxNewTokens : 64;
+    int groupSize = sampling.groupSize();
+    int maxNewTokens = sampling.maxNewTokens();
     epsilonLow = epsilonLow != null ? epsilonLow : 0.2;
     epsilonHigh = epsilonHigh != null ? epsilonHigh : 0.28;
     beta = beta != null ? beta : 0.0;
@@ -154,18 +144,8 @@ public record GrpoConfig(
     }
     rolloutCorrection = rolloutCorrection != null ? rolloutCorrection : RolloutCorrection.none();
     routingReplay = routingReplay != null ? routingReplay : RoutingReplay.OFF;
-    if (groupSize < 2) {
-      throw badValue("groupSize", groupSize, "2 or more (advantages compare members of a group)");
-    }
     if (promptsPerStep < 1) {
       throw badValue("promptsPerStep", promptsPerStep, "a positive integer");
-    }
-    if (!(temperature > 0) || Double.isInfinite(temperature)) {
-      throw badValue(
-          "temperature", temperature, "a positive number (GRPO samples; greedy has no variance)");
-    }
-    if (maxNewTokens < 1) {
-      throw badValue("maxNewTokens", maxNewTokens, "a positive integer");
     }
     if (numIterations < 1) {
       throw badValue("numIterations", numIterations, "1 or more");
@@ -182,12 +162,38 @@ public record GrpoConfig(
     }
     // the loss settings are validated where they are used, with the same key names
     lossConfig(
-        epsilonLow, epsilonHigh, beta, aggregation, maxNewTokens, gspo, cispo, rolloutCorrection);
+        epsilonLow,
+        epsilonHigh,
+        beta,
+        aggregation,
+        sampling.maxNewTokens(),
+        gspo,
+        cispo,
+        rolloutCorrection);
   }
 
   public GrpoLossConfig lossConfig() {
     return lossConfig(
-        epsilonLow, epsilonHigh, beta, aggregation, maxNewTokens, gspo, cispo, rolloutCorrection);
+        epsilonLow, epsilonHigh, beta, aggregation, maxNewTokens(), gspo, cispo, rolloutCorrection);
+  }
+
+  /** G, completions per prompt ({@code sampling.groupSize}). */
+  public int groupSize() {
+    return sampling.groupSize();
+  }
+
+  /** The sampling temperature, which also divides the learner's logits. */
+  public double temperature() {
+    return sampling.temperature();
+  }
+
+  public double topP() {
+    return sampling.topP();
+  }
+
+  /** The completion budget; longer completions are truncated. */
+  public int maxNewTokens() {
+    return sampling.maxNewTokens();
   }
 
   /** The clip range of the chosen loss: GSPO's and CISPO's have their own scale. */
@@ -213,11 +219,8 @@ public record GrpoConfig(
   /** This config training {@code lora}'s adapters (null: every weight). */
   public GrpoConfig withLora(LoraConfig lora) {
     return new GrpoConfig(
-        groupSize,
+        sampling,
         promptsPerStep,
-        temperature,
-        topP,
-        maxNewTokens,
         epsilonLow,
         epsilonHigh,
         beta,
@@ -242,11 +245,8 @@ public record GrpoConfig(
   /** This config with {@code routingReplay}. */
   public GrpoConfig withRoutingReplay(RoutingReplay routingReplay) {
     return new GrpoConfig(
-        groupSize,
+        sampling,
         promptsPerStep,
-        temperature,
-        topP,
-        maxNewTokens,
         epsilonLow,
         epsilonHigh,
         beta,
@@ -271,6 +271,6 @@ public record GrpoConfig(
   public static GrpoConfig defaults() {
     return new GrpoConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null);
   }
 }

@@ -97,15 +97,12 @@ public final class GrpoTrainer {
                 + group.scoringFailure());
       }
       for (int j = 0; j < g; j++) {
-        double r = group.scores().get(j).requireTotal();
-        if (config.overlongBuffer() > 0) {
-          r +=
-              OverlongPenalty.penalty(
-                  group.completions().get(j).length(),
-                  config.maxNewTokens(),
-                  config.overlongBuffer());
-        }
-        rewards[i * g + j] = r;
+        rewards[i * g + j] =
+            Advantages.penalisedReward(
+                group.scores().get(j).requireTotal(),
+                group.completions().get(j).length(),
+                config.maxNewTokens(),
+                config.overlongBuffer());
       }
     }
     GroupAdvantages raw = Advantages.compute(rewards, g, config.advantageScaling());

@@ -1,9 +1,10 @@
 package io.tributary.kafka;
 
 import io.tributary.json.Json;
-import io.tributary.messages.FinishReason;
 import io.tributary.messages.MessageCodec;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.ScoredGroup;
+import io.tributary.model.FinishReason;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ public final class KafkaBenchmark {
       out.printf("in-process broker: ready in %.2f s, RSS +%d MB%n", inProcessSeconds, rssDelta);
 
       String topic = settings.topics().scoredRollouts();
-      List<ScoredRollout> rollouts = sampleRollouts(2_000, completionTokens);
+      List<ScoredGroup> rollouts = sampleGroups(250, 8, completionTokens);
       int bytes = MessageCodec.encode(rollouts.get(0)).length;
       double[] codecRates = codecRates(rollouts, records);
       produce(settings, topic, rollouts, 5_000); // warm-up: JIT and the transaction coordinator
@@ -103,7 +104,7 @@ public final class KafkaBenchmark {
               codecRates[0],
               codecRates[1]);
       out.printf(
-          "scored rollouts (%d tokens, %d bytes of JSON): produce %.0f rec/s (%.1f MB/s,"
+          "scored groups (8 x %d tokens, %d bytes of JSON): produce %.0f rec/s (%.1f MB/s,"
               + " transactions of %d), consume read_committed %.0f rec/s (%d records)%n",
           completionTokens,
           bytes,
@@ -120,11 +121,11 @@ public final class KafkaBenchmark {
   }
 
   /** Encode and decode rates without Kafka: what the JSON itself costs. */
-  private static double[] codecRates(List<ScoredRollout> rollouts, int count) {
+  private static double[] codecRates(List<ScoredGroup> rollouts, int count) {
     List<byte[]> encoded = rollouts.stream().map(MessageCodec::encode).toList();
     for (int i = 0; i < 5_000; i++) { // warm-up
       MessageCodec.decode(
-          MessageCodec.encode(rollouts.get(i % rollouts.size())), ScoredRollout.class);
+          MessageCodec.encode(rollouts.get(i % rollouts.size())), ScoredGroup.class);
     }
     long t0 = System.nanoTime();
     long sink = 0;
@@ -134,21 +135,21 @@ public final class KafkaBenchmark {
     double encode = count / seconds(t0);
     long t1 = System.nanoTime();
     for (int i = 0; i < count; i++) {
-      sink += MessageCodec.decode(encoded.get(i % encoded.size()), ScoredRollout.class).groupSize();
+      sink += MessageCodec.decode(encoded.get(i % encoded.size()), ScoredGroup.class).size();
     }
     double decode = count / seconds(t1);
     return sink == 0 ? new double[] {0, 0} : new double[] {encode, decode};
   }
 
   private static void produce(
-      KafkaSettings settings, String topic, List<ScoredRollout> rollouts, int count) {
-    try (KafkaProducer<String, ScoredRollout> producer =
+      KafkaSettings settings, String topic, List<ScoredGroup> rollouts, int count) {
+    try (KafkaProducer<String, ScoredGroup> producer =
         KafkaClients.transactionalProducer(settings, "bench-" + System.nanoTime())) {
       producer.initTransactions();
       for (int i = 0; i < count; i += TRANSACTION_SIZE) {
         producer.beginTransaction();
         for (int j = i; j < Math.min(count, i + TRANSACTION_SIZE); j++) {
-          ScoredRollout r = rollouts.get(j % rollouts.size());
+          ScoredGroup r = rollouts.get(j % rollouts.size());
           producer.send(new ProducerRecord<>(topic, r.key(), r));
         }
         producer.commitTransaction();
@@ -159,58 +160,66 @@ public final class KafkaBenchmark {
   /** Reads and decodes every committed record, as the learner would. */
   private static int consume(KafkaSettings settings, String topic, int expected) {
     int read = 0;
-    try (KafkaConsumer<String, ScoredRollout> consumer =
-        KafkaClients.consumer(settings, "bench-reader", ScoredRollout.class)) {
+    try (KafkaConsumer<String, ScoredGroup> consumer =
+        KafkaClients.consumer(settings, "bench-reader", ScoredGroup.class)) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (read < expected && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, ScoredRollout> r : consumer.poll(Duration.ofMillis(100))) {
-          read += r.value().groupSize() > 0 ? 1 : 0;
+        for (ConsumerRecord<String, ScoredGroup> r : consumer.poll(Duration.ofMillis(100))) {
+          read += r.value().size() > 0 ? 1 : 0;
         }
       }
     }
     return read;
   }
 
-  /** Rollouts shaped like real ones: G=8 per prompt, a few hundred tokens, three rewards. */
-  static List<ScoredRollout> sampleRollouts(int count, int tokens) {
+  /**
+   * Groups shaped like real ones: G completions of {@code tokens} tokens each, ids from a 32k-token
+   * vocabulary, a few characters of text per token, three rewards.
+   */
+  public static List<ScoredGroup> sampleGroups(int count, int groupSize, int tokens) {
     Random random = new Random(42);
     return java.util.stream.IntStream.range(0, count)
         .mapToObj(
-            i -> {
-              int[] ids = new int[tokens];
-              double[] logProbs = new double[tokens];
-              StringBuilder text = new StringBuilder();
-              for (int t = 0; t < tokens; t++) {
-                ids[t] = random.nextInt(32_000);
-                logProbs[t] = -random.nextDouble() * 4;
-                text.append("tok").append(t % 10).append(' ');
+            g -> {
+              List<ScoredGroup.Member> members = new java.util.ArrayList<>();
+              for (int i = 0; i < groupSize; i++) {
+                int[] ids = new int[tokens];
+                float[] logProbs = new float[tokens];
+                StringBuilder text = new StringBuilder();
+                for (int t = 0; t < tokens; t++) {
+                  ids[t] = random.nextInt(32_000);
+                  logProbs[t] = -random.nextFloat() * 4;
+                  text.append("tok").append(t % 10).append(' ');
+                }
+                Map<String, Double> rewards = new LinkedHashMap<>();
+                rewards.put("accuracy", (double) random.nextInt(2));
+                rewards.put("format", 0.5);
+                rewards.put("length", null);
+                members.add(
+                    new ScoredGroup.Member(
+                        text.toString(),
+                        ids,
+                        logProbs,
+                        FinishReason.STOP,
+                        1,
+                        rewards,
+                        Map.of(),
+                        rewards.get("accuracy") + 0.5));
               }
-              Map<String, Double> rewards = new LinkedHashMap<>();
-              rewards.put("accuracy", (double) random.nextInt(2));
-              rewards.put("format", 0.5);
-              rewards.put("length", null);
-              String promptId = "p" + (i / 8);
-              return new ScoredRollout(
-                  ScoredRollout.SCHEMA_VERSION,
-                  promptId + "/" + (i % 8),
+              String promptId = "p" + g;
+              String prompt = "Solve: " + g + " + 17 = ?";
+              return new ScoredGroup(
+                  ScoredGroup.SCHEMA_VERSION,
+                  promptId + "@p0o" + g,
                   promptId,
-                  promptId + "/g0",
-                  i % 8,
-                  8,
-                  "Solve: " + i + " + 17 = ?",
-                  text.toString(),
-                  ids,
-                  logProbs,
-                  FinishReason.STOP,
-                  1,
-                  rewards,
-                  Map.of(),
-                  rewards.get("accuracy") + 0.5,
-                  random.nextGaussian(),
                   "bench",
+                  prompt,
+                  random.ints(prompt.length() + 1, 0, 32_000).toArray(),
                   "42",
                   Map.of(),
+                  SamplingSpec.defaults().withGroupSize(groupSize).withMaxNewTokens(tokens),
+                  members,
                   1L,
                   2L);
             })

@@ -22,6 +22,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * builders.
  */
 public final class KafkaClients {
+  /**
+   * The largest record Tributary writes or reads: a scored group is one record, and one of 16
+   * completions of 1,024 tokens is about 0.4 MB of JSON (KafkaRecordSizeTest), over Kafka's 1 MiB
+   * default once prompts and completions grow. 8 MiB leaves room for 16 x 4,096 tokens with
+   * large-vocabulary ids, and its dead letter (the group as escaped text). Set on every topic
+   * Tributary creates ({@code max.message.bytes}), every producer ({@code max.request.size}) and
+   * every consumer ({@code max.partition.fetch.bytes}), unless the client properties set them.
+   */
+  public static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
+  /** A consumer's whole fetch: several of the largest records per poll. */
+  public static final int MAX_FETCH_BYTES = 8 * MAX_RECORD_BYTES;
+
   private KafkaClients() {}
 
   /** Bootstrap servers and the configured client properties: the base of every client. */
@@ -46,6 +59,7 @@ public final class KafkaClients {
     Properties p = common(settings);
     p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
     p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_RECORD_BYTES));
     return p;
   }
 
@@ -60,6 +74,9 @@ public final class KafkaClients {
     p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.putIfAbsent(
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES));
+    p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(MAX_FETCH_BYTES));
     if (groupId != null) {
       p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     }

@@ -1,9 +1,11 @@
 package io.tributary.kafka;
 
+import io.tributary.grpo.Advantages;
+import io.tributary.grpo.GrpoConfig;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.MessageFormatException;
 import io.tributary.messages.RolloutTable;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,19 +16,33 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Prints the scored rollouts of a topic as they are committed: read_committed, every partition, no
- * consumer group (so tailing never moves the learner's offsets). A record that does not decode is
- * reported on the error stream with its partition and offset, and reading goes on.
+ * Prints the scored groups of a topic as they are committed, one row per member with the advantage
+ * the learner would give it: read_committed, every partition, no consumer group (so tailing never
+ * moves the learner's offsets). A record that does not decode is reported on the error stream with
+ * its partition and offset, and reading goes on.
  */
 public final class RolloutTail {
   private static final Duration POLL = Duration.ofMillis(200);
 
   /**
-   * @param max stop after this many rollouts; 0 for no limit
+   * @param max stop after this many groups; 0 for no limit
+   * @param grpo the learner's settings the shown advantages are computed with (its scaling and
+   *     overlong penalty): the topic carries rewards, not advantages
    * @param idleTimeout stop when no record arrived for this long; null to follow until killed
    */
   public record Options(
-      String topic, boolean fromBeginning, long max, Duration idleTimeout, boolean json) {
+      String topic,
+      boolean fromBeginning,
+      long max,
+      Duration idleTimeout,
+      boolean json,
+      GrpoConfig grpo) {
+    /** Advantages shown as the default GRPO settings compute them. */
+    public Options(
+        String topic, boolean fromBeginning, long max, Duration idleTimeout, boolean json) {
+      this(topic, fromBeginning, max, idleTimeout, json, GrpoConfig.defaults());
+    }
+
     public Options {
       if (max < 0) {
         throw new IllegalArgumentException("--max: got " + max + ", expected a number >= 0");
@@ -40,7 +56,7 @@ public final class RolloutTail {
 
   private RolloutTail() {}
 
-  /** Returns the number of rollouts printed. */
+  /** Returns the number of groups printed. */
   public static long tail(
       KafkaSettings settings, Options options, PrintStream out, PrintStream err) {
     try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bytesConsumer(settings, null)) {
@@ -73,7 +89,7 @@ public final class RolloutTail {
         }
         lastRecordAt = System.nanoTime();
         for (ConsumerRecord<String, byte[]> record : records) {
-          if (print(record, options.json(), out, err)) {
+          if (print(record, options, out, err)) {
             printed++;
             if (printed == options.max()) {
               break;
@@ -87,12 +103,15 @@ public final class RolloutTail {
   }
 
   private static boolean print(
-      ConsumerRecord<String, byte[]> record, boolean json, PrintStream out, PrintStream err) {
+      ConsumerRecord<String, byte[]> record, Options options, PrintStream out, PrintStream err) {
     try {
-      ScoredRollout rollout = MessageCodec.decode(record.value(), ScoredRollout.class);
-      // --json prints the record as it is on the wire, once it is known to be a valid rollout
-      out.println(
-          json ? new String(record.value(), StandardCharsets.UTF_8) : RolloutTable.row(rollout));
+      ScoredGroup group = MessageCodec.decode(record.value(), ScoredGroup.class);
+      if (options.json()) {
+        // the record as it is on the wire, once it is known to be a valid group
+        out.println(new String(record.value(), StandardCharsets.UTF_8));
+      } else {
+        RolloutTable.rows(group, Advantages.forGroup(group, options.grpo())).forEach(out::println);
+      }
       return true;
     } catch (MessageFormatException e) {
       err.printf(

@@ -16,6 +16,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class TopicAdmin {
   private static final long TIMEOUT_SECONDS = 60;
 
+  /** The topic's record size limit: a whole scored group is one record. */
+  static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+
   private TopicAdmin() {}
 
   /** One topic after {@link #ensureTopics}: whether this call created it, and its partitions. */
@@ -66,7 +69,9 @@ public final class TopicAdmin {
 
   private static boolean create(Admin admin, KafkaSettings settings, String name)
       throws InterruptedException, TimeoutException {
-    NewTopic topic = new NewTopic(name, settings.partitions(), settings.replicationFactor());
+    NewTopic topic =
+        new NewTopic(name, settings.partitions(), settings.replicationFactor())
+            .configs(Map.of(MAX_MESSAGE_BYTES, Integer.toString(KafkaClients.MAX_RECORD_BYTES)));
     try {
       admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       return true;

@@ -1,18 +1,19 @@
 package io.tributary.loop;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
 import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.MessageCodec;
-import io.tributary.messages.ScoredRollout;
-import io.tributary.messages.UnscoredGroup;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.stream.InputOrigin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,14 +24,13 @@ import org.apache.kafka.common.TopicPartition;
  * dead-letters topic since its beginning. Such a prompt is never trained on, so the feeder counts
  * it as done here; otherwise it would hold a slot of the in-flight bound forever, and enough of
  * them would stall the loop. A prompt is named by its partition and offset in the prompts topic:
- * the job's letters (a rejected prompt, a group timed out incomplete) carry that origin; the
- * learner's letters about a group that cannot complete carry a scored rollout whose group id ends
- * in it ({@code <promptId>@p<partition>o<offset>}, see pipeline/README.md). So a prompt
- * dead-lettered several times (a late member's group timing out again, each of a group's G members)
- * counts once, and letters about other inputs (policy-version events, records that are not scored
- * rollouts) count not at all. Of those prompts it also counts the ones whose group was not scored
- * (a reward function failed on a member): the job's letter then carries an {@link UnscoredGroup},
- * the learner's a member with reward errors or no total.
+ * the job's letters (a rejected prompt, a group it could not score) carry that origin; the
+ * learner's letters about a group it cannot train carry the scored group, whose group id ends in it
+ * ({@code <promptId>@p<partition>o<offset>}, see pipeline/README.md). So a prompt dead-lettered
+ * several times counts once, and letters about other inputs (policy-version events, records that
+ * are not scored groups) count not at all. Of those prompts it also counts the ones whose group was
+ * not scored (a reward function failed on a member): both sides' letters then carry the group, with
+ * a member that has reward errors or no total.
  */
 final class DeadLetteredPrompts implements AutoCloseable {
   private final String promptsTopic;
@@ -108,27 +108,35 @@ final class DeadLetteredPrompts implements AutoCloseable {
         unscored.add(origin);
       }
     } else if (letter.source().equals(scoredRolloutsTopic)) {
-      ScoredRollout member;
-      try {
-        member = MessageCodec.decode(letter.payload(), ScoredRollout.class);
-      } catch (RuntimeException e) {
-        return; // a record that was not a scored rollout names no prompt
-      }
-      var origin = InputOrigin.topicOfGroupId(member.groupId(), promptsTopic);
-      origin.ifPresent(prompts::add);
-      if (!member.rewardErrors().isEmpty() || !Double.isFinite(member.totalReward())) {
-        origin.ifPresent(unscored::add);
-      }
+      // a record that does not decode may still name its group: its prompt is given up all the same
+      groupIdIn(letter.payload())
+          .flatMap(id -> InputOrigin.topicOfGroupId(id, promptsTopic))
+          .ifPresent(
+              origin -> {
+                prompts.add(origin);
+                if (isUnscoredGroup(letter.payload())) {
+                  unscored.add(origin);
+                }
+              });
     }
   }
 
-  /** True when a prompt letter's payload is the job's record of a group it could not score. */
+  /** The {@code groupId} text of a JSON object payload, whether or not it is a valid group. */
+  private static Optional<String> groupIdIn(String payload) {
+    try {
+      JsonNode id = Json.mapper().readTree(payload).get("groupId");
+      return id != null && id.isTextual() ? Optional.of(id.textValue()) : Optional.empty();
+    } catch (Exception e) {
+      return Optional.empty(); // not JSON: names no prompt
+    }
+  }
+
+  /** True when a letter's payload is a scored group with a member that has no total. */
   private static boolean isUnscoredGroup(String payload) {
     try {
-      Json.mapper().readValue(payload, UnscoredGroup.class);
-      return true;
-    } catch (Exception e) {
-      return false; // a rejected prompt's raw record, or a timed-out group's summary
+      return !MessageCodec.decode(payload, ScoredGroup.class).isScored();
+    } catch (RuntimeException e) {
+      return false; // a rejected prompt's raw record
     }
   }
 

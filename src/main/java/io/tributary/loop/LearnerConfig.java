@@ -11,9 +11,6 @@ import static io.tributary.config.ConfigException.badValue;
  * @param downweightFactor per version beyond the bound, for DOWNWEIGHT
  * @param keepCheckpoints newest policy versions kept in the store
  * @param pollMillis Kafka poll timeout
- * @param groupTimeoutMs a group still incomplete this long after its first member arrived is
- *     dead-lettered (the job writes a group's members together, so one that stays incomplete is
- *     broken; until then it holds back the committed offsets and a prompt slot)
  * @param threads libtorch intra-op threads of the learner's thread (default: all cores); set
  *     explicitly because the count a thread gets otherwise depends on which thread ran torch first
  *     (see IntraOpThreads)
@@ -25,7 +22,6 @@ public record LearnerConfig(
     Double downweightFactor,
     Integer keepCheckpoints,
     Integer pollMillis,
-    Long groupTimeoutMs,
     Integer threads) {
   public LearnerConfig {
     consumerGroup = consumerGroup != null ? consumerGroup : "tributary-learner";
@@ -34,7 +30,6 @@ public record LearnerConfig(
     downweightFactor = downweightFactor != null ? downweightFactor : 0.5;
     keepCheckpoints = keepCheckpoints != null ? keepCheckpoints : 3;
     pollMillis = pollMillis != null ? pollMillis : 200;
-    groupTimeoutMs = groupTimeoutMs != null ? groupTimeoutMs : 600_000L;
     threads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     if (consumerGroup.isBlank()) {
       throw badValue("consumerGroup", consumerGroup, "a non-empty consumer group name");
@@ -51,15 +46,12 @@ public record LearnerConfig(
     if (pollMillis < 1) {
       throw badValue("pollMillis", pollMillis, "a positive number of milliseconds");
     }
-    if (groupTimeoutMs < 1) {
-      throw badValue("groupTimeoutMs", groupTimeoutMs, "1 ms or more");
-    }
     if (threads < 1) {
       throw badValue("threads", threads, "1 or more");
     }
   }
 
   public static LearnerConfig defaults() {
-    return new LearnerConfig(null, null, null, null, null, null, null, null);
+    return new LearnerConfig(null, null, null, null, null, null, null);
   }
 }

@@ -3,7 +3,6 @@ package io.tributary.loop;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.Message;
-import io.tributary.messages.MessageCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -13,12 +12,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The learner's dead letters: a scored-rollouts record it cannot decode, and each member of a group
- * that cannot complete. A letter names the record's partition and offset in the scored-rollouts
- * topic and carries it as its payload: a member's payload is the scored rollout, whose group id
- * names the prompt's place in the prompts topic, which is how {@link DeadLetteredPrompts} frees
- * that prompt's in-flight slot. Each letter is acknowledged by the broker before the learner goes
- * on, so no offset past a record is committed before the record's letter is safe.
+ * The learner's dead letters: a scored-groups record it cannot decode, and a group it cannot train
+ * (a member without a total). A letter names the record's partition and offset in the topic and
+ * carries the record as its payload: a group's payload is the scored group, whose group id names
+ * the prompt's place in the prompts topic, which is how {@link DeadLetteredPrompts} frees that
+ * prompt's in-flight slot. Each letter is acknowledged by the broker before the learner goes on, so
+ * no offset past a record is committed before the record's letter is safe.
  */
 final class LearnerDeadLetters {
   private final KafkaProducer<String, Message> producer;
@@ -33,17 +32,18 @@ final class LearnerDeadLetters {
     this.scoredRollouts = kafka.topics().scoredRollouts();
   }
 
-  /** A record that is not a scored rollout (not JSON, another schema version, a missing field). */
+  /** A record that is not a scored group (not JSON, another schema version, a missing field). */
   void undecodable(int partition, long offset, byte[] value, String reason) {
-    String payload = value == null ? "" : new String(value, StandardCharsets.UTF_8);
-    write(partition, offset, payload, reason);
+    write(partition, offset, text(value), reason);
   }
 
-  /** Every member of a group that cannot complete, each with the group's reason. */
-  void group(List<GroupBuffer.Held> members, String reason) {
-    for (GroupBuffer.Held h : members) {
-      write(h.partition(), h.offset(), MessageCodec.encodeToString(h.rollout()), reason);
-    }
+  /** A scored group that cannot be trained: a member has no total. */
+  void unscored(int partition, long offset, byte[] value, String reason) {
+    write(partition, offset, text(value), reason);
+  }
+
+  private static String text(byte[] value) {
+    return value == null ? "" : new String(value, StandardCharsets.UTF_8);
   }
 
   /**

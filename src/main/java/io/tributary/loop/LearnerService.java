@@ -9,7 +9,8 @@ import io.tributary.kafka.KafkaSettings;
 import io.tributary.messages.Message;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PolicyVersionEvent;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.model.IntraOpThreads;
 import io.tributary.model.PolicyModel;
 import io.tributary.tokenizer.Tokenizer;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -31,15 +31,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The learner of the closed loop: reads scored rollouts read_committed, assembles complete groups,
- * drops or down-weights stale ones, runs the GRPO update on each full batch, writes the next policy
- * version to the store, announces it on the policy-versions topic, and only then commits the Kafka
- * offsets of what it trained on. Resuming from the newest checkpoint reads on exactly where that
- * checkpoint's update left off, so no rollout is trained on twice. A record that does not decode,
- * and every member of a group that cannot complete ({@link GroupBuffer}), is dead-lettered ({@link
+ * The learner of the closed loop: reads scored groups read_committed (one record per prompt,
+ * whole), drops or down-weights stale ones, computes their advantages (the only place they are
+ * computed), runs the GRPO update on each full batch, writes the next policy version to the store,
+ * announces it on the policy-versions topic, and only then commits the Kafka offsets of what it
+ * trained on. Resuming from the newest checkpoint reads on exactly where that checkpoint's update
+ * left off, so no group is trained on twice. A record that does not decode is dead-lettered ({@link
  * LearnerDeadLetters}) and counts as read: it holds back neither the committed offsets nor, as the
- * feeder reads the letters, a prompt slot. So is a complete group with a member that has no total
- * (a reward function failed on it): it is never trained, and counted as {@code unscored_groups}.
+ * feeder reads the letters, a prompt slot. So is a group with a member that has no total (a reward
+ * function failed on it): it is never trained, and counted as {@code unscored_groups}. A group
+ * sampled with another sampling spec than the learner's stops the learner with both values: its
+ * loss would be computed at the wrong temperature, G or budget.
  */
 public final class LearnerService implements AutoCloseable {
   private final LearnerConfig config;
@@ -51,12 +53,10 @@ public final class LearnerService implements AutoCloseable {
   private final Consumer<Map<String, Object>> onUpdate;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, Message> producer;
-  private final GroupBuffer buffer = new GroupBuffer();
-  private final List<List<GroupBuffer.Held>> ready = new ArrayList<>();
+  private final List<Held> ready = new ArrayList<>();
   private LearnerState state = LearnerState.empty();
   private final LearnerDeadLetters deadLetters;
   private BiConsumer<Long, List<String>> beforeSave = (v, ids) -> {};
-  private LongSupplier clock = () -> System.nanoTime() / 1_000_000;
   private long version;
   private long step;
 
@@ -90,11 +90,8 @@ public final class LearnerService implements AutoCloseable {
     return this;
   }
 
-  /** The milliseconds that group timeouts are measured in (a monotonic clock unless a test's). */
-  LearnerService clock(LongSupplier millis) {
-    this.clock = millis;
-    return this;
-  }
+  /** A group read from the topic, waiting for its batch, and where it was read. */
+  private record Held(ScoredGroup group, int partition, long offset) {}
 
   public long version() {
     return version;
@@ -151,12 +148,11 @@ public final class LearnerService implements AutoCloseable {
         consumer.poll(Duration.ofMillis(config.pollMillis()))) {
       accept(record);
     }
-    buffer.expire(clock.getAsLong(), config.groupTimeoutMs()).forEach(this::settle);
     int batch = trainer.config().promptsPerStep();
     if (ready.size() < batch) {
       return false;
     }
-    List<List<GroupBuffer.Held>> groups = new ArrayList<>(ready.subList(0, batch));
+    List<Held> groups = new ArrayList<>(ready.subList(0, batch));
     ready.subList(0, batch).clear();
     train(groups);
     return true;
@@ -167,56 +163,63 @@ public final class LearnerService implements AutoCloseable {
       count("skipped_already_dead_lettered", 1);
       return;
     }
-    ScoredRollout rollout;
+    ScoredGroup group;
     try {
-      rollout = MessageCodec.decode(record.value(), ScoredRollout.class);
+      group = MessageCodec.decode(record.value(), ScoredGroup.class);
     } catch (RuntimeException e) {
       count("malformed_records", 1);
       deadLetters.undecodable(record.partition(), record.offset(), record.value(), e.getMessage());
       return;
     }
-    if (state.trainedAhead().containsKey(rollout.rolloutId())) {
+    if (state.trainedAhead().containsKey(group.groupId())) {
       count("skipped_already_trained", 1);
       return;
     }
-    GroupBuffer.Held held = new GroupBuffer.Held(rollout, record.partition(), record.offset());
-    settle(buffer.add(held, clock.getAsLong()));
-  }
-
-  /** A complete group waits for its batch; a failed one is dead-lettered and counts as read. */
-  private void settle(GroupBuffer.Outcome outcome) {
-    if (outcome instanceof GroupBuffer.Complete complete) {
-      ready.add(complete.members());
-    } else if (outcome instanceof GroupBuffer.Failed failed) {
-      count("dead_lettered_groups", 1);
-      count("dead_lettered_rollouts", failed.members().size());
-      deadLetters.group(failed.members(), failed.reason());
-    } else if (outcome instanceof GroupBuffer.Unscored unscored) {
+    SamplingSpec.requireSame(
+        trainer.config().sampling(),
+        "the learner (grpo.sampling)",
+        group.sampling(),
+        "group "
+            + group.groupId()
+            + " (partition "
+            + record.partition()
+            + ", offset "
+            + record.offset()
+            + ")");
+    if (!group.isScored()) {
       count("unscored_groups", 1);
       count("dead_lettered_groups", 1);
-      count("dead_lettered_rollouts", unscored.members().size());
-      deadLetters.group(unscored.members(), unscored.reason());
+      deadLetters.unscored(
+          record.partition(),
+          record.offset(),
+          record.value(),
+          "group "
+              + group.groupId()
+              + ": not scored, "
+              + group.scoringFailure()
+              + "; a member without a total has no advantage, so the group is not trained");
+      return;
     }
+    ready.add(new Held(group, record.partition(), record.offset()));
   }
 
-  private void train(List<List<GroupBuffer.Held>> heldGroups) {
+  private void train(List<Held> heldGroups) {
     List<RolloutGroup> groups = new ArrayList<>();
-    List<List<GroupBuffer.Held>> kept = new ArrayList<>();
-    for (List<GroupBuffer.Held> held : heldGroups) {
-      long sampledWith =
-          held.stream().mapToLong(h -> h.rollout().policyVersion()).min().orElse(version);
-      long age = version - sampledWith;
+    List<ScoredGroup> kept = new ArrayList<>();
+    for (Held held : heldGroups) {
+      ScoredGroup group = held.group();
+      long age = version - group.policyVersion();
       double weight = 1.0;
       if (age > config.maxStaleness()) {
-        count("stale_rollouts", held.size());
+        count("stale_rollouts", group.size());
         if (config.staleness() == StalenessPolicy.DROP) {
-          count("stale_dropped", held.size());
+          count("stale_dropped", group.size());
           continue;
         }
         weight = Math.pow(config.downweightFactor(), age - config.maxStaleness());
       }
-      groups.add(TrainingGroups.toGroup(held, weight, tokenizer));
-      kept.add(held);
+      groups.add(TrainingGroups.toGroup(group, weight));
+      kept.add(group);
     }
     UpdateStats stats = groups.isEmpty() ? null : trainer.update(groups, version);
     if (stats != null) {
@@ -235,11 +238,9 @@ public final class LearnerService implements AutoCloseable {
                 ahead.put(id, at);
               }
             });
-    for (List<GroupBuffer.Held> held : heldGroups) {
-      for (GroupBuffer.Held h : held) {
-        if (h.offset() >= commit.getOrDefault(h.partition(), Long.MAX_VALUE)) {
-          ahead.put(h.rollout().rolloutId(), List.of((long) h.partition(), h.offset()));
-        }
+    for (Held h : heldGroups) {
+      if (h.offset() >= commit.getOrDefault(h.partition(), Long.MAX_VALUE)) {
+        ahead.put(h.group().groupId(), List.of((long) h.partition(), h.offset()));
       }
     }
     state =
@@ -267,7 +268,7 @@ public final class LearnerService implements AutoCloseable {
     report.put("groups", groups.size());
     report.put("stale_dropped", counter("stale_dropped"));
     heldGroups.stream()
-        .mapToLong(g -> version - 1 - g.get(0).rollout().policyVersion())
+        .mapToLong(h -> version - 1 - h.group().policyVersion())
         .max()
         .ifPresent(age -> report.put("max_age", age));
     report.put("trained_rollouts", counter("trained_rollouts"));
@@ -282,7 +283,7 @@ public final class LearnerService implements AutoCloseable {
    * trained rollout ids (for auditing that no rollout is trained twice).
    */
   private void putRolloutSummary(
-      Map<String, Object> report, List<RolloutGroup> groups, List<List<GroupBuffer.Held>> held) {
+      Map<String, Object> report, List<RolloutGroup> groups, List<ScoredGroup> trained) {
     double reward = 0;
     double length = 0;
     double age = 0;
@@ -302,24 +303,21 @@ public final class LearnerService implements AutoCloseable {
     report.put(
         "sampled_version_max",
         groups.stream().mapToLong(RolloutGroup::policyVersion).max().getAsLong());
-    ScoredRollout sample = held.get(0).get(0).rollout();
+    ScoredGroup sample = trained.get(0);
     report.put("sample_prompt", sample.prompt());
     report.put("sample_answer", sample.answer());
-    report.put("sample_completion", sample.completion());
-    report.put("sample_reward", sample.totalReward());
+    report.put("sample_completion", sample.members().get(0).completion());
+    report.put("sample_reward", sample.members().get(0).totalReward());
   }
 
-  /** Per partition: the next offset to read after a restart, below every untrained rollout. */
+  /** Per partition: the next offset to read after a restart, below every untrained group. */
   private Map<Integer, Long> commitPositions() {
     Map<Integer, Long> commit = new HashMap<>();
     for (TopicPartition tp : consumer.assignment()) {
       commit.put(tp.partition(), consumer.position(tp));
     }
-    buffer.lowestOffsets().forEach((p, o) -> commit.merge(p, o, Math::min));
-    for (List<GroupBuffer.Held> group : ready) {
-      for (GroupBuffer.Held h : group) {
-        commit.merge(h.partition(), h.offset(), Math::min);
-      }
+    for (Held h : ready) {
+      commit.merge(h.partition(), h.offset(), Math::min);
     }
     return commit;
   }

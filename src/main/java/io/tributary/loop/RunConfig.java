@@ -26,9 +26,9 @@ import java.nio.file.Path;
  *     imported model)
  * @param sftBatch SFT batch size
  * @param sftLearningRate peak SFT learning rate
- * @param grpo the GRPO update; its groupSize, temperature, topP and maxNewTokens also drive the
- *     rollout workers' sampling (dynamicSampling and maxSamplingRounds belong to the synchronous
- *     demo loop: here the learner trains on the groups that arrive)
+ * @param grpo the GRPO update; its sampling section (G, temperature, top-p/k, budget, stop) also
+ *     drives the rollout workers' sampling (dynamicSampling and maxSamplingRounds belong to the
+ *     synchronous demo loop: here the learner trains on the groups that arrive)
  * @param rewards reward functions, scored by the rollout job
  * @param learner the learner service (staleness, checkpoints kept)
  * @param kafka the Kafka cluster, or none to start Tributary's own broker in the run directory
@@ -145,7 +145,7 @@ public record RunConfig(
     }
     if (modelConfig.maxSeqLen() <= grpo.maxNewTokens()) {
       throw badValue(
-          "grpo.maxNewTokens",
+          "grpo.sampling.maxNewTokens",
           grpo.maxNewTokens(),
           "less than the model's maxSeqLen "
               + modelConfig.maxSeqLen()

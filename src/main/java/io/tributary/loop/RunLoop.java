@@ -8,6 +8,7 @@ import io.tributary.grpo.Evaluator;
 import io.tributary.grpo.GrpoConfig;
 import io.tributary.grpo.GrpoTrainer;
 import io.tributary.kafka.KafkaSession;
+import io.tributary.messages.SamplingSpec;
 import io.tributary.model.GenerationDefaults;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
@@ -18,7 +19,6 @@ import io.tributary.stream.Delivery;
 import io.tributary.stream.EmbeddedRolloutJob;
 import io.tributary.stream.PromptsConfig;
 import io.tributary.stream.RolloutsConfig;
-import io.tributary.stream.SamplingConfig;
 import io.tributary.tasks.GeneratedSplits;
 import io.tributary.tasks.TaskPrompt;
 import io.tributary.tokenizer.Tokenizer;
@@ -140,10 +140,8 @@ public final class RunLoop {
                 : null) {
       GrpoConfig g = config.grpo();
       // the stop tokens of the model's generation_config.json, as the rollout workers take them
-      GenerationDefaults stops = GenerationDefaults.of(policy.config());
       SamplingParams sampling =
-          stops.withStopTokens(
-              SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens()).withTopP(g.topP()));
+          GenerationDefaults.of(policy.config()).withStopTokens(g.sampling().params(tokenizer));
       GrpoTrainer trainer = new GrpoTrainer(policy, reference, g, sampling, tokenizer.pad());
       if (source.isImported() && !Files.exists(startFile)) {
         writeImported(startFile, policy, source.location(), tokenizer);
@@ -169,6 +167,8 @@ public final class RunLoop {
           monitor.evaluateLater(0, start);
         }
         RolloutsConfig rollouts = rolloutsConfig(kafka, startFile);
+        SamplingSpec.requireSame(
+            g.sampling(), "the learner (grpo.sampling)", rollouts.sampling(), "the rollout job");
         try (EmbeddedRolloutJob job =
                 EmbeddedRolloutJob.start(rollouts, runDir.resolve(FLINK_CHECKPOINTS));
             PromptFeeder feeder =
@@ -217,14 +217,13 @@ public final class RunLoop {
         null,
         kafka.settings(),
         config.rewards(),
-        g.groupSize(),
+        g.sampling(), // the learner's own spec: in a run the two sides cannot disagree
+        null,
         r.microBatch(),
-        new SamplingConfig(g.temperature(), g.topP(), g.maxNewTokens(), null),
         r.parallelism(),
         r.checkpointIntervalMs(),
         Delivery.EXACTLY_ONCE,
         "tributary-run-" + kafka.settings().topics().prompts(),
-        r.groupTimeoutMs(),
         PromptsConfig.kafka(),
         0,
         runDir.toString(),

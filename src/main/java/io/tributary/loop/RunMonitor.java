@@ -120,7 +120,7 @@ final class RunMonitor {
   void evaluateLater(long at, Checkpoint checkpoint) {
     evaluations.submit(
         () -> {
-          IntraOpThreads.setForThisThread(1); // sampling: see SamplingConfig.threads
+          IntraOpThreads.setForThisThread(1); // sampling: see RolloutsConfig.samplingThreads
           // a LoRA version is its adapters over the base it names (an imported model's directory)
           try (PolicyModel copy = LoraPolicies.load(checkpoint, null, modelConfig.device())) {
             record(at, copy);

@@ -61,10 +61,7 @@ public final class StandaloneLearner {
         PolicyModel policy = load(checkpoint, source);
         PolicyModel reference = RunLoop.needsReferenceCopy(g) ? load(checkpoint, source) : null) {
       SamplingParams sampling =
-          GenerationDefaults.of(policy.config())
-              .withStopTokens(
-                  SamplingParams.of(tokenizer, g.temperature(), g.maxNewTokens())
-                      .withTopP(g.topP()));
+          GenerationDefaults.of(policy.config()).withStopTokens(g.sampling().params(tokenizer));
       GrpoTrainer trainer = new GrpoTrainer(policy, reference, g, sampling, tokenizer.pad());
       try (LearnerService learner =
           new LearnerService(

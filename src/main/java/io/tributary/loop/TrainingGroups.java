@@ -1,59 +1,58 @@
 package io.tributary.loop;
 
 import io.tributary.grpo.RolloutGroup;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.model.Completion;
-import io.tributary.model.FinishReason;
 import io.tributary.reward.Rollout;
 import io.tributary.reward.RolloutScores;
-import io.tributary.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The learner's complete groups of scored rollouts as the GRPO trainer's input. */
+/**
+ * The learner's scored groups as the GRPO trainer's input, which the synchronous loop builds from
+ * its own sampler: the same completions and prompt tokens, the totals as the trainer's scores.
+ */
 final class TrainingGroups {
   private TrainingGroups() {}
 
-  static List<String> rolloutIds(List<List<GroupBuffer.Held>> groups) {
+  /**
+   * {@code <groupId>/<sampleIndex>} of every member, for the audit of what each version trained.
+   */
+  static List<String> rolloutIds(List<ScoredGroup> groups) {
     List<String> ids = new ArrayList<>();
-    for (List<GroupBuffer.Held> group : groups) {
-      for (GroupBuffer.Held h : group) {
-        ids.add(h.rollout().rolloutId());
+    for (ScoredGroup group : groups) {
+      for (int i = 0; i < group.size(); i++) {
+        ids.add(group.groupId() + "/" + i);
       }
     }
     return ids;
   }
 
-  static RolloutGroup toGroup(List<GroupBuffer.Held> held, double weight, Tokenizer tokenizer) {
-    List<Completion> completions = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
-    List<RolloutScores> scores = new ArrayList<>();
-    ScoredRollout first = held.get(0).rollout();
-    int[] promptTokens = tokenizer.encodePrompt(first.prompt());
-    long minVersion = Long.MAX_VALUE;
-    for (GroupBuffer.Held h : held) {
-      ScoredRollout r = h.rollout();
-      float[] logProbs = new float[r.behaviourLogProbs().length];
-      for (int i = 0; i < logProbs.length; i++) {
-        logProbs[i] = (float) r.behaviourLogProbs()[i];
-      }
-      FinishReason finish =
-          r.finishReason() == io.tributary.messages.FinishReason.STOP
-              ? FinishReason.STOP
-              : FinishReason.LENGTH;
-      completions.add(new Completion(r.completionTokenIds(), logProbs, finish));
-      texts.add(r.completion());
-      Map<String, Object> fields = new HashMap<>(r.fields());
-      Rollout rollout = new Rollout(r.prompt(), r.completion(), r.completionTokenIds(), fields);
-      Map<String, Double> rewards = new LinkedHashMap<>(r.rewards());
-      // GroupBuffer lets through only groups whose members all have a total and no error
-      scores.add(new RolloutScores(rollout, rewards, Map.of(), Map.of(), r.totalReward()));
-      minVersion = Math.min(minVersion, r.policyVersion());
+  /** A scored group (every member with a total) as the trainer's group, with its weight. */
+  static RolloutGroup toGroup(ScoredGroup group, double weight) {
+    List<Completion> completions = new ArrayList<>(group.size());
+    List<String> texts = new ArrayList<>(group.size());
+    List<RolloutScores> scores = new ArrayList<>(group.size());
+    Map<String, Object> fields = new HashMap<>(group.fields());
+    for (ScoredGroup.Member m : group.members()) {
+      completions.add(
+          new Completion(m.completionTokenIds(), m.behaviourLogProbs(), m.finishReason()));
+      texts.add(m.completion());
+      Rollout rollout = new Rollout(group.prompt(), m.completion(), m.completionTokenIds(), fields);
+      scores.add(
+          new RolloutScores(
+              rollout, new LinkedHashMap<>(m.rewards()), Map.of(), Map.of(), m.totalReward()));
     }
     return new RolloutGroup(
-        first.promptId(), promptTokens, completions, texts, scores, minVersion, weight);
+        group.promptId(),
+        group.promptTokenIds(),
+        completions,
+        texts,
+        scores,
+        group.policyVersion(),
+        weight);
   }
 }

@@ -13,15 +13,16 @@ import java.util.function.Function;
  * The wire format of every message: UTF-8 JSON through the project's one mapper ({@link Json}),
  * which writes non-finite numbers as null. Reading is strict and explains itself: a bad input fails
  * with a {@link MessageFormatException} that names the message type, the field and what was
- * expected. The JSON Schemas in {@code pipeline/schemas/} describe the same format.
+ * expected. The JSON Schemas in {@code pipeline/schemas/} describe the same format. A scored group
+ * is bound by Jackson with its strict features ({@link StrictBinding}); the three small messages
+ * are read field by field ({@link JsonFields}).
  */
 public final class MessageCodec {
   private static final Map<Class<?>, Decoder<?>> DECODERS =
       Map.of(
           PromptMessage.class,
               new Decoder<>("prompt", PromptMessage.SCHEMA_VERSION, MessageCodec::prompt),
-          ScoredRollout.class,
-              new Decoder<>("scored rollout", ScoredRollout.SCHEMA_VERSION, MessageCodec::rollout),
+          ScoredGroup.class, new Decoder<>("scored group", ScoredGroup.SCHEMA_VERSION, null),
           PolicyVersionEvent.class,
               new Decoder<>(
                   "policy version", PolicyVersionEvent.SCHEMA_VERSION, MessageCodec::policyVersion),
@@ -74,6 +75,9 @@ public final class MessageCodec {
               + (tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType())
               + ", expected a JSON object");
     }
+    if (decoder.read == null) {
+      return StrictBinding.read(decoder.name, decoder.schemaVersion, tree, type);
+    }
     try {
       JsonFields fields = new JsonFields(tree);
       // the version first: a newer writer's message fails on its version, not on a renamed field
@@ -97,6 +101,7 @@ public final class MessageCodec {
     return decoder;
   }
 
+  /** {@code read} null: bound by {@link StrictBinding}. */
   private record Decoder<T>(String name, int schemaVersion, Function<JsonFields, T> read) {}
 
   // The readers below list the fields in the records' order.
@@ -110,31 +115,6 @@ public final class MessageCodec {
         f.nullableText("answer"),
         f.textMap("fields"),
         f.longInteger("createdAtMillis"));
-  }
-
-  private static ScoredRollout rollout(JsonFields f) {
-    return new ScoredRollout(
-        f.integer("schemaVersion"),
-        f.text("rolloutId"),
-        f.text("promptId"),
-        f.text("groupId"),
-        f.integer("sampleIndex"),
-        f.integer("groupSize"),
-        f.text("prompt"),
-        f.text("completion"),
-        f.intArray("completionTokenIds"),
-        f.numberOrNaNArray("behaviourLogProbs"),
-        f.choice("finishReason", FinishReason.class, FinishReason::wireName),
-        f.longInteger("policyVersion"),
-        f.nullableNumberMap("rewards"),
-        f.textMap("rewardErrors"),
-        f.numberOrNaN("totalReward"),
-        f.numberOrNaN("advantage"),
-        f.text("task"),
-        f.nullableText("answer"),
-        f.textMap("fields"),
-        f.longInteger("createdAtMillis"),
-        f.longInteger("scoredAtMillis"));
   }
 
   private static PolicyVersionEvent policyVersion(JsonFields f) {

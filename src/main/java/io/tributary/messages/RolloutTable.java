@@ -1,8 +1,10 @@
 package io.tributary.messages;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
-/** Scored rollouts as fixed-width text rows, one per rollout, for terminals and logs. */
+/** Scored groups as fixed-width text rows, one per member, for terminals and logs. */
 public final class RolloutTable {
   private static final String FORMAT = "%-24s %-16s %7s %8s %9s %-6s %s";
   private static final int COMPLETION_WIDTH = 48;
@@ -22,17 +24,30 @@ public final class RolloutTable {
         "COMPLETION");
   }
 
-  public static String row(ScoredRollout r) {
-    return String.format(
-        Locale.ROOT,
-        FORMAT,
-        shorten(r.rolloutId(), 24),
-        shorten(r.promptId(), 16),
-        r.policyVersion(),
-        number("%.3f", r.totalReward()),
-        number("%+.3f", r.advantage()),
-        r.finishReason().wireName(),
-        shorten(oneLine(r.completion()), COMPLETION_WIDTH));
+  /**
+   * One row per member of {@code group}: {@code <groupId>/<sampleIndex>}, its prompt, version,
+   * total reward, advantage (as the learner would compute it) and finish reason, and its
+   * completion.
+   *
+   * @param advantages one per member, in sample order
+   */
+  public static List<String> rows(ScoredGroup group, double[] advantages) {
+    List<String> rows = new ArrayList<>(group.size());
+    for (int i = 0; i < group.size(); i++) {
+      ScoredGroup.Member m = group.members().get(i);
+      rows.add(
+          String.format(
+              Locale.ROOT,
+              FORMAT,
+              shorten(group.groupId() + "/" + i, 24),
+              shorten(group.promptId(), 16),
+              m.policyVersion(),
+              number("%.3f", m.totalReward()),
+              number("%+.3f", advantages[i]),
+              m.finishReason().wireName(),
+              shorten(oneLine(m.completion()), COMPLETION_WIDTH)));
+    }
+    return rows;
   }
 
   /** Cuts {@code text} to {@code width} characters, marking the cut with an ellipsis. */

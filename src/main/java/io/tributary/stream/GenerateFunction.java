@@ -1,6 +1,7 @@
 package io.tributary.stream;
 
 import io.tributary.messages.PolicyVersionEvent;
+import io.tributary.messages.SamplingSpec;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -31,8 +32,8 @@ final class GenerateFunction
   private static final Logger LOG = LoggerFactory.getLogger(GenerateFunction.class);
 
   private final String checkpoint;
-  private final SamplingConfig sampling;
-  private final int groupSize;
+  private final SamplingSpec sampling;
+  private final int threads;
   private final long seed;
   private transient RolloutGenerator generator;
   private transient long refusedVersion;
@@ -44,16 +45,16 @@ final class GenerateFunction
   private transient long busyNanos;
   private transient long openedNanos;
 
-  GenerateFunction(String checkpoint, SamplingConfig sampling, int groupSize, long seed) {
+  GenerateFunction(String checkpoint, SamplingSpec sampling, int threads, long seed) {
     this.checkpoint = checkpoint;
     this.sampling = sampling;
-    this.groupSize = groupSize;
+    this.threads = threads;
     this.seed = seed;
   }
 
   @Override
   public void open(OpenContext context) {
-    generator = RolloutGenerator.open(Path.of(checkpoint), sampling, groupSize, seed);
+    generator = RolloutGenerator.open(Path.of(checkpoint), sampling, threads, seed);
     refusedVersion = -1;
     openedNanos = System.nanoTime();
     var metrics = getRuntimeContext().getMetricGroup();
@@ -88,7 +89,7 @@ final class GenerateFunction
     busyNanos += System.nanoTime() - start;
     groupsGenerated += groups.size();
     for (SampledGroup group : groups) {
-      rollouts.markEvent(group.samples().size());
+      rollouts.markEvent(group.completions().size());
       tokens.markEvent(group.tokenCount());
       out.collect(group);
     }

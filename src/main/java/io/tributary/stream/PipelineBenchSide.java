@@ -6,7 +6,8 @@ import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.MessageCodec;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.reward.RewardScorer;
 import io.tributary.reward.RewardSpec;
 import io.tributary.reward.RewardsConfig;
@@ -84,14 +85,13 @@ public final class PipelineBenchSide {
           null,
           kafka,
           rewards,
-          groupSize,
+          new SamplingSpec(groupSize, 1.0, 1.0, null, maxNewTokens, null),
+          null,
           new MicroBatchConfig(batchSize, 100L),
-          new SamplingConfig(1.0, 1.0, maxNewTokens, null),
           parallelism,
           null, // the job's default checkpoint interval: exactly-once commits at that pace
           Delivery.EXACTLY_ONCE,
           run,
-          600_000L,
           PromptsConfig.file(prompts),
           0,
           workDir,
@@ -159,22 +159,25 @@ public final class PipelineBenchSide {
     long start = System.nanoTime();
     env.execute("bench pipeline p" + config.parallelism());
     double wall = (System.nanoTime() - start) / 1e9;
-    List<ScoredRollout> rollouts = readAll(config.kafka());
-    long[] ends = new long[rollouts.size()];
-    int[] tokens = new int[rollouts.size()];
+    List<ScoredGroup> groups = readAll(config.kafka());
+    int rollouts = groups.stream().mapToInt(ScoredGroup::size).sum();
+    long[] ends = new long[rollouts];
+    int[] tokens = new int[rollouts];
     long first = Long.MAX_VALUE;
-    for (int i = 0; i < ends.length; i++) {
-      ScoredRollout r = rollouts.get(i);
-      first = Math.min(first, r.createdAtMillis());
-      ends[i] = r.scoredAtMillis();
-      tokens[i] = r.completionLength();
+    int i = 0;
+    for (ScoredGroup g : groups) {
+      first = Math.min(first, g.createdAtMillis());
+      for (ScoredGroup.Member m : g.members()) {
+        ends[i] = g.scoredAtMillis();
+        tokens[i++] = m.length();
+      }
     }
     return BenchRate.of(ends, tokens, first, wall);
   }
 
-  private static List<ScoredRollout> readAll(KafkaSettings kafka) {
+  private static List<ScoredGroup> readAll(KafkaSettings kafka) {
     String topic = kafka.topics().scoredRollouts();
-    List<ScoredRollout> out = new ArrayList<>();
+    List<ScoredGroup> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bytesConsumer(kafka, null)) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()
@@ -186,7 +189,7 @@ public final class PipelineBenchSide {
       while (empty < 3) {
         var records = consumer.poll(Duration.ofMillis(500));
         empty = records.isEmpty() ? empty + 1 : 0;
-        records.forEach(r -> out.add(MessageCodec.decode(r.value(), ScoredRollout.class)));
+        records.forEach(r -> out.add(MessageCodec.decode(r.value(), ScoredGroup.class)));
       }
     }
     return out;
@@ -212,7 +215,7 @@ public final class PipelineBenchSide {
                         RolloutGenerator.open(
                             Path.of(config.policyCheckpoint()),
                             config.sampling(),
-                            config.groupSize(),
+                            config.samplingThreads(),
                             config.seed());
                     RolloutScoring scoring =
                         new RolloutScoring(RewardScorer.fromConfig(config.rewards()))) {
@@ -234,16 +237,13 @@ public final class PipelineBenchSide {
                     List<ValidPrompt> batch =
                         prompts.subList(from, Math.min(prompts.size(), from + size));
                     for (SampledGroup group : generator.generate(batch, 0)) {
-                      if (!(scoring.score(group, 0) instanceof ScoringOutcome.Scored scored)) {
-                        continue; // the job dead-letters it: no rollout reaches the topic
-                      }
-                      List<ScoredRollout> members = new ArrayList<>();
-                      for (ScoredMember m : scored.members()) {
-                        members.add(m.rollout());
-                      }
                       long now = System.currentTimeMillis();
-                      for (ScoredRollout r : GroupAssembler.complete(members, now)) {
-                        mine.add(new long[] {now, r.completionLength()});
+                      if (!(scoring.score(group, config.sampling(), now)
+                          instanceof ScoringOutcome.Scored scored)) {
+                        continue; // the job dead-letters it: no group reaches the topic
+                      }
+                      for (ScoredGroup.Member m : scored.group().members()) {
+                        mine.add(new long[] {now, m.length()});
                       }
                     }
                   }

@@ -3,8 +3,8 @@ package io.tributary.stream;
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.checkpoint.CheckpointException;
 import io.tributary.hf.LoraPolicies;
-import io.tributary.messages.FinishReason;
 import io.tributary.messages.PolicyVersionEvent;
+import io.tributary.messages.SamplingSpec;
 import io.tributary.model.Completion;
 import io.tributary.model.GenerationDefaults;
 import io.tributary.model.GradMode;
@@ -52,20 +52,20 @@ public final class RolloutGenerator implements AutoCloseable {
    * "Grad mode is per thread").
    */
   public static RolloutGenerator open(
-      Path checkpoint, SamplingConfig sampling, int groupSize, long seed) {
+      Path checkpoint, SamplingSpec sampling, int threads, long seed) {
     Checkpoint read = Checkpoint.read(checkpoint);
     Tokenizer tokenizer = Tokenizer.fromSpec(read.header().tokenizer());
     // a LoRA run's start is its adapters over the base they name, e.g. an imported model's folder
     PolicyModel replica = LoraPolicies.load(read, null, read.header().modelConfig().device());
     GradMode.disabled(); // left off for the life of this thread: no graph is ever wanted here
-    IntraOpThreads.setForThisThread(sampling.threads());
+    IntraOpThreads.setForThisThread(threads);
     // an imported model also stops where its generation_config.json says, as the learner expects
     GenerationDefaults model = GenerationDefaults.of(read.header().modelConfig());
     return new RolloutGenerator(
         replica,
         tokenizer,
         model.withStopTokens(sampling.params(tokenizer)),
-        groupSize,
+        sampling.groupSize(),
         seed,
         read.header().policyVersion());
   }
@@ -99,20 +99,13 @@ public final class RolloutGenerator implements AutoCloseable {
     List<Completion> completions = Sampler.generate(replica, rows, params, seeds);
     List<SampledGroup> groups = new ArrayList<>(prompts.size());
     for (int g = 0; g < prompts.size(); g++) {
-      List<Sample> samples = new ArrayList<>(groupSize);
-      for (int i = 0; i < groupSize; i++) {
-        Completion c = completions.get(g * groupSize + i);
-        double[] logProbs = new double[c.logProbs().length];
-        for (int t = 0; t < logProbs.length; t++) {
-          logProbs[t] = c.logProbs()[t];
-        }
-        FinishReason finish =
-            c.finishReason() == io.tributary.model.FinishReason.STOP
-                ? FinishReason.STOP
-                : FinishReason.LENGTH;
-        samples.add(new Sample(c.tokens(), logProbs, tokenizer.decode(c.tokens()), finish));
+      List<Completion> group = completions.subList(g * groupSize, (g + 1) * groupSize);
+      List<String> texts = new ArrayList<>(groupSize);
+      for (Completion c : group) {
+        texts.add(tokenizer.decode(c.tokens()));
       }
-      groups.add(new SampledGroup(prompts.get(g), policyVersion, samples, nowMillis));
+      groups.add(
+          new SampledGroup(prompts.get(g), policyVersion, List.copyOf(group), texts, nowMillis));
     }
     return groups;
   }

@@ -4,7 +4,7 @@ import io.tributary.checkpoint.Checkpoint;
 import io.tributary.checkpoint.CheckpointHeader;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.PolicyVersionEvent;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.reward.RewardPlugins;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,10 +27,11 @@ import org.apache.flink.util.OutputTag;
 /**
  * The rollout job's graph: prompts → validate (bad records to dead letters) → micro-batch →
  * generate (G completions per prompt, policy hot reload from the broadcast policy-version stream) →
- * score (a group a reward function failed on to dead letters) → key by group → assemble groups with
- * advantages → scored rollouts. The graph takes its input streams and sinks as arguments; {@link
- * RolloutsRunner} wires Kafka and files, tests wire their own. Every operator has a name and a uid
- * (so savepoints map state to operators).
+ * score (a group a reward function failed on to dead letters) → scored groups, one record per
+ * prompt. A group is generated and scored whole, in one element, so no step waits for its members.
+ * The graph takes its input streams and sinks as arguments; {@link RolloutsRunner} wires Kafka and
+ * files, tests wire their own. Every operator has a name and a uid (so savepoints map state to
+ * operators).
  */
 public final class RolloutJob {
   /** Fixed, so that {@link BatchKeys} and the job agree on key groups. */
@@ -50,9 +51,9 @@ public final class RolloutJob {
   }
 
   /** The job's two outputs, before they reach their sinks. */
-  public record Outputs(DataStream<ScoredRollout> rollouts, DataStream<DeadLetter> deadLetters) {
-    public void sinkTo(Sink<ScoredRollout> rolloutSink, Sink<DeadLetter> deadLetterSink) {
-      rollouts.sinkTo(rolloutSink).name("scored-rollouts-sink").uid("scored-rollouts-sink");
+  public record Outputs(DataStream<ScoredGroup> groups, DataStream<DeadLetter> deadLetters) {
+    public void sinkTo(Sink<ScoredGroup> groupSink, Sink<DeadLetter> deadLetterSink) {
+      groups.sinkTo(groupSink).name("scored-groups-sink").uid("scored-groups-sink");
       deadLetters.sinkTo(deadLetterSink).name("dead-letters-sink").uid("dead-letters-sink");
     }
   }
@@ -142,35 +143,27 @@ public final class RolloutJob {
                 new GenerateFunction(
                     config.policyCheckpoint(),
                     config.sampling(),
-                    config.groupSize(),
+                    config.samplingThreads(),
                     config.seed()))
             .name("generate")
             .uid("generate")
             .setParallelism(parallelism);
 
-    SingleOutputStreamOperator<ScoredMember> scored =
+    SingleOutputStreamOperator<ScoredGroup> scored =
         sampled
             // the plug-in jars are shipped with the job (pipeline.jars), not loaded again here
-            .process(new ScoreFunction(config.rewards().withoutPlugins(), DEAD_LETTERS))
+            .process(
+                new ScoreFunction(
+                    config.rewards().withoutPlugins(), config.sampling(), DEAD_LETTERS))
             .name("score")
             .uid("score")
             .setParallelism(parallelism);
 
-    SingleOutputStreamOperator<ScoredRollout> assembled =
-        scored
-            .keyBy(member -> member.rollout().groupId(), TypeInformation.of(String.class))
-            .process(new GroupAssemblyFunction(config.groupTimeoutMs(), DEAD_LETTERS))
-            .name("assemble-groups")
-            .uid("assemble-groups");
-
     DataStream<DeadLetter> deadLetters =
         valid
             .getSideOutput(DEAD_LETTERS)
-            .union(
-                events.getSideOutput(DEAD_LETTERS),
-                scored.getSideOutput(DEAD_LETTERS),
-                assembled.getSideOutput(DEAD_LETTERS));
-    return new Outputs(assembled, deadLetters);
+            .union(events.getSideOutput(DEAD_LETTERS), scored.getSideOutput(DEAD_LETTERS));
+    return new Outputs(scored, deadLetters);
   }
 
   /** The prompts of a JSON Lines file, as a bounded, checkpointed source. */

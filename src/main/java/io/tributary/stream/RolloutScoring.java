@@ -1,10 +1,11 @@
 package io.tributary.stream;
 
-import io.tributary.json.Json;
 import io.tributary.messages.DeadLetter;
+import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PromptMessage;
-import io.tributary.messages.ScoredRollout;
-import io.tributary.messages.UnscoredGroup;
+import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.ScoredGroup;
+import io.tributary.model.Completion;
 import io.tributary.reward.RewardScorer;
 import io.tributary.reward.Rollout;
 import io.tributary.reward.RolloutScores;
@@ -16,15 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Scores the G completions of a prompt with the configured reward functions, as one group (group
- * rewards compare the members), and turns each into a scored rollout whose advantage is left NaN
- * for the group assembler. The reward functions see the prompt's task fields plus its gold answer
- * under {@code "answer"}, as docs/rewards.md describes.
+ * rewards compare the members), into the {@link ScoredGroup} the job publishes: rewards, not
+ * advantages, which the learner computes. The reward functions see the prompt's task fields plus
+ * its gold answer under {@code "answer"}, as docs/rewards.md describes.
  *
  * <p>When a function throws or times out on a member (after the rescoring attempts the config
  * allows), that member has no total and the group cannot have advantages: it becomes a dead letter
  * whose source is the prompt's origin (which frees the prompt's in-flight slot, as for any other
  * letter about a fed prompt), whose reason names each failed function and its error, and whose
- * payload is an {@link UnscoredGroup}.
+ * payload is the group itself: every completion, whatever scores it did get, and the errors.
  */
 public final class RolloutScoring implements AutoCloseable {
   private final RewardScorer scorer;
@@ -43,90 +44,70 @@ public final class RolloutScoring implements AutoCloseable {
     return scorer;
   }
 
-  public ScoringOutcome score(SampledGroup group, long nowMillis) {
+  /**
+   * @param sampling the spec the group was drawn with, carried on the group for the learner's check
+   */
+  public ScoringOutcome score(SampledGroup group, SamplingSpec sampling, long nowMillis) {
     ValidPrompt valid = group.prompt();
     PromptMessage prompt = valid.prompt();
     Map<String, Object> fields = new LinkedHashMap<>(prompt.fields());
     if (prompt.answer() != null) {
       fields.put("answer", prompt.answer());
     }
-    List<Rollout> rollouts = new ArrayList<>(group.samples().size());
-    for (Sample s : group.samples()) {
-      rollouts.add(new Rollout(prompt.prompt(), s.text(), s.tokens(), fields));
+    int groupSize = group.completions().size();
+    List<Rollout> rollouts = new ArrayList<>(groupSize);
+    for (int i = 0; i < groupSize; i++) {
+      rollouts.add(
+          new Rollout(
+              prompt.prompt(), group.texts().get(i), group.completions().get(i).tokens(), fields));
     }
     List<RolloutScores> scores = scorer.scoreGroup(rollouts);
-    if (!scores.stream().allMatch(RolloutScores::isScored)) {
-      unscoredGroups.incrementAndGet();
-      return new ScoringOutcome.Unscored(unscored(group, scores, nowMillis));
-    }
-    int groupSize = group.samples().size();
-    List<ScoredMember> members = new ArrayList<>(groupSize);
+    List<ScoredGroup.Member> members = new ArrayList<>(groupSize);
     for (int i = 0; i < groupSize; i++) {
-      Sample s = group.samples().get(i);
+      Completion c = group.completions().get(i);
       RolloutScores score = scores.get(i);
-      ScoredRollout rollout =
-          new ScoredRollout(
-              ScoredRollout.SCHEMA_VERSION,
-              valid.groupId() + "/" + i,
-              prompt.promptId(),
-              valid.groupId(),
-              i,
-              groupSize,
-              prompt.prompt(),
-              s.text(),
-              s.tokens(),
-              s.logProbs(),
-              s.finishReason(),
+      members.add(
+          new ScoredGroup.Member(
+              group.texts().get(i),
+              c.tokens(),
+              c.logProbs(),
+              c.finishReason(),
               group.policyVersion(),
               score.scores(),
               score.errors(),
-              score.requireTotal(),
-              Double.NaN,
-              prompt.task(),
-              prompt.answer(),
-              prompt.fields(),
-              group.createdAtMillis(),
-              nowMillis);
-      members.add(new ScoredMember(valid.origin(), rollout));
+              score.total().orElse(Double.NaN)));
     }
-    return new ScoringOutcome.Scored(members);
+    ScoredGroup scored =
+        new ScoredGroup(
+            ScoredGroup.SCHEMA_VERSION,
+            valid.groupId(),
+            prompt.promptId(),
+            prompt.task(),
+            prompt.prompt(),
+            valid.tokens(),
+            prompt.answer(),
+            prompt.fields(),
+            sampling,
+            members,
+            group.createdAtMillis(),
+            nowMillis);
+    if (!scored.isScored()) {
+      unscoredGroups.incrementAndGet();
+      return new ScoringOutcome.Unscored(unscored(valid, scored, nowMillis));
+    }
+    return new ScoringOutcome.Scored(scored);
   }
 
-  private DeadLetter unscored(SampledGroup group, List<RolloutScores> scores, long nowMillis) {
-    ValidPrompt valid = group.prompt();
-    List<UnscoredGroup.Member> members = new ArrayList<>();
-    StringBuilder failures = new StringBuilder();
-    for (int i = 0; i < scores.size(); i++) {
-      RolloutScores score = scores.get(i);
-      members.add(
-          new UnscoredGroup.Member(
-              i, group.samples().get(i).text(), score.scores(), score.errors()));
-      if (!score.isScored()) {
-        failures
-            .append(failures.isEmpty() ? "" : "; ")
-            .append("member ")
-            .append(i)
-            .append(": ")
-            .append(RolloutScores.describeErrors(score.errors()));
-      }
-    }
-    UnscoredGroup payload =
-        new UnscoredGroup(
-            valid.groupId(),
-            valid.prompt().promptId(),
-            valid.prompt().prompt(),
-            group.policyVersion(),
-            scores.size(),
-            members);
+  private DeadLetter unscored(ValidPrompt valid, ScoredGroup group, long nowMillis) {
     int attempts = scorer.rescoreAttempts();
     String reason =
         "group "
             + valid.groupId()
             + ": not scored, "
-            + failures
+            + group.scoringFailure()
             + (attempts > 0 ? " (still failing after " + attempts + " rescoring attempts)" : "")
             + "; a member without a total has no advantage, so the group is not trained";
-    return valid.origin().deadLetter(Json.write(payload), reason, nowMillis);
+    return valid.origin().deadLetter(MessageCodec.encodeToString(group), reason, nowMillis);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.tributary.stream;
 import io.tributary.config.ConfigException;
 import io.tributary.config.Yaml;
 import io.tributary.kafka.KafkaSettings;
+import io.tributary.messages.SamplingSpec;
 import io.tributary.reward.RewardsConfig;
 import java.nio.file.Path;
 
@@ -16,14 +17,16 @@ import java.nio.file.Path;
  *     exist, the command writes a freshly initialised policy of this config there (and says so);
  *     null to require it
  * @param rewards the reward functions (docs/rewards.md)
- * @param groupSize G, completions per prompt; at least 2 (a group of one has no advantage)
+ * @param sampling G and how each completion is drawn: the same section as the learner's run config,
+ *     which refuses groups drawn with another
+ * @param samplingThreads libtorch intra-op threads of each generation worker: sampling runs many
+ *     small ops, where one thread per worker is fastest (see {@code IntraOpThreads}); scale out
+ *     with parallelism instead
  * @param parallelism generation subtasks, each with its own policy replica
- * @param checkpointIntervalMs Flink checkpoint interval; with exactly-once delivery, rollouts
- *     become visible to read_committed readers at this pace
+ * @param checkpointIntervalMs Flink checkpoint interval; with exactly-once delivery, groups become
+ *     visible to read_committed readers at this pace
  * @param transactionalIdPrefix prefix of the Kafka transactional ids of the sinks; two jobs on one
  *     cluster need different prefixes
- * @param groupTimeoutMs a group still missing members this long after its first member arrived goes
- *     to dead letters
  * @param webUiPort the Flink web UI of the embedded MiniCluster; 0 picks a free port
  * @param runDir where the embedded broker keeps its data when no bootstrap servers are given
  * @param seed mixed into every sampling seed (seeds also depend on the group and sample index)
@@ -33,14 +36,13 @@ public record RolloutsConfig(
     String initModel,
     KafkaSettings kafka,
     RewardsConfig rewards,
-    Integer groupSize,
+    SamplingSpec sampling,
+    Integer samplingThreads,
     MicroBatchConfig microBatch,
-    SamplingConfig sampling,
     Integer parallelism,
     Long checkpointIntervalMs,
     Delivery delivery,
     String transactionalIdPrefix,
-    Long groupTimeoutMs,
     PromptsConfig prompts,
     Integer webUiPort,
     String runDir,
@@ -54,12 +56,12 @@ public record RolloutsConfig(
     if (rewards == null) {
       throw ConfigException.badValue("rewards", null, "a rewards section (docs/rewards.md)");
     }
-    groupSize = groupSize == null ? 4 : groupSize;
-    if (groupSize < 2) {
-      throw ConfigException.badValue("groupSize", groupSize, "a number >= 2");
+    sampling = sampling == null ? SamplingSpec.defaults() : sampling;
+    samplingThreads = samplingThreads == null ? 1 : samplingThreads;
+    if (samplingThreads < 1) {
+      throw ConfigException.badValue("samplingThreads", samplingThreads, "a number >= 1");
     }
     microBatch = microBatch == null ? MicroBatchConfig.defaults() : microBatch;
-    sampling = sampling == null ? SamplingConfig.defaults() : sampling;
     parallelism = parallelism == null ? 1 : parallelism;
     if (parallelism < 1) {
       throw ConfigException.badValue("parallelism", parallelism, "a number >= 1");
@@ -73,10 +75,6 @@ public record RolloutsConfig(
         transactionalIdPrefix == null ? "tributary-rollouts" : transactionalIdPrefix;
     if (transactionalIdPrefix.isBlank()) {
       throw ConfigException.badValue("transactionalIdPrefix", "", "a non-blank prefix");
-    }
-    groupTimeoutMs = groupTimeoutMs == null ? 600_000L : groupTimeoutMs;
-    if (groupTimeoutMs < 1) {
-      throw ConfigException.badValue("groupTimeoutMs", groupTimeoutMs, "a number of ms >= 1");
     }
     prompts = prompts == null ? PromptsConfig.kafka() : prompts;
     webUiPort = webUiPort == null ? 8081 : webUiPort;
@@ -95,20 +93,24 @@ public record RolloutsConfig(
     return Yaml.read(yaml, RolloutsConfig.class, source);
   }
 
+  /** G, completions per prompt. */
+  public int groupSize() {
+    return sampling.groupSize();
+  }
+
   public RolloutsConfig withKafka(KafkaSettings settings) {
     return new RolloutsConfig(
         policyCheckpoint,
         initModel,
         settings,
         rewards,
-        groupSize,
-        microBatch,
         sampling,
+        samplingThreads,
+        microBatch,
         parallelism,
         checkpointIntervalMs,
         delivery,
         transactionalIdPrefix,
-        groupTimeoutMs,
         prompts,
         webUiPort,
         runDir,
@@ -121,14 +123,13 @@ public record RolloutsConfig(
         initModel,
         kafka,
         rewards,
-        groupSize,
-        microBatch,
         sampling,
+        samplingThreads,
+        microBatch,
         p,
         checkpointIntervalMs,
         delivery,
         transactionalIdPrefix,
-        groupTimeoutMs,
         prompts,
         webUiPort,
         runDir,
@@ -141,14 +142,13 @@ public record RolloutsConfig(
         initModel,
         kafka,
         rewards,
-        groupSize,
-        microBatch,
         sampling,
+        samplingThreads,
+        microBatch,
         parallelism,
         checkpointIntervalMs,
         delivery,
         transactionalIdPrefix,
-        groupTimeoutMs,
         prompts,
         webUiPort,
         runDir,
@@ -161,14 +161,13 @@ public record RolloutsConfig(
         initModel,
         kafka,
         rewards,
-        groupSize,
-        microBatch,
         sampling,
+        samplingThreads,
+        microBatch,
         parallelism,
         checkpointIntervalMs,
         delivery,
         transactionalIdPrefix,
-        groupTimeoutMs,
         prompts,
         port,
         runDir,

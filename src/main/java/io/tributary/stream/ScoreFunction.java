@@ -2,6 +2,8 @@ package io.tributary.stream;
 
 import io.tributary.config.Yaml;
 import io.tributary.messages.DeadLetter;
+import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.reward.RewardScorer;
 import io.tributary.reward.RewardsConfig;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -12,17 +14,18 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Flink adapter of {@link RolloutScoring}: the members of a scored group go on to the assembler, a
- * group a reward function failed on goes to the dead letters. Metrics: {@code groupsUnscored},
- * {@code scorerErrors} (failed calls, every attempt), {@code rewardRescores} (calls made again
- * under {@code onError: rescore}) and the {@code meanReward} gauge. The rewards config travels as
- * YAML text (the config records are not Serializable) and is bound again in {@code open()}.
+ * Flink adapter of {@link RolloutScoring}: a scored group goes on to the sink, a group a reward
+ * function failed on goes to the dead letters. Metrics: {@code groupsUnscored}, {@code
+ * scorerErrors} (failed calls, every attempt), {@code rewardRescores} (calls made again under
+ * {@code onError: rescore}) and the {@code meanReward} gauge. The rewards config travels as YAML
+ * text (the config records are not Serializable) and is bound again in {@code open()}.
  */
-final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredMember> {
+final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredGroup> {
   /** Weight of the newest group in the mean-reward gauge (an exponential moving average). */
   private static final double MEAN_DECAY = 0.05;
 
   private final String rewardsYaml;
+  private final SamplingSpec sampling;
   private final OutputTag<DeadLetter> deadLetters;
   private transient RolloutScoring scoring;
   private transient Counter scorerErrors;
@@ -31,8 +34,9 @@ final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredMember> {
   private transient volatile double meanReward;
   private transient boolean first;
 
-  ScoreFunction(RewardsConfig rewards, OutputTag<DeadLetter> deadLetters) {
+  ScoreFunction(RewardsConfig rewards, SamplingSpec sampling, OutputTag<DeadLetter> deadLetters) {
     this.rewardsYaml = Yaml.write(rewards);
+    this.sampling = sampling;
     this.deadLetters = deadLetters;
   }
 
@@ -51,10 +55,10 @@ final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredMember> {
   }
 
   @Override
-  public void processElement(SampledGroup group, Context ctx, Collector<ScoredMember> out) {
+  public void processElement(SampledGroup group, Context ctx, Collector<ScoredGroup> out) {
     long errorsBefore = errorCount();
     long rescoresBefore = rescoreCount();
-    ScoringOutcome outcome = scoring.score(group, System.currentTimeMillis());
+    ScoringOutcome outcome = scoring.score(group, sampling, System.currentTimeMillis());
     scorerErrors.inc(errorCount() - errorsBefore);
     rescores.inc(rescoreCount() - rescoresBefore);
     if (outcome instanceof ScoringOutcome.Unscored unscored) {
@@ -62,13 +66,9 @@ final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredMember> {
       ctx.output(deadLetters, unscored.letter());
       return;
     }
-    double sum = 0;
-    var members = ((ScoringOutcome.Scored) outcome).members();
-    for (ScoredMember member : members) {
-      sum += member.rollout().totalReward();
-      out.collect(member);
-    }
-    double groupMean = sum / members.size();
+    ScoredGroup scored = ((ScoringOutcome.Scored) outcome).group();
+    out.collect(scored);
+    double groupMean = java.util.Arrays.stream(scored.totals()).average().orElse(Double.NaN);
     if (Double.isFinite(groupMean)) {
       meanReward = first ? groupMean : (1 - MEAN_DECAY) * meanReward + MEAN_DECAY * groupMean;
       first = false;

@@ -7,6 +7,7 @@ import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.PromptMessage;
+import io.tributary.messages.SamplingSpec;
 import io.tributary.model.DeviceChoice;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
@@ -16,7 +17,6 @@ import io.tributary.stream.Delivery;
 import io.tributary.stream.MicroBatchConfig;
 import io.tributary.stream.PromptsConfig;
 import io.tributary.stream.RolloutsConfig;
-import io.tributary.stream.SamplingConfig;
 import io.tributary.tokenizer.CharTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,14 +93,13 @@ final class ClusterFixtures {
                 RewardSpec.of("accuracy", 1.0),
                 new RewardSpec("overlong", 1.0, Map.of("maxLength", 12, "buffer", 10), null)),
             1),
-        G,
+        new SamplingSpec(G, 1.0, 1.0, 0, maxNewTokens, List.of()),
+        null,
         new MicroBatchConfig(4, 50L),
-        new SamplingConfig(1.0, 1.0, maxNewTokens, null),
         parallelism,
         500L,
         Delivery.EXACTLY_ONCE,
         transactionalIdPrefix,
-        60_000L,
         prompts,
         0,
         null,

@@ -3,29 +3,35 @@ package io.tributary.cluster;
 import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.messages.MessageCodec;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * The scored topic as a read_committed reader sees it, reduced to rollout ids: the one place the
- * cluster tests depend on the record format (one record per rollout today).
+ * cluster tests depend on the record format (one scored group per prompt; a rollout is a member,
+ * named by its group and its position in it).
  */
 final class ScoredTopic {
   private ScoredTopic() {}
 
   /** The rollout ids of one record. */
   static List<String> rolloutIds(byte[] record) {
-    return List.of(MessageCodec.decode(record, ScoredRollout.class).rolloutId());
+    ScoredGroup group = MessageCodec.decode(record, ScoredGroup.class);
+    return IntStream.range(0, group.members().size())
+        .mapToObj(i -> group.groupId() + "/" + i)
+        .toList();
   }
 
   /** The prompt of each rollout id of one record, in the same order. */
   static List<String> promptIds(byte[] record) {
-    return List.of(MessageCodec.decode(record, ScoredRollout.class).promptId());
+    ScoredGroup group = MessageCodec.decode(record, ScoredGroup.class);
+    return java.util.Collections.nCopies(group.members().size(), group.promptId());
   }
 
   /** Every committed rollout id so far: read until nothing new came for {@code quiet}. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.tributary.messages.SamplingSpec;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.SamplingParams;
@@ -32,11 +33,8 @@ class GrpoTrainerTest {
 
   static GrpoConfig config(double beta, int iterations, int miniBatches) {
     return new GrpoConfig(
+        new SamplingSpec(4, 1.0, 1.0, 0, 10, null),
         4,
-        4,
-        1.0,
-        1.0,
-        10,
         0.2,
         0.28,
         beta,

@@ -10,6 +10,7 @@ import io.tributary.grpo.GrpoConfig;
 import io.tributary.grpo.GrpoTrainer;
 import io.tributary.grpo.LossAggregation;
 import io.tributary.grpo.RolloutGroup;
+import io.tributary.messages.SamplingSpec;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.SamplingParams;
 import io.tributary.reward.RewardResult;
@@ -59,11 +60,8 @@ class HfTrainingTest {
   void oneGrpoStepChangesEveryTrainableParameter(String family) {
     GrpoConfig config =
         new GrpoConfig(
-            4,
+            new SamplingSpec(4, 1.0, 1.0, 0, 12, null),
             8,
-            1.0,
-            1.0,
-            12,
             0.2,
             0.28,
             0.0,

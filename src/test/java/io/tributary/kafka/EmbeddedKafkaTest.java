@@ -7,7 +7,7 @@ import io.tributary.json.Json;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.MessageFixtures;
 import io.tributary.messages.SchemaFiles;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -112,7 +112,7 @@ class EmbeddedKafkaTest {
   void readCommittedReadersSeeCommittedTransactionsAndNeverAbortedOnes() throws Exception {
     KafkaSettings settings = freshTopics(2);
     String topic = settings.topics().scoredRollouts();
-    try (KafkaProducer<String, ScoredRollout> producer =
+    try (KafkaProducer<String, ScoredGroup> producer =
         KafkaClients.transactionalProducer(settings, "test-tx")) {
       producer.initTransactions();
       sendGroup(producer, topic, "committed-1", true);
@@ -120,26 +120,26 @@ class EmbeddedKafkaTest {
       sendGroup(producer, topic, "committed-2", true);
     }
 
-    List<ScoredRollout> committed = readAll(settings, topic, 8);
+    List<ScoredGroup> committed = readAll(settings, topic, 2);
 
     assertThat(committed)
-        .extracting(ScoredRollout::promptId)
+        .extracting(ScoredGroup::promptId)
         .containsOnly("committed-1", "committed-2")
-        .hasSize(8);
+        .hasSize(2);
     assertThat(committed).doesNotHaveDuplicates();
     // the same topic read_uncommitted does hold the aborted records: the test can tell
-    assertThat(readUncommittedCount(settings, topic, 12)).isEqualTo(12);
+    assertThat(readUncommittedCount(settings, topic, 3)).isEqualTo(3);
   }
 
   @Test
-  void allRolloutsOfAGroupLandInOnePartition() throws Exception {
+  void allGroupsOfAPromptLandInOnePartition() throws Exception {
     KafkaSettings settings = freshTopics(4);
     String topic = settings.topics().scoredRollouts();
     List<RecordMetadata> sent = new ArrayList<>();
-    try (KafkaProducer<String, ScoredRollout> producer = KafkaClients.producer(settings)) {
+    try (KafkaProducer<String, ScoredGroup> producer = KafkaClients.producer(settings)) {
       for (int i = 0; i < 4; i++) {
-        ScoredRollout r = MessageFixtures.rollout("prompt-42", i);
-        sent.add(producer.send(new ProducerRecord<>(topic, r.key(), r)).get());
+        ScoredGroup g = MessageFixtures.group("prompt-42@l" + i, "prompt-42", 0);
+        sent.add(producer.send(new ProducerRecord<>(topic, g.key(), g)).get());
       }
     }
 
@@ -147,13 +147,13 @@ class EmbeddedKafkaTest {
   }
 
   @Test
-  void kcatReadsTheTopicAndEveryLineIsAValidRollout() throws Exception {
+  void kcatReadsTheTopicAndEveryLineIsAValidGroup() throws Exception {
     assumeThat(kcatOnPath())
         .as("kcat is not installed (Debian: apt-get install -y kcat); skipping the kcat check")
         .isTrue();
     KafkaSettings settings = freshTopics(2);
     String topic = settings.topics().scoredRollouts();
-    try (KafkaProducer<String, ScoredRollout> producer =
+    try (KafkaProducer<String, ScoredGroup> producer =
         KafkaClients.transactionalProducer(settings, "kcat-tx")) {
       producer.initTransactions();
       for (int g = 0; g < 5; g++) {
@@ -180,22 +180,23 @@ class EmbeddedKafkaTest {
 
     List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
     assertThat(kcat.exitValue()).as(output).isZero();
-    assertThat(lines).hasSize(20);
+    assertThat(lines).hasSize(5);
     for (String line : lines) {
       assertThat(Json.mapper().readTree(line).isObject()).isTrue();
-      assertThat(SchemaFiles.violations(ScoredRollout.class, line)).isEmpty();
-      assertThat(MessageCodec.decode(line, ScoredRollout.class).groupSize()).isEqualTo(4);
+      assertThat(SchemaFiles.violations(ScoredGroup.class, line)).isEmpty();
+      assertThat(MessageCodec.decode(line, ScoredGroup.class).size()).isEqualTo(4);
     }
   }
 
   @Test
-  void tailPrintsCommittedRolloutsAsATableOrAsJsonLinesAndReportsBadRecords() throws Exception {
+  void tailPrintsCommittedGroupsWithTheirAdvantagesOrAsJsonLinesAndReportsBadRecords()
+      throws Exception {
     KafkaSettings settings = freshTopics(1);
     String topic = settings.topics().scoredRollouts();
-    try (KafkaProducer<String, ScoredRollout> producer = KafkaClients.producer(settings)) {
-      for (int i = 0; i < 4; i++) {
-        ScoredRollout r = MessageFixtures.rollout("tail-1", i);
-        producer.send(new ProducerRecord<>(topic, r.key(), r)).get();
+    try (KafkaProducer<String, ScoredGroup> producer = KafkaClients.producer(settings)) {
+      for (int i = 0; i < 2; i++) {
+        ScoredGroup g = MessageFixtures.group("tail-1@l" + i, "tail-1", 0);
+        producer.send(new ProducerRecord<>(topic, g.key(), g)).get();
       }
     }
     Properties raw = KafkaClients.producerProperties(settings);
@@ -209,12 +210,14 @@ class EmbeddedKafkaTest {
     Output json =
         tail(settings, new RolloutTail.Options(topic, true, 2, Duration.ofSeconds(5), true));
 
-    assertThat(table.out.lines().toList()).hasSize(5).first().asString().startsWith("ROLLOUT");
-    assertThat(table.out).contains("tail-1/g0/3", "length", "+0.866", "-0.866", "<think>6 * 12");
-    assertThat(table.err).contains(topic + " partition 0 offset 4: scored rollout: field");
+    // a header, then one row per member of the two groups
+    assertThat(table.out.lines().toList()).hasSize(9).first().asString().startsWith("ROLLOUT");
+    // totals (1.5, 0.5, 1.5, 0.5): the learner's default group scaling gives +-0.866
+    assertThat(table.out).contains("tail-1@l1/3", "length", "+0.866", "-0.866", "<think>6 * 12");
+    assertThat(table.err).contains(topic + " partition 0 offset 2: scored group: field");
     assertThat(json.out.lines().toList())
         .hasSize(2)
-        .allSatisfy(l -> assertThat(SchemaFiles.violations(ScoredRollout.class, l)).isEmpty());
+        .allSatisfy(l -> assertThat(SchemaFiles.violations(ScoredGroup.class, l)).isEmpty());
   }
 
   private record Output(String out, String err) {}
@@ -227,15 +230,10 @@ class EmbeddedKafkaTest {
   }
 
   private static void sendGroup(
-      KafkaProducer<String, ScoredRollout> producer,
-      String topic,
-      String promptId,
-      boolean commit) {
+      KafkaProducer<String, ScoredGroup> producer, String topic, String promptId, boolean commit) {
     producer.beginTransaction();
-    for (int i = 0; i < 4; i++) {
-      ScoredRollout r = MessageFixtures.rollout(promptId, i);
-      producer.send(new ProducerRecord<>(topic, r.key(), r));
-    }
+    ScoredGroup g = MessageFixtures.group(promptId);
+    producer.send(new ProducerRecord<>(topic, g.key(), g));
     producer.flush();
     if (commit) {
       producer.commitTransaction();
@@ -244,16 +242,16 @@ class EmbeddedKafkaTest {
     }
   }
 
-  private static List<ScoredRollout> readAll(KafkaSettings settings, String topic, int expected) {
-    List<ScoredRollout> read = new ArrayList<>();
-    try (KafkaConsumer<String, ScoredRollout> consumer =
-        KafkaClients.consumer(settings, "reader-" + topic, ScoredRollout.class)) {
+  private static List<ScoredGroup> readAll(KafkaSettings settings, String topic, int expected) {
+    List<ScoredGroup> read = new ArrayList<>();
+    try (KafkaConsumer<String, ScoredGroup> consumer =
+        KafkaClients.consumer(settings, "reader-" + topic, ScoredGroup.class)) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       // read past the expected count for a moment: an aborted record would show up here
       long quietUntil = Long.MAX_VALUE;
       while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-        for (ConsumerRecord<String, ScoredRollout> r : consumer.poll(Duration.ofMillis(200))) {
+        for (ConsumerRecord<String, ScoredGroup> r : consumer.poll(Duration.ofMillis(200))) {
           read.add(r.value());
         }
         if (read.size() >= expected && quietUntil == Long.MAX_VALUE) {

@@ -3,7 +3,7 @@ package io.tributary.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.kafka.EmbeddedKafka;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.reward.PluginJar;
 import io.tributary.reward.RewardPlugins;
 import java.nio.file.Files;
@@ -85,7 +85,10 @@ class CustomRewardExampleTest {
     RunLoop.Result result = RunLoop.start(config, dir.resolve("run"), System.out);
 
     assertThat(result.version()).isEqualTo(1);
-    List<ScoredRollout> rollouts = RunLoopTest.committedRollouts(config.kafka());
+    List<ScoredGroup.Member> rollouts =
+        RunLoopTest.committedGroups(config.kafka()).stream()
+            .flatMap(g -> g.members().stream())
+            .toList();
     assertThat(rollouts).isNotEmpty();
     assertThat(rollouts)
         .allSatisfy(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.kafka.EmbeddedKafka;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +46,8 @@ class ImportedDeepSeekV3RunTest {
             - {name: overlong, weight: 1.0, params: {maxLength: 40, buffer: 39, unit: characters}}
           threads: 1
         grpo:
-          groupSize: 3
+          sampling: {groupSize: 3, maxNewTokens: 8}
           promptsPerStep: 2
-          maxNewTokens: 8
           beta: 0.0
           optimizer: {learningRate: 1.0e-3, minLearningRate: 1.0e-3, warmupSteps: 0, totalSteps: 1000}
         learner: {maxStaleness: 100, keepCheckpoints: 3, pollMillis: 100}
@@ -80,7 +79,7 @@ class ImportedDeepSeekV3RunTest {
     assertThat(last.isAdapterOnly()).isFalse();
     assertThat(last.header().modelConfig().huggingFace().modelType()).isEqualTo("deepseek_v3");
 
-    List<ScoredRollout> rollouts = RunLoopTest.committedRollouts(config.kafka());
+    List<ScoredGroup> rollouts = RunLoopTest.committedGroups(config.kafka());
     assertThat(rollouts).isNotEmpty();
     // no chat template: the task's prompt as it is
     assertThat(rollouts).allSatisfy(r -> assertThat(r.prompt()).doesNotContain("<｜"));

@@ -8,7 +8,7 @@ import io.tributary.hf.HfExport;
 import io.tributary.hf.HfImport;
 import io.tributary.hf.LoraPolicies;
 import io.tributary.kafka.EmbeddedKafka;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.model.DeviceChoice;
 import io.tributary.model.GradMode;
 import io.tributary.model.PolicyModel;
@@ -59,9 +59,8 @@ class ImportedQwen3RunTest {
             - {name: overlong, weight: 1.0, params: {maxLength: 40, buffer: 39, unit: characters}}
           threads: 1
         grpo:
-          groupSize: 3
+          sampling: {groupSize: 3, maxNewTokens: 10}
           promptsPerStep: 2
-          maxNewTokens: 10
           optimizer: {learningRate: 1.0e-2, minLearningRate: 1.0e-2, warmupSteps: 0, totalSteps: 1000}
           lora: {rank: 4, alpha: 8, targets: [attention, mlp]}
         learner: {maxStaleness: 100, keepCheckpoints: 3, pollMillis: 100}
@@ -110,7 +109,7 @@ class ImportedQwen3RunTest {
         .isEqualTo(model.toAbsolutePath().normalize().toString());
 
     // the prompts the policy saw and the rollouts record are the chat template's rendering
-    List<ScoredRollout> rollouts = RunLoopTest.committedRollouts(config.kafka());
+    List<ScoredGroup> rollouts = RunLoopTest.committedGroups(config.kafka());
     assertThat(rollouts).isNotEmpty();
     assertThat(rollouts)
         .allSatisfy(
@@ -118,15 +117,18 @@ class ImportedQwen3RunTest {
               assertThat(r.prompt())
                   .startsWith("<|im_start|>system\n" + SYSTEM + "<|im_end|>\n<|im_start|>user\n")
                   .endsWith("<|im_start|>assistant\n<think>\n\n</think>\n\n");
-              assertThat(r.completionTokenIds().length).isBetween(1, 10);
+              assertThat(r.members())
+                  .allSatisfy(m -> assertThat(m.completionTokenIds().length).isBetween(1, 10));
             });
     // generation_config.json's stop tokens end completions: only ever as the last token
     assertThat(rollouts)
         .allSatisfy(
             r -> {
-              int[] ids = r.completionTokenIds();
-              for (int i = 0; i < ids.length - 1; i++) {
-                assertThat(ids[i]).isNotIn(ImportedModels.IM_END, ImportedModels.END_OF_TEXT);
+              for (ScoredGroup.Member m : r.members()) {
+                int[] ids = m.completionTokenIds();
+                for (int i = 0; i < ids.length - 1; i++) {
+                  assertThat(ids[i]).isNotIn(ImportedModels.IM_END, ImportedModels.END_OF_TEXT);
+                }
               }
             });
 

@@ -1,7 +1,9 @@
 package io.tributary.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.config.ConfigException;
 import io.tributary.grpo.AdvantageScaling;
 import io.tributary.grpo.GroupSampler;
 import io.tributary.grpo.GrpoConfig;
@@ -13,10 +15,10 @@ import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
-import io.tributary.messages.FinishReason;
 import io.tributary.messages.Message;
 import io.tributary.messages.PolicyVersionEvent;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.model.Completion;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
@@ -61,7 +63,7 @@ class LearnerServiceTest {
   static KafkaSettings settings() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     KafkaTopics topics = new KafkaTopics("p-" + run, "r-" + run, "v-" + run, "d-" + run);
-    // one partition, so members of different groups interleave in it
+    // one partition, so a resumed learner's position lies below groups it read but did not train
     KafkaSettings s = new KafkaSettings(broker.bootstrapServers(), topics, 1, null, null);
     TopicAdmin.ensureTopics(s);
     return s;
@@ -73,11 +75,8 @@ class LearnerServiceTest {
 
   static GrpoConfig grpo() {
     return new GrpoConfig(
-        G,
+        spec(),
         2,
-        1.0,
-        1.0,
-        10,
         0.2,
         0.28,
         0.0,
@@ -94,12 +93,17 @@ class LearnerServiceTest {
         1L);
   }
 
+  /** The sampling spec of the learner and of every group these tests publish. */
+  static SamplingSpec spec() {
+    return new SamplingSpec(G, 1.0, 1.0, 0, 10, List.of());
+  }
+
   static SamplingParams sampling() {
-    return SamplingParams.of(TOKENIZER, 1.0, 10);
+    return spec().params(TOKENIZER);
   }
 
   /** Real sampled groups, as the rollout job would publish them. */
-  static List<List<ScoredRollout>> groups(PolicyModel policy, int count, long version, String tag) {
+  static List<ScoredGroup> groups(PolicyModel policy, int count, long version, String tag) {
     List<TaskPrompt> prompts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       prompts.add(
@@ -120,56 +124,48 @@ class LearnerServiceTest {
             1)) {
       List<RolloutGroup> sampled =
           new GroupSampler(TOKENIZER, scorer, sampling(), G, 3).sample(policy, prompts, version, 0);
-      List<List<ScoredRollout>> out = new ArrayList<>();
+      List<ScoredGroup> out = new ArrayList<>();
       for (int g = 0; g < sampled.size(); g++) {
         RolloutGroup group = sampled.get(g);
-        List<ScoredRollout> members = new ArrayList<>();
+        List<ScoredGroup.Member> members = new ArrayList<>();
         for (int j = 0; j < G; j++) {
           Completion c = group.completions().get(j);
-          double[] logProbs = new double[c.length()];
-          for (int k = 0; k < logProbs.length; k++) {
-            logProbs[k] = c.logProbs()[k];
-          }
+          double total = group.scores().get(j).requireTotal();
           members.add(
-              new ScoredRollout(
-                  ScoredRollout.SCHEMA_VERSION,
-                  group.promptId() + "-" + j,
-                  group.promptId(),
-                  group.promptId(),
-                  j,
-                  G,
-                  prompts.get(g).prompt(),
+              new ScoredGroup.Member(
                   group.texts().get(j),
                   c.tokens(),
-                  logProbs,
-                  c.finishReason() == io.tributary.model.FinishReason.STOP
-                      ? FinishReason.STOP
-                      : FinishReason.LENGTH,
+                  c.logProbs(),
+                  c.finishReason(),
                   version,
-                  Map.of("digits", group.scores().get(j).requireTotal()),
+                  Map.of("digits", total),
                   Map.of(),
-                  group.scores().get(j).requireTotal(),
-                  0.0,
-                  "arithmetic",
-                  prompts.get(g).answer(),
-                  Map.of(),
-                  0L,
-                  0L));
+                  total));
         }
-        out.add(members);
+        out.add(
+            new ScoredGroup(
+                ScoredGroup.SCHEMA_VERSION,
+                group.promptId() + "@l" + g,
+                group.promptId(),
+                "arithmetic",
+                prompts.get(g).prompt(),
+                group.promptTokens(),
+                prompts.get(g).answer(),
+                Map.of(),
+                spec(),
+                members,
+                0L,
+                0L));
       }
       return out;
     }
   }
 
-  /** Produces members of all groups interleaved: g0m0, g1m0, ..., g0m1, g1m1, ... */
-  static void produceInterleaved(KafkaSettings settings, List<List<ScoredRollout>> groups) {
+  /** Publishes each group as one record, in order. */
+  static void produce(KafkaSettings settings, List<ScoredGroup> groups) {
     try (KafkaProducer<String, Message> producer = KafkaClients.producer(settings)) {
-      for (int j = 0; j < G; j++) {
-        for (List<ScoredRollout> group : groups) {
-          ScoredRollout r = group.get(j);
-          producer.send(new ProducerRecord<>(settings.topics().scoredRollouts(), r.promptId(), r));
-        }
+      for (ScoredGroup group : groups) {
+        producer.send(new ProducerRecord<>(settings.topics().scoredRollouts(), group.key(), group));
       }
       producer.flush();
     }
@@ -198,7 +194,7 @@ class LearnerServiceTest {
     PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
     List<Map<String, Object>> updates = new ArrayList<>();
     try (PolicyModel source = PolicyModel.create(tiny(), 1)) {
-      produceInterleaved(settings, groups(source, 6, 0, "q"));
+      produce(settings, groups(source, 6, 0, "q"));
     }
     try (PolicyModel policy = PolicyModel.create(tiny(), 1);
         LearnerService first =
@@ -207,7 +203,7 @@ class LearnerServiceTest {
       pollUntil(first, () -> first.version() >= 2);
       assertThat(first.version()).isEqualTo(2);
       assertThat(first.counter("trained_rollouts")).isEqualTo(4L * G);
-    } // stops here with the third batch's rollouts read but not trained on
+    } // stops here with the third batch's groups read but not trained on
     try (PolicyModel policy = PolicyModel.create(tiny(), 99);
         LearnerService resumed =
             learner(settings, store, policy, LearnerConfig.defaults(), updates)) {
@@ -244,18 +240,50 @@ class LearnerServiceTest {
   }
 
   @Test
+  void aGroupSampledWithAnotherSpecStopsTheLearnerNamingBothValues() {
+    KafkaSettings settings = settings();
+    PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
+    try (PolicyModel policy = PolicyModel.create(tiny(), 1)) {
+      ScoredGroup g = groups(policy, 1, 0, "w").get(0);
+      ScoredGroup hotter =
+          new ScoredGroup(
+              g.schemaVersion(),
+              g.groupId(),
+              g.promptId(),
+              g.task(),
+              g.prompt(),
+              g.promptTokenIds(),
+              g.answer(),
+              g.fields(),
+              new SamplingSpec(G, 0.7, 1.0, 0, 10, List.of()),
+              g.members(),
+              g.createdAtMillis(),
+              g.scoredAtMillis());
+      produce(settings, List.of(hotter));
+      try (LearnerService learner =
+          learner(settings, store, policy, LearnerConfig.defaults(), new ArrayList<>())) {
+        learner.start(0);
+        assertThatThrownBy(() -> pollUntil(learner, () -> false))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining(
+                "sampling.temperature: the learner (grpo.sampling) has 1.0, group " + g.groupId())
+            .hasMessageContaining("has 0.7");
+        assertThat(learner.version()).isZero();
+      }
+    }
+  }
+
+  @Test
   void groupsOlderThanTheStalenessBoundAreCountedAndNotTrainedOn() {
     KafkaSettings settings = settings();
     PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
     List<Map<String, Object>> updates = new ArrayList<>();
     try (PolicyModel policy = PolicyModel.create(tiny(), 1)) {
       store.save(policy, TOKENIZER.spec(), 5, 5, Map.of()); // the learner is at version 5
-      List<List<ScoredRollout>> stale = groups(policy, 2, 1, "old"); // age 4 > 2
-      List<List<ScoredRollout>> fresh = groups(policy, 2, 4, "new"); // age 1
-      List<List<ScoredRollout>> all = new ArrayList<>(stale);
-      all.addAll(fresh);
-      produceInterleaved(settings, stale);
-      produceInterleaved(settings, fresh);
+      List<ScoredGroup> stale = groups(policy, 2, 1, "old"); // age 4 > 2
+      List<ScoredGroup> fresh = groups(policy, 2, 4, "new"); // age 1
+      produce(settings, stale);
+      produce(settings, fresh);
       try (LearnerService learner =
           learner(settings, store, policy, LearnerConfig.defaults(), updates)) {
         learner.start(0);

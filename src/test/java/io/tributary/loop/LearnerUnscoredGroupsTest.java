@@ -2,7 +2,6 @@ package io.tributary.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tributary.json.Json;
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaSettings;
@@ -10,8 +9,8 @@ import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.Message;
-import io.tributary.messages.ScoredRollout;
-import io.tributary.messages.UnscoredGroup;
+import io.tributary.messages.MessageCodec;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.model.PolicyModel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,56 +47,54 @@ class LearnerUnscoredGroupsTest {
     broker.close();
   }
 
-  /** {@code r} as member {@code index} of {@code groupId}; without a total when {@code error}. */
-  static ScoredRollout member(ScoredRollout r, String groupId, int index, String error) {
-    Map<String, Double> rewards = new HashMap<>(r.rewards());
-    Map<String, String> errors = new HashMap<>();
-    if (error != null) {
-      rewards.put("digits", null);
-      errors.put("digits", error);
-    }
-    return new ScoredRollout(
-        r.schemaVersion(),
-        groupId + "/" + index,
-        r.promptId(),
+  /** {@code g} as {@code groupId}, with member {@code failed} scored by no function. */
+  static ScoredGroup withFailedMember(ScoredGroup g, String groupId, int failed, String error) {
+    List<ScoredGroup.Member> members = new ArrayList<>(g.members());
+    ScoredGroup.Member m = members.get(failed);
+    Map<String, Double> rewards = new HashMap<>(m.rewards());
+    rewards.put("digits", null);
+    members.set(
+        failed,
+        new ScoredGroup.Member(
+            m.completion(),
+            m.completionTokenIds(),
+            m.behaviourLogProbs(),
+            m.finishReason(),
+            m.policyVersion(),
+            rewards,
+            Map.of("digits", error),
+            Double.NaN));
+    return new ScoredGroup(
+        g.schemaVersion(),
         groupId,
-        index,
-        G,
-        r.prompt(),
-        r.completion(),
-        r.completionTokenIds(),
-        r.behaviourLogProbs(),
-        r.finishReason(),
-        r.policyVersion(),
-        rewards,
-        errors,
-        error == null ? r.totalReward() : Double.NaN,
-        r.advantage(),
-        r.task(),
-        r.answer(),
-        r.fields(),
-        r.createdAtMillis(),
-        r.scoredAtMillis());
+        g.promptId(),
+        g.task(),
+        g.prompt(),
+        g.promptTokenIds(),
+        g.answer(),
+        g.fields(),
+        g.sampling(),
+        members,
+        g.createdAtMillis(),
+        g.scoredAtMillis());
   }
 
   @Test
   void aGroupWithAnUnscoredMemberIsDeadLetteredCountedAndNeverTrained() throws Exception {
     KafkaSettings kafka = settings();
-    LearnerConfig config = new LearnerConfig(null, 100, null, null, 10, 50, 60_000L, null);
+    LearnerConfig config = new LearnerConfig(null, 100, null, null, 10, 50, null);
     List<Map<String, Object>> updates = new ArrayList<>();
     List<String> trained = new ArrayList<>();
-    List<List<ScoredRollout>> sampled;
+    List<ScoredGroup> sampled;
     try (PolicyModel source = PolicyModel.create(LearnerServiceTest.tiny(), 1)) {
       sampled = LearnerServiceTest.groups(source, 5, 0, "q");
     }
-    LearnerServiceTest.produceInterleaved(kafka, sampled.subList(0, 2));
-    List<ScoredRollout> unscored = new ArrayList<>();
-    for (int j = 0; j < G; j++) {
-      String error = j == 1 ? "TimeoutException: timed out after 2000 ms" : null;
-      unscored.add(member(sampled.get(2).get(j), "q2@p0o12", j, error));
-    }
-    LearnerServiceTest.produceInterleaved(kafka, List.of(unscored));
-    LearnerServiceTest.produceInterleaved(kafka, sampled.subList(3, 5));
+    LearnerServiceTest.produce(kafka, sampled.subList(0, 2));
+    ScoredGroup unscored =
+        withFailedMember(
+            sampled.get(2), "q2@p0o12", 1, "TimeoutException: timed out after 2000 ms");
+    LearnerServiceTest.produce(kafka, List.of(unscored));
+    LearnerServiceTest.produce(kafka, sampled.subList(3, 5));
 
     try (PolicyModel policy = PolicyModel.create(LearnerServiceTest.tiny(), 1);
         LearnerService learner =
@@ -119,7 +116,8 @@ class LearnerUnscoredGroupsTest {
 
     List<DeadLetter> letters = LearnerBadRecordsTest.deadLetters(kafka);
     assertThat(letters)
-        .hasSize(G)
+        .as("one letter for the group's one record")
+        .hasSize(1)
         .allSatisfy(
             l ->
                 assertThat(l.reason())
@@ -129,14 +127,7 @@ class LearnerUnscoredGroupsTest {
                         "not trained"));
 
     // the rollout job's own letter about a group it could not score, and a rejected prompt
-    UnscoredGroup payload =
-        new UnscoredGroup(
-            "q9@p0o20",
-            "q9",
-            "1+1=",
-            0,
-            1,
-            List.of(new UnscoredGroup.Member(0, "2", Map.of(), Map.of("digits", "boom"))));
+    ScoredGroup payload = withFailedMember(sampled.get(0), "q9@p0o20", 0, "boom");
     send(
         kafka,
         new DeadLetter(
@@ -144,7 +135,7 @@ class LearnerUnscoredGroupsTest {
             kafka.topics().prompts(),
             0,
             20,
-            Json.write(payload),
+            MessageCodec.encodeToString(payload),
             "group q9@p0o20: not scored",
             1));
     send(

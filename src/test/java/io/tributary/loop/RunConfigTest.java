@@ -44,10 +44,15 @@ class RunConfigTest {
             "budget: {}",
             "budget: got '{}'"),
         Arguments.of(
-            "a learner group timeout of zero",
+            "a sampling spec with G = 1",
+            "groupSize: 3",
+            "groupSize: 1",
+            "sampling.groupSize: got 1"),
+        Arguments.of(
+            "the learner's removed group timeout",
             "pollMillis: 100}",
             "pollMillis: 100, groupTimeoutMs: 0}",
-            "in 'learner': groupTimeoutMs: got 0"),
+            "groupTimeoutMs"),
         Arguments.of(
             "a nested bad value",
             "checkpointIntervalMs: 400",
@@ -82,7 +87,7 @@ class RunConfigTest {
         RunConfig.parse(valid().replace("maxNewTokens: 14", "maxNewTokens: 60"), "t");
     assertThatThrownBy(config::validate)
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("grpo.maxNewTokens: got 60");
+        .hasMessageContaining("grpo.sampling.maxNewTokens: got 60");
   }
 
   @Test

@@ -49,9 +49,8 @@ final class RunFixtures {
             - {name: overlong, weight: 1.0, params: {maxLength: 10, buffer: 8}}
           threads: 1
         grpo:
-          groupSize: 3
+          sampling: {groupSize: 3, maxNewTokens: 14}
           promptsPerStep: 2
-          maxNewTokens: 14
           optimizer: {learningRate: 1.0e-3, minLearningRate: 1.0e-3, warmupSteps: 0, totalSteps: 1000}
         learner: {maxStaleness: 100, keepCheckpoints: 3, pollMillis: 100}
         kafka: %s

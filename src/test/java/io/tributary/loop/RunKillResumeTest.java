@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.tributary.kafka.EmbeddedKafka;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.stream.EmbeddedRolloutJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,10 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,19 +88,20 @@ class RunKillResumeTest {
     List<String> trained = log.trainedRolloutIds();
     // no group is stale under maxStaleness 100: every version trained 2 groups of 3
     assertThat(trained).hasSize(VERSIONS * 2 * 3).doesNotHaveDuplicates();
-    List<ScoredRollout> committed =
-        RunLoopTest.committedRollouts(RunConfig.read(run.resolve(RunLoop.CONFIG_FILE)).kafka());
-    List<String> ids = committed.stream().map(ScoredRollout::rolloutId).toList();
+    List<ScoredGroup> committed =
+        RunLoopTest.committedGroups(RunConfig.read(run.resolve(RunLoop.CONFIG_FILE)).kafka());
+    List<String> ids =
+        committed.stream()
+            .flatMap(g -> IntStream.range(0, g.size()).mapToObj(i -> g.groupId() + "/" + i))
+            .toList();
     assertThat(ids).doesNotHaveDuplicates();
     Set<String> committedIds = Set.copyOf(ids);
     assertThat(trained).allSatisfy(id -> assertThat(committedIds).contains(id));
     List<Long> versions = metricsVersions(log);
     assertThat(versions).doesNotHaveDuplicates().isSorted().endsWith((long) VERSIONS);
-    // every prompt fed went in once: each group has its G members, no more
-    Map<String, Long> membersPerGroup =
-        committed.stream()
-            .collect(Collectors.groupingBy(ScoredRollout::groupId, Collectors.counting()));
-    assertThat(membersPerGroup.values()).allSatisfy(n -> assertThat(n).isEqualTo(3L));
+    // every prompt fed went in once: one group record per prompt, each with its G members
+    assertThat(committed.stream().map(ScoredGroup::groupId)).doesNotHaveDuplicates();
+    assertThat(committed).allSatisfy(g -> assertThat(g.members()).hasSize(3));
 
     // resumed once more (as after a kill past its last version), it trains nothing more
     RunLoop.Result again = RunLoop.resume(run, System.out);

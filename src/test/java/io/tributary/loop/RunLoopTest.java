@@ -6,7 +6,7 @@ import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.messages.MessageCodec;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,9 +36,9 @@ class RunLoopTest {
     broker.close();
   }
 
-  /** Every scored rollout committed to the topic so far, read read_committed. */
-  static List<ScoredRollout> committedRollouts(KafkaSettings kafka) {
-    List<ScoredRollout> out = new ArrayList<>();
+  /** Every scored group committed to the topic so far, read read_committed. */
+  static List<ScoredGroup> committedGroups(KafkaSettings kafka) {
+    List<ScoredGroup> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> reader = KafkaClients.bytesConsumer(kafka, null)) {
       List<TopicPartition> partitions = new ArrayList<>();
       reader
@@ -51,7 +51,7 @@ class RunLoopTest {
       while (partitions.stream().anyMatch(tp -> reader.position(tp) < end.get(tp))
           && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
-          out.add(MessageCodec.decode(r.value(), ScoredRollout.class));
+          out.add(MessageCodec.decode(r.value(), ScoredGroup.class));
         }
       }
     }
@@ -80,10 +80,12 @@ class RunLoopTest {
     assertThat(metrics)
         .anySatisfy(
             m -> assertThat(((Number) m.get("sampled_version_max")).longValue()).isPositive());
-    List<ScoredRollout> rollouts = committedRollouts(config.kafka());
-    assertThat(rollouts).isNotEmpty();
-    assertThat(rollouts).allSatisfy(r -> assertThat(r.policyVersion()).isBetween(0L, 4L));
-    assertThat(rollouts.stream().map(ScoredRollout::rolloutId).distinct()).hasSize(rollouts.size());
+    List<ScoredGroup> groups = committedGroups(config.kafka());
+    assertThat(groups).isNotEmpty();
+    assertThat(groups).allSatisfy(g -> assertThat(g.policyVersion()).isBetween(0L, 4L));
+    assertThat(groups)
+        .allSatisfy(g -> assertThat(g.sampling()).isEqualTo(config.grpo().sampling()));
+    assertThat(groups.stream().map(ScoredGroup::groupId).distinct()).hasSize(groups.size());
     List<String> trained = log.trainedRolloutIds();
     assertThat(trained).hasSize(4 * 2 * 3).doesNotHaveDuplicates();
     assertThat(log.read(RunLog.EVAL))

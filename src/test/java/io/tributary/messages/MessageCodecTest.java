@@ -19,9 +19,8 @@ class MessageCodecTest {
   static Stream<Message> everyKindOfMessage() {
     return Stream.of(
         MessageFixtures.gsm8kPrompt(),
-        MessageFixtures.rollout("gsm8k-17", 0),
-        MessageFixtures.rollout("gsm8k-17", 3),
-        MessageFixtures.rolloutWithFailedReward(),
+        MessageFixtures.group("gsm8k-17"),
+        MessageFixtures.groupWithFailedReward(),
         MessageFixtures.policyVersion(),
         MessageFixtures.deadLetterFromTopic(),
         MessageFixtures.deadLetterFromFile());
@@ -45,130 +44,136 @@ class MessageCodecTest {
 
   @Test
   void nonFiniteNumbersAreWrittenAsNullAndReadBackAsNaN() {
-    ScoredRollout r = MessageFixtures.rollout("p", 0);
-    ScoredRollout withNaN =
-        new ScoredRollout(
-            r.schemaVersion(),
-            r.rolloutId(),
-            r.promptId(),
-            r.groupId(),
-            r.sampleIndex(),
-            r.groupSize(),
-            r.prompt(),
-            r.completion(),
+    ScoredGroup.Member m = MessageFixtures.member(0, 3);
+    ScoredGroup.Member withNaN =
+        new ScoredGroup.Member(
+            m.completion(),
             new int[] {1, 2},
-            new double[] {Double.NaN, Double.NEGATIVE_INFINITY},
-            r.finishReason(),
-            r.policyVersion(),
+            new float[] {Float.NaN, Float.NEGATIVE_INFINITY},
+            m.finishReason(),
+            m.policyVersion(),
             Map.of("accuracy", Double.NaN),
             Map.of(),
-            Double.NaN,
-            Double.POSITIVE_INFINITY,
-            r.task(),
-            r.answer(),
-            r.fields(),
-            r.createdAtMillis(),
-            r.scoredAtMillis());
+            Double.NaN);
+    ScoredGroup group =
+        MessageFixtures.withMembers("p@l1", "p", List.of(withNaN, MessageFixtures.member(1, 3)));
 
-    String json = MessageCodec.encodeToString(withNaN);
+    String json = MessageCodec.encodeToString(group);
 
     assertThat(json)
         .doesNotContain("NaN")
         .doesNotContain("Infinity")
         .contains("\"behaviourLogProbs\":[null,null]")
         .contains("\"rewards\":{\"accuracy\":null}")
-        .contains("\"totalReward\":null")
-        .contains("\"advantage\":null");
-    assertThat(SchemaFiles.violations(ScoredRollout.class, json)).isEmpty();
-    ScoredRollout back = MessageCodec.decode(json, ScoredRollout.class);
+        .contains("\"totalReward\":null");
+    assertThat(SchemaFiles.violations(ScoredGroup.class, json)).isEmpty();
+    ScoredGroup.Member back = MessageCodec.decode(json, ScoredGroup.class).members().get(0);
     assertThat(back.totalReward()).isNaN();
-    assertThat(back.advantage()).isNaN();
-    assertThat(back.behaviourLogProbs()).containsExactly(Double.NaN, Double.NaN);
+    assertThat(back.behaviourLogProbs()).containsExactly(Float.NaN, Float.NaN);
     assertThat(back.rewards()).containsEntry("accuracy", null);
   }
 
-  static Stream<Arguments> malformedRollouts() {
+  @Test
+  void theWireCarriesRewardsAndNoAdvantage() {
+    String json = MessageCodec.encodeToString(MessageFixtures.group("p"));
+
+    assertThat(json).contains("\"totalReward\":1.5").doesNotContain("advantage");
+  }
+
+  static Stream<Arguments> malformedGroups() {
     return Stream.of(
         bad(
             "a missing field",
             o -> o.remove("promptId"),
-            "field 'promptId': missing, expected a string"),
+            "field 'promptId': missing, expected a value"),
+        bad(
+            "a missing member field",
+            o -> member(o).remove("policyVersion"),
+            "field 'members[0].policyVersion': missing, expected a value"),
         bad(
             "a null required field",
-            o -> o.putNull("completion"),
-            "field 'completion': got null, expected a string"),
+            o -> member(o).putNull("completion"),
+            "members[0]: field 'completion': got null, expected a value"),
         bad(
             "a number as a string",
-            o -> o.put("sampleIndex", "3"),
-            "field 'sampleIndex': got \"3\", expected an integer"),
+            o -> member(o).put("policyVersion", "3"),
+            "field 'members[0].policyVersion': Cannot coerce String value (\"3\")"),
         bad(
             "a fraction for an integer",
-            o -> o.put("groupSize", 4.5),
-            "field 'groupSize': got 4.5, expected an integer"),
+            o -> o.withObject("sampling").put("groupSize", 4.5),
+            "field 'sampling.groupSize': Cannot coerce Floating-point value (4.5)"),
         bad(
             "a string among token ids",
-            o -> o.withArray("completionTokenIds").set(1, "x"),
-            "field 'completionTokenIds[1]': got \"x\", expected an integer"),
+            o -> member(o).withArray("completionTokenIds").set(1, "x"),
+            "field 'members[0].completionTokenIds[1]'"),
         bad(
             "an object for an array",
-            o -> o.putObject("behaviourLogProbs"),
-            "field 'behaviourLogProbs': got {}, expected an array"),
+            o -> member(o).putObject("behaviourLogProbs"),
+            "field 'members[0].behaviourLogProbs'"),
         bad(
             "an unknown finish reason",
-            o -> o.put("finishReason", "eos"),
-            "field 'finishReason': got \"eos\", expected one of [length, stop]"),
+            o -> member(o).put("finishReason", "eos"),
+            "field 'members[0].finishReason'"),
         bad(
             "a string reward",
-            o -> o.withObject("rewards").put("format", "high"),
-            "field 'rewards.format': got \"high\", expected a number or null"),
+            o -> member(o).withObject("rewards").put("format", "high"),
+            "field 'members[0].rewards.format'"),
         bad(
             "a number as a task field",
             o -> o.withObject("fields").put("split", 1),
-            "field 'fields.split': got 1, expected a string"),
-        bad("an unknown field", o -> o.put("temperature", 0.7), "unknown field 'temperature'"),
+            "field 'fields.split'"),
+        bad(
+            "an unknown field",
+            o -> o.put("advantage", 0.7),
+            "field 'advantage': unknown, expected only ["),
         bad(
             "a newer schema version",
             o -> o.put("schemaVersion", 2),
             "field 'schemaVersion': got 2, expected 1"),
         bad(
-            "a sample outside its group",
-            o -> o.put("sampleIndex", 4),
-            "field 'sampleIndex': got 4, expected a number in [0, groupSize=4)"),
+            "fewer members than G",
+            o -> o.withArray("members").remove(3),
+            "field 'members': got 3 members, expected sampling.groupSize=4"),
         bad(
             "log-probs not one per token",
-            o -> o.withArray("behaviourLogProbs").remove(0),
-            "field 'behaviourLogProbs': got 4 values, expected one per completion token (5)"),
+            o -> member(o).withArray("behaviourLogProbs").remove(0),
+            "members[0]: field 'behaviourLogProbs': got 4 values, expected one per completion"
+                + " token (5)"),
         bad(
             "a negative policy version",
-            o -> o.put("policyVersion", -1),
-            "field 'policyVersion': got -1, expected a number >= 0"));
+            o -> member(o).put("policyVersion", -1),
+            "members[0]: field 'policyVersion': got -1, expected a number >= 0"));
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("malformedRollouts")
-  void aMalformedRolloutFailsWithAnErrorNamingTheField(
+  @MethodSource("malformedGroups")
+  void aMalformedGroupFailsWithAnErrorNamingTheField(
       String what, Consumer<ObjectNode> breakIt, String expected) {
-    ObjectNode json = Json.mapper().valueToTree(MessageFixtures.rollout("p", 0));
+    ObjectNode json = Json.mapper().valueToTree(MessageFixtures.group("p"));
     breakIt.accept(json);
 
-    assertThatThrownBy(() -> MessageCodec.decode(json.toString(), ScoredRollout.class))
+    assertThatThrownBy(() -> MessageCodec.decode(json.toString(), ScoredGroup.class))
         .isInstanceOf(MessageFormatException.class)
-        .hasMessageStartingWith("scored rollout: ")
+        .hasMessageStartingWith("scored group: ")
         .hasMessageContaining(expected);
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("malformedRollouts")
-  void theJsonSchemaRejectsTheSameMalformedRollouts(
+  @MethodSource("malformedGroups")
+  void theJsonSchemaRejectsTheSameMalformedGroups(
       String what, Consumer<ObjectNode> breakIt, String expected) {
-    ObjectNode json = Json.mapper().valueToTree(MessageFixtures.rollout("p", 0));
+    ObjectNode json = Json.mapper().valueToTree(MessageFixtures.group("p"));
     breakIt.accept(json);
-    // two rules span fields and are checked by the codec only (JSON Schema cannot compare them)
-    boolean crossField = what.contains("outside its group") || what.contains("one per token");
+    // two rules span fields and are checked by the records only (JSON Schema cannot compare them)
+    boolean crossField = what.contains("fewer members") || what.contains("one per token");
 
-    assertThat(SchemaFiles.violations(ScoredRollout.class, json.toString()))
+    assertThat(SchemaFiles.violations(ScoredGroup.class, json.toString()))
         .as(what)
         .satisfies(v -> assertThat(v.isEmpty()).isEqualTo(crossField));
+  }
+
+  private static ObjectNode member(ObjectNode group) {
+    return (ObjectNode) group.withArray("members").get(0);
   }
 
   record Case(String input, Class<? extends Message> type, String expected) {}
@@ -178,12 +183,12 @@ class MessageCodecTest {
         new Case(
             "{\"promptId\": ", PromptMessage.class, "prompt: not valid JSON at line 1, column 14"),
         new Case("[1, 2]", PromptMessage.class, "prompt: got ARRAY, expected a JSON object"),
-        new Case("", ScoredRollout.class, "scored rollout: got nothing, expected a JSON object"),
+        new Case("", ScoredGroup.class, "scored group: got nothing, expected a JSON object"),
         new Case("{\"a\":1} {\"b\":2}", DeadLetter.class, "dead letter: not valid JSON"),
         new Case(
             "{\"schemaVersion\": 1, \"totalReward\": NaN}",
-            ScoredRollout.class,
-            "scored rollout: not valid JSON"),
+            ScoredGroup.class,
+            "scored group: not valid JSON"),
         new Case(
             "{\"schemaVersion\": 1, \"version\": 3}",
             PolicyVersionEvent.class,

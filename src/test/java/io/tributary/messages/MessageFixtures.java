@@ -1,6 +1,9 @@
 package io.tributary.messages;
 
+import io.tributary.model.FinishReason;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Telling sample messages for tests in any package. */
@@ -19,62 +22,77 @@ public final class MessageFixtures {
         T0);
   }
 
-  /** Sample {@code index} of a group of four for prompt {@code promptId}. */
-  public static ScoredRollout rollout(String promptId, int index) {
+  /** Member {@code index} of a group of four: even members are right, member 3 was cut short. */
+  public static ScoredGroup.Member member(int index, long policyVersion) {
     Map<String, Double> rewards = new LinkedHashMap<>();
     rewards.put("accuracy", index % 2 == 0 ? 1.0 : 0.0);
     rewards.put("format", 0.5);
     rewards.put("reward_model", null); // not applicable to this task
-    return new ScoredRollout(
-        ScoredRollout.SCHEMA_VERSION,
-        promptId + "/g0/" + index,
-        promptId,
-        promptId + "/g0",
-        index,
-        4,
-        "What is 6 * 12?",
+    return new ScoredGroup.Member(
         "<think>6 * 12 = 72</think><answer>72</answer>",
         new int[] {101, 7, 42, 9, 2},
-        new double[] {-0.25, -1.5, -0.01, -3.75, -0.5},
+        new float[] {-0.25f, -1.5f, -0.01f, -3.75f, -0.5f},
         index == 3 ? FinishReason.LENGTH : FinishReason.STOP,
-        3,
+        policyVersion,
         rewards,
         Map.of(),
-        index % 2 == 0 ? 1.5 : 0.5,
-        index % 2 == 0 ? 0.8660254 : -0.8660254,
+        index % 2 == 0 ? 1.5 : 0.5);
+  }
+
+  /** The four sampling settings every fixture group was drawn with. */
+  public static SamplingSpec samplingOfFour() {
+    return new SamplingSpec(4, 1.0, 1.0, 0, 5, List.of());
+  }
+
+  /** A scored group of four for {@code promptId}, sampled by policy version 3. */
+  public static ScoredGroup group(String promptId) {
+    return group(promptId + "@p0o0", promptId, 3);
+  }
+
+  public static ScoredGroup group(String groupId, String promptId, long policyVersion) {
+    List<ScoredGroup.Member> members = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      members.add(member(i, policyVersion));
+    }
+    return withMembers(groupId, promptId, members);
+  }
+
+  public static ScoredGroup withMembers(
+      String groupId, String promptId, List<ScoredGroup.Member> members) {
+    return new ScoredGroup(
+        ScoredGroup.SCHEMA_VERSION,
+        groupId,
+        promptId,
         "gsm8k",
+        "What is 6 * 12?",
+        new int[] {1, 30, 11, 44, 12, 13, 20},
         "72",
         Map.of("split", "train"),
+        samplingOfFour().withGroupSize(members.size()),
+        members,
         T0,
         T0 + 250);
   }
 
-  public static ScoredRollout rolloutWithFailedReward() {
-    ScoredRollout r = rollout("gsm8k-17", 1);
-    Map<String, Double> rewards = new LinkedHashMap<>(r.rewards());
+  /** A group whose member 1 has no accuracy score: the function failed on it. */
+  public static ScoredGroup groupWithFailedReward() {
+    ScoredGroup g = group("gsm8k-17");
+    List<ScoredGroup.Member> members = new ArrayList<>(g.members());
+    ScoredGroup.Member m = members.get(1);
+    Map<String, Double> rewards = new LinkedHashMap<>(m.rewards());
     rewards.put("accuracy", null);
-    return new ScoredRollout(
-        r.schemaVersion(),
-        r.rolloutId(),
-        r.promptId(),
-        r.groupId(),
-        r.sampleIndex(),
-        r.groupSize(),
-        r.prompt(),
-        r.completion(),
-        r.completionTokenIds(),
-        r.behaviourLogProbs(),
-        r.finishReason(),
-        r.policyVersion(),
-        rewards,
-        Map.of("accuracy", "answer parser: no <answer> tag"),
-        r.totalReward(),
-        r.advantage(),
-        r.task(),
-        null,
-        r.fields(),
-        r.createdAtMillis(),
-        r.scoredAtMillis());
+    members.set(
+        1,
+        new ScoredGroup.Member(
+            m.completion(),
+            m.completionTokenIds(),
+            m.behaviourLogProbs(),
+            m.finishReason(),
+            m.policyVersion(),
+            rewards,
+            Map.of("accuracy", "answer parser: no <answer> tag"),
+            Double.NaN));
+    return withMembers(g.groupId(), g.promptId(), members);
   }
 
   public static PolicyVersionEvent policyVersion() {

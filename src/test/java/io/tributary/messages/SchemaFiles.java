@@ -19,7 +19,7 @@ public final class SchemaFiles {
   private static final Map<Class<?>, String> FILES =
       Map.of(
           PromptMessage.class, "prompt.schema.json",
-          ScoredRollout.class, "scored-rollout.schema.json",
+          ScoredGroup.class, "scored-group.schema.json",
           PolicyVersionEvent.class, "policy-version.schema.json",
           DeadLetter.class, "dead-letter.schema.json");
 

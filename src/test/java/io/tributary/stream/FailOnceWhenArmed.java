@@ -1,6 +1,6 @@
 package io.tributary.stream;
 
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,15 +12,15 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 
 /**
- * Passes rollouts through and, once the test has armed it, throws on the next rollout, once. The
- * test arms it after reading committed rollouts back, so the failure comes after a completed
- * checkpoint whose transactions are committed, with the next ones still open. What happened is kept
- * in static {@link Events} keyed by run (a MiniCluster shares the test's JVM): so the restarted
- * task does not fail again, and the test can check when it failed and that the new task instances
- * were restored from a checkpoint.
+ * Passes groups through and, once the test has armed it, throws on the next group, once. The test
+ * arms it after reading committed rollouts back, so the failure comes after a completed checkpoint
+ * whose transactions are committed, with the next ones still open. What happened is kept in static
+ * {@link Events} keyed by run (a MiniCluster shares the test's JVM): so the restarted task does not
+ * fail again, and the test can check when it failed and that the new task instances were restored
+ * from a checkpoint.
  */
 final class FailOnceWhenArmed
-    implements MapFunction<ScoredRollout, ScoredRollout>, CheckpointListener, CheckpointedFunction {
+    implements MapFunction<ScoredGroup, ScoredGroup>, CheckpointListener, CheckpointedFunction {
 
   static final class Events {
     private final AtomicBoolean armed = new AtomicBoolean();
@@ -54,17 +54,17 @@ final class FailOnceWhenArmed
   }
 
   @Override
-  public ScoredRollout map(ScoredRollout rollout) {
+  public ScoredGroup map(ScoredGroup group) {
     Events events = RUNS.get(run);
     if (events.armed.get() && events.failures.compareAndSet(0, 1)) {
       events.lastCompletedCheckpointAtFailure.set(lastCompletedCheckpoint);
       throw new IllegalStateException(
           "injected failure at "
-              + rollout.rolloutId()
+              + group.groupId()
               + ", after checkpoint "
               + lastCompletedCheckpoint);
     }
-    return rollout;
+    return group;
   }
 
   @Override

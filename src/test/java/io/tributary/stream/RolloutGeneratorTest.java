@@ -3,6 +3,7 @@ package io.tributary.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.messages.PolicyVersionEvent;
+import io.tributary.messages.SamplingSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ class RolloutGeneratorTest {
   }
 
   RolloutGenerator open(Path policy) {
-    return RolloutGenerator.open(policy, new SamplingConfig(1.0, 1.0, 10, null), 4, 3);
+    return RolloutGenerator.open(policy, new SamplingSpec(4, 1.0, 1.0, 0, 10, null), 1, 3);
   }
 
   @Test
@@ -37,16 +38,15 @@ class RolloutGeneratorTest {
       List<SampledGroup> groups = generator.generate(prompts(generator, 3), 42);
       assertThat(groups).hasSize(3);
       for (SampledGroup g : groups) {
-        assertThat(g.samples()).hasSize(4);
+        assertThat(g.completions()).hasSize(4).hasSameSizeAs(g.texts());
         assertThat(g.policyVersion()).isEqualTo(5);
         assertThat(g.createdAtMillis()).isEqualTo(42);
-        g.samples()
-            .forEach(
-                s -> {
-                  assertThat(s.tokens()).isNotEmpty().hasSizeLessThanOrEqualTo(10);
-                  assertThat(s.logProbs()).hasSameSizeAs(s.tokens());
-                  assertThat(s.text()).isEqualTo(generator.tokenizer().decode(s.tokens()));
-                });
+        for (int i = 0; i < 4; i++) {
+          var c = g.completions().get(i);
+          assertThat(c.tokens()).isNotEmpty().hasSizeLessThanOrEqualTo(10);
+          assertThat(c.logProbs()).hasSameSizeAs(c.tokens());
+          assertThat(g.texts().get(i)).isEqualTo(generator.tokenizer().decode(c.tokens()));
+        }
       }
     }
   }
@@ -58,10 +58,10 @@ class RolloutGeneratorTest {
       SampledGroup alone = generator.generate(List.of(all.get(2)), 1).get(0);
       SampledGroup inBatch = generator.generate(all, 1).get(2);
       for (int i = 0; i < 4; i++) {
-        assertThat(inBatch.samples().get(i).tokens())
-            .containsExactly(alone.samples().get(i).tokens());
+        assertThat(inBatch.completions().get(i).tokens())
+            .containsExactly(alone.completions().get(i).tokens());
       }
-      assertThat(alone.samples().stream().map(Sample::text).distinct().count())
+      assertThat(alone.texts().stream().distinct().count())
           .as("the G samples of a group differ")
           .isGreaterThan(1);
     }
@@ -79,8 +79,8 @@ class RolloutGeneratorTest {
       assertThat(generator.policyVersion()).isEqualTo(1);
       SampledGroup after = generator.generate(p, 1).get(0);
       assertThat(after.policyVersion()).isEqualTo(1);
-      assertThat(after.samples().get(0).logProbs())
-          .isNotEqualTo(before.samples().get(0).logProbs());
+      assertThat(after.completions().get(0).logProbs())
+          .isNotEqualTo(before.completions().get(0).logProbs());
     }
   }
 

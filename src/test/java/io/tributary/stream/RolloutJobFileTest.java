@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.tributary.grpo.Advantages;
+import io.tributary.grpo.GrpoConfig;
 import io.tributary.json.Json;
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaSettings;
@@ -11,13 +13,14 @@ import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.SchemaFiles;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +101,7 @@ class RolloutJobFileTest {
 
     rollouts =
         StreamFixtures.readCommitted(
-            kafka, kafka.topics().scoredRollouts(), GOOD * G, Duration.ofSeconds(20));
+            kafka, kafka.topics().scoredRollouts(), GOOD, Duration.ofSeconds(20));
     deadLetters =
         StreamFixtures.readCommitted(
             kafka, kafka.topics().deadLetters(), MALFORMED.size(), Duration.ofSeconds(20));
@@ -111,39 +114,41 @@ class RolloutJobFileTest {
     }
   }
 
-  static List<ScoredRollout> decoded() {
-    return rollouts.stream().map(r -> MessageCodec.decode(r.value(), ScoredRollout.class)).toList();
+  static List<ScoredGroup> decoded() {
+    return rollouts.stream().map(r -> MessageCodec.decode(r.value(), ScoredGroup.class)).toList();
   }
 
   @Test
-  void everyGoodPromptYieldsExactlyGScoredRolloutsWithNoDuplicateIds() {
-    List<ScoredRollout> all = decoded();
-    assertThat(all).hasSize(GOOD * G);
-    assertThat(all.stream().map(ScoredRollout::rolloutId).collect(Collectors.toSet()))
-        .hasSize(GOOD * G);
-    assertThat(all.stream().map(ScoredRollout::promptId).collect(Collectors.toSet())).hasSize(GOOD);
-    assertThat(all).allSatisfy(r -> assertThat(r.groupSize()).isEqualTo(G));
-    assertThat(all).allSatisfy(r -> assertThat(r.policyVersion()).isZero());
-    assertThat(all).allSatisfy(r -> assertThat(r.completionTokenIds()).isNotEmpty());
+  void everyGoodPromptYieldsExactlyOneGroupOfGScoredRolloutsWithNoDuplicateIds() {
+    List<ScoredGroup> all = decoded();
+    assertThat(all).hasSize(GOOD);
+    assertThat(all.stream().map(ScoredGroup::groupId).collect(Collectors.toSet())).hasSize(GOOD);
+    assertThat(all.stream().map(ScoredGroup::promptId).collect(Collectors.toSet())).hasSize(GOOD);
+    assertThat(all).allSatisfy(g -> assertThat(g.members()).hasSize(G));
+    assertThat(all).allSatisfy(g -> assertThat(g.sampling().groupSize()).isEqualTo(G));
+    assertThat(all).allSatisfy(g -> assertThat(g.policyVersion()).isZero());
+    assertThat(all)
+        .flatMap(ScoredGroup::members)
+        .allSatisfy(m -> assertThat(m.completionTokenIds()).isNotEmpty());
+    assertThat(all).allSatisfy(g -> assertThat(g.promptTokenIds()).isNotEmpty());
   }
 
   @Test
-  void advantagesSumToZeroInEveryGroupAndMembersShareTheirPromptsKey() {
-    Map<String, List<ScoredRollout>> groups =
-        decoded().stream().collect(Collectors.groupingBy(ScoredRollout::groupId));
-    assertThat(groups).hasSize(GOOD);
-    groups.forEach(
-        (id, members) -> {
-          assertThat(members).hasSize(G);
-          double sum = members.stream().mapToDouble(ScoredRollout::advantage).sum();
-          assertThat(sum).as("advantage sum of %s", id).isCloseTo(0.0, within(1e-9));
-        });
+  void advantagesFromTheWireSumToZeroInEveryGroupAndGroupsAreKeyedByTheirPrompt() {
+    double absolute = 0;
+    for (ScoredGroup group : decoded()) {
+      double[] advantages = Advantages.forGroup(group, GrpoConfig.defaults());
+      assertThat(Arrays.stream(advantages).sum())
+          .as("advantage sum of %s", group.groupId())
+          .isCloseTo(0.0, within(1e-9));
+      absolute += Arrays.stream(advantages).map(Math::abs).sum();
+    }
     assertThat(rollouts)
         .allSatisfy(
             r ->
                 assertThat(r.key())
-                    .isEqualTo(MessageCodec.decode(r.value(), ScoredRollout.class).promptId()));
-    assertThat(decoded().stream().mapToDouble(ScoredRollout::advantage).map(Math::abs).sum())
+                    .isEqualTo(MessageCodec.decode(r.value(), ScoredGroup.class).promptId()));
+    assertThat(absolute)
         .as("rewards vary within groups, so some advantages are non-zero")
         .isGreaterThan(0);
   }
@@ -152,7 +157,7 @@ class RolloutJobFileTest {
   void everyMessageIsValidAgainstItsJsonSchema() {
     for (var r : rollouts) {
       String json = new String(r.value(), StandardCharsets.UTF_8);
-      assertThat(SchemaFiles.violations(ScoredRollout.class, json)).as(json).isEmpty();
+      assertThat(SchemaFiles.violations(ScoredGroup.class, json)).as(json).isEmpty();
     }
     for (var r : deadLetters) {
       String json = new String(r.value(), StandardCharsets.UTF_8);
@@ -203,7 +208,7 @@ class RolloutJobFileTest {
     assertThat(kcat.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(kcat.exitValue()).isZero();
     List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
-    assertThat(lines).hasSize(GOOD * G);
+    assertThat(lines).as("one line per group").hasSize(GOOD);
     for (String line : lines) {
       assertThat(Json.mapper().readTree(line).isObject()).as(line).isTrue();
     }

@@ -3,6 +3,8 @@ package io.tributary.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.tributary.grpo.Advantages;
+import io.tributary.grpo.GrpoConfig;
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaSettings;
@@ -10,9 +12,10 @@ import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.Message;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PolicyVersionEvent;
-import io.tributary.messages.ScoredRollout;
+import io.tributary.messages.ScoredGroup;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -78,17 +81,17 @@ class RolloutJobRecoveryTest {
                 env,
                 KafkaIo.source(kafka, kafka.topics().policyVersions(), "fail-policy", true, false),
                 "policy-versions"));
-    DataStream<ScoredRollout> failing =
-        outputs.rollouts().map(new FailOnceWhenArmed(run)).name("fail-once").uid("fail-once");
+    DataStream<ScoredGroup> failing =
+        outputs.groups().map(new FailOnceWhenArmed(run)).name("fail-once").uid("fail-once");
     new RolloutJob.Outputs(failing, outputs.deadLetters())
         .sinkTo(
             KafkaIo.sink(kafka, kafka.topics().scoredRollouts(), Delivery.EXACTLY_ONCE, "fail-r"),
             KafkaIo.sink(kafka, kafka.topics().deadLetters(), Delivery.EXACTLY_ONCE, "fail-d"));
     JobClient job = env.executeAsync("rollouts with an injected failure");
-    List<ScoredRollout> rollouts;
+    List<ScoredGroup> rollouts;
     try (KafkaProducer<String, Message> producer = KafkaClients.producer(kafka)) {
       send(producer, kafka, 0, n / 2);
-      assertThat(read(kafka, n / 2 * G)).as("first half, committed").hasSize(n / 2 * G);
+      assertThat(read(kafka, n / 2)).as("first half, committed").hasSize(n / 2);
       FailOnceWhenArmed.arm(run);
       send(producer, kafka, n / 2, n);
       // after the last one, long enough for several more checkpoints: duplicates would show
@@ -96,11 +99,11 @@ class RolloutJobRecoveryTest {
           StreamFixtures.readCommitted(
                   kafka,
                   kafka.topics().scoredRollouts(),
-                  n * G,
+                  n,
                   Duration.ofSeconds(60),
                   Duration.ofSeconds(2))
               .stream()
-              .map(r -> MessageCodec.decode(r.value(), ScoredRollout.class))
+              .map(r -> MessageCodec.decode(r.value(), ScoredGroup.class))
               .toList();
     } finally {
       job.cancel().get();
@@ -114,18 +117,13 @@ class RolloutJobRecoveryTest {
     assertThat(events.restoredFromCheckpoint.get())
         .as("checkpoint restored from")
         .isGreaterThanOrEqualTo(checkpointBeforeFailure);
-    assertThat(rollouts).hasSize(n * G);
-    assertThat(rollouts.stream().map(ScoredRollout::rolloutId).distinct()).hasSize(n * G);
-    Map<String, List<ScoredRollout>> groups =
-        rollouts.stream().collect(Collectors.groupingBy(ScoredRollout::groupId));
-    assertThat(groups).hasSize(n);
-    assertThat(groups.values())
+    assertThat(rollouts).as("one record per prompt, none twice").hasSize(n);
+    assertThat(rollouts.stream().map(ScoredGroup::groupId).distinct()).hasSize(n);
+    assertThat(rollouts)
         .allSatisfy(
             group -> {
-              assertThat(group)
-                  .extracting(ScoredRollout::sampleIndex)
-                  .containsExactlyInAnyOrder(0, 1, 2);
-              assertThat(group.stream().mapToDouble(ScoredRollout::advantage).sum())
+              assertThat(group.members()).hasSize(G);
+              assertThat(Arrays.stream(Advantages.forGroup(group, GrpoConfig.defaults())).sum())
                   .isCloseTo(0, within(1e-9));
             });
   }
@@ -157,8 +155,8 @@ class RolloutJobRecoveryTest {
     JobClient job = env.executeAsync("rollouts with a hot reload");
     try (KafkaProducer<String, Message> producer = KafkaClients.producer(kafka)) {
       send(producer, kafka, 0, 6);
-      List<ScoredRollout> before = read(kafka, 6 * G);
-      assertThat(before).hasSize(6 * G).allSatisfy(r -> assertThat(r.policyVersion()).isZero());
+      List<ScoredGroup> before = read(kafka, 6);
+      assertThat(before).hasSize(6).allSatisfy(g -> assertThat(g.policyVersion()).isZero());
 
       Path v1 = StreamFixtures.tinyPolicy(dir, "v1.ckpt", 2, 1);
       PolicyVersionEvent event =
@@ -175,17 +173,24 @@ class RolloutJobRecoveryTest {
       awaitCommittedOffset(kafka, "reload-policy", kafka.topics().policyVersions());
 
       send(producer, kafka, 6, 12);
-      List<ScoredRollout> all = read(kafka, 12 * G);
-      assertThat(all).hasSize(12 * G);
+      List<ScoredGroup> all = read(kafka, 12);
+      assertThat(all).hasSize(12);
+      assertThat(all)
+          .allSatisfy(
+              g ->
+                  assertThat(g.members())
+                      .extracting(ScoredGroup.Member::policyVersion)
+                      .as("a group is sampled by one version")
+                      .containsOnly(g.policyVersion()));
       Map<Long, List<String>> promptsByVersion =
           all.stream()
               .collect(
                   Collectors.groupingBy(
-                      ScoredRollout::policyVersion,
-                      Collectors.mapping(ScoredRollout::promptId, Collectors.toList())));
+                      ScoredGroup::policyVersion,
+                      Collectors.mapping(ScoredGroup::promptId, Collectors.toList())));
       assertThat(promptsByVersion.keySet()).containsExactlyInAnyOrder(0L, 1L);
       assertThat(promptsByVersion.get(1L))
-          .hasSize(6 * G)
+          .hasSize(6)
           .allSatisfy(
               id -> assertThat(Integer.parseInt(id.substring(1))).isGreaterThanOrEqualTo(6));
     } finally {
@@ -202,11 +207,11 @@ class RolloutJobRecoveryTest {
     }
   }
 
-  private static List<ScoredRollout> read(KafkaSettings kafka, int expected) {
+  private static List<ScoredGroup> read(KafkaSettings kafka, int expected) {
     return StreamFixtures.readCommitted(
             kafka, kafka.topics().scoredRollouts(), expected, Duration.ofSeconds(60))
         .stream()
-        .map(r -> MessageCodec.decode(r.value(), ScoredRollout.class))
+        .map(r -> MessageCodec.decode(r.value(), ScoredGroup.class))
         .toList();
   }
 

@@ -2,11 +2,13 @@ package io.tributary.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tributary.json.Json;
 import io.tributary.messages.DeadLetter;
-import io.tributary.messages.FinishReason;
+import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PromptMessage;
-import io.tributary.messages.UnscoredGroup;
+import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.ScoredGroup;
+import io.tributary.model.Completion;
+import io.tributary.model.FinishReason;
 import io.tributary.reward.RewardFunction;
 import io.tributary.reward.RewardResult;
 import io.tributary.reward.RewardScorer;
@@ -19,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scoring a sampled group: a group whose members all have a total goes on to the assembler; a group
- * a reward function threw or timed out on becomes a dead letter about its prompt, naming the
- * function and its error, and none of its members go on.
+ * Scoring a sampled group: a group whose members all have a total goes on to the sink; a group a
+ * reward function threw or timed out on becomes a dead letter about its prompt, naming the function
+ * and its error, and none of its members go on.
  */
 class RolloutScoringTest {
   static final InputOrigin ORIGIN = InputOrigin.topic("run.prompts", 2, 41);
@@ -30,11 +32,16 @@ class RolloutScoringTest {
   static SampledGroup group(String... completions) {
     PromptMessage prompt = new PromptMessage("q7", "1+1=", "arithmetic", "2", Map.of("n", "7"), 1);
     ValidPrompt valid = new ValidPrompt(ORIGIN, prompt, new int[] {1, 2, 3}, ORIGIN.groupId("q7"));
-    List<Sample> samples = new ArrayList<>();
+    List<Completion> samples = new ArrayList<>();
     for (String c : completions) {
-      samples.add(new Sample(new int[] {4}, new double[] {-0.1}, c, FinishReason.STOP));
+      samples.add(new Completion(new int[] {4}, new float[] {-0.1f}, FinishReason.STOP));
     }
-    return new SampledGroup(valid, 3, samples, 100);
+    return new SampledGroup(valid, 3, samples, List.of(completions), 100);
+  }
+
+  static ScoringOutcome score(RolloutScoring scoring, SampledGroup group) {
+    return scoring.score(
+        group, SamplingSpec.defaults().withGroupSize(group.completions().size()), 200);
   }
 
   /** Throws on "<crash>" completions, the first {@code times} calls only; scores 1 for a "2". */
@@ -60,19 +67,17 @@ class RolloutScoringTest {
   @Test
   void aScoredGroupGoesOnWithEveryMembersTotal() {
     try (RolloutScoring scoring = scoring(crashing(0, new AtomicInteger()), GENEROUS, 0)) {
-      ScoringOutcome outcome = scoring.score(group("2", "3"), 200);
+      ScoringOutcome outcome = score(scoring, group("2", "3"));
 
       assertThat(outcome).isInstanceOf(ScoringOutcome.Scored.class);
-      assertThat(((ScoringOutcome.Scored) outcome).members())
-          .extracting(m -> m.rollout().totalReward())
-          .containsExactly(1.5, 0.5);
+      assertThat(((ScoringOutcome.Scored) outcome).group().totals()).containsExactly(1.5, 0.5);
     }
   }
 
   @Test
   void aRewardThatThrowsOnOneMemberDeadLettersTheGroupNamingTheFunctionAndWhy() {
     try (RolloutScoring scoring = scoring(crashing(99, new AtomicInteger()), GENEROUS, 0)) {
-      ScoringOutcome outcome = scoring.score(group("2", "2 <crash>", "3"), 200);
+      ScoringOutcome outcome = score(scoring, group("2", "2 <crash>", "3"));
 
       assertThat(outcome).isInstanceOf(ScoringOutcome.Unscored.class);
       DeadLetter letter = ((ScoringOutcome.Unscored) outcome).letter();
@@ -88,12 +93,13 @@ class RolloutScoringTest {
               "member 1: reward 'grader': IllegalStateException: grader crashed",
               "not trained")
           .doesNotContain("member 0", "member 2", "rescoring");
-      UnscoredGroup payload = read(letter);
+      ScoredGroup payload = read(letter);
       assertThat(payload.groupId()).isEqualTo("q7@p2o41");
       assertThat(payload.policyVersion()).isEqualTo(3);
       assertThat(payload.members())
-          .extracting(UnscoredGroup.Member::completion)
+          .extracting(ScoredGroup.Member::completion)
           .containsExactly("2", "2 <crash>", "3");
+      assertThat(payload.members().get(1).totalReward()).isNaN();
       assertThat(payload.members().get(1).rewardErrors()).containsOnlyKeys("grader");
       assertThat(payload.members().get(1).rewards())
           .containsEntry("steady", 0.5)
@@ -117,7 +123,7 @@ class RolloutScoringTest {
           return RewardResult.score(1.0);
         };
     try (RolloutScoring scoring = scoring(slow, Duration.ofMillis(150), 0)) {
-      ScoringOutcome outcome = scoring.score(group("2 <slow>", "3"), 200);
+      ScoringOutcome outcome = score(scoring, group("2 <slow>", "3"));
 
       assertThat(outcome).isInstanceOf(ScoringOutcome.Unscored.class);
       assertThat(((ScoringOutcome.Unscored) outcome).letter().reason())
@@ -130,12 +136,10 @@ class RolloutScoringTest {
   void withRescoringAFunctionThatFailsOnceScoresTheGroupOnItsSecondAttempt() {
     AtomicInteger calls = new AtomicInteger();
     try (RolloutScoring scoring = scoring(crashing(1, calls), GENEROUS, 1)) {
-      ScoringOutcome outcome = scoring.score(group("2 <crash>", "3"), 200);
+      ScoringOutcome outcome = score(scoring, group("2 <crash>", "3"));
 
       assertThat(outcome).isInstanceOf(ScoringOutcome.Scored.class);
-      assertThat(((ScoringOutcome.Scored) outcome).members())
-          .extracting(m -> m.rollout().totalReward())
-          .containsExactly(1.5, 0.5);
+      assertThat(((ScoringOutcome.Scored) outcome).group().totals()).containsExactly(1.5, 0.5);
       assertThat(calls).hasValue(2);
       assertThat(scoring.scorer().metrics().rescores("grader")).isEqualTo(1);
       assertThat(scoring.unscoredGroups()).isZero();
@@ -145,18 +149,14 @@ class RolloutScoringTest {
   @Test
   void aGroupStillFailingAfterItsRescoringAttemptsIsDeadLetteredSayingSo() {
     try (RolloutScoring scoring = scoring(crashing(99, new AtomicInteger()), GENEROUS, 2)) {
-      ScoringOutcome outcome = scoring.score(group("2 <crash>", "3"), 200);
+      ScoringOutcome outcome = score(scoring, group("2 <crash>", "3"));
 
       assertThat(((ScoringOutcome.Unscored) outcome).letter().reason())
           .contains("member 0: reward 'grader'", "still failing after 2 rescoring attempts");
     }
   }
 
-  static UnscoredGroup read(DeadLetter letter) {
-    try {
-      return Json.mapper().readValue(letter.payload(), UnscoredGroup.class);
-    } catch (Exception e) {
-      throw new AssertionError("payload is not an UnscoredGroup: " + letter.payload(), e);
-    }
+  static ScoredGroup read(DeadLetter letter) {
+    return MessageCodec.decode(letter.payload(), ScoredGroup.class);
   }
 }

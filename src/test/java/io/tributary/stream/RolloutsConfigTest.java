@@ -18,7 +18,9 @@ class RolloutsConfigTest {
   @Test
   void aMinimalConfigTakesTheDefaults() {
     RolloutsConfig c = RolloutsConfig.parse(MINIMAL, "test.yaml");
-    assertThat(c.groupSize()).isEqualTo(4);
+    assertThat(c.groupSize())
+        .as("the learner's default G: the two sides share one spec")
+        .isEqualTo(8);
     assertThat(c.delivery()).isEqualTo(Delivery.EXACTLY_ONCE);
     assertThat(c.prompts().from()).isEqualTo(PromptsConfig.PromptOrigin.KAFKA);
     assertThat(c.kafka().startsOwnBroker()).isTrue();
@@ -36,7 +38,9 @@ class RolloutsConfigTest {
   static Stream<Arguments> badConfigs() {
     return Stream.of(
         Arguments.of(MINIMAL + "groupSiz: 4\n", "unknown key 'groupSiz'"),
-        Arguments.of(MINIMAL + "groupSize: 1\n", "groupSize: got 1, expected a number >= 2"),
+        Arguments.of(MINIMAL + "sampling: {groupSize: 1}\n", "sampling.groupSize: got 1"),
+        Arguments.of(MINIMAL + "groupSize: 4\n", "unknown key 'groupSize'"),
+        Arguments.of(MINIMAL + "groupTimeoutMs: 600000\n", "unknown key 'groupTimeoutMs'"),
         Arguments.of(MINIMAL + "delivery: twice\n", "delivery"),
         Arguments.of(MINIMAL + "microBatch: {size: 0}\n", "microBatch.size: got 0"),
         Arguments.of(MINIMAL + "sampling: {topP: 0}\n", "sampling.topP: got 0.0"),

@@ -3,6 +3,7 @@ package io.tributary.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.checkpoint.Checkpoint;
+import io.tributary.messages.SamplingSpec;
 import io.tributary.tokenizer.HfTokenizer;
 import io.tributary.tokenizer.TokenizerSpec;
 import java.io.ByteArrayOutputStream;
@@ -41,7 +42,7 @@ class RolloutsInitModelTest {
     assertThat(written.header().modelConfig().huggingFace().modelType()).isEqualTo("qwen3");
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("the imported model");
     try (RolloutGenerator generator =
-        RolloutGenerator.open(policy, SamplingConfig.defaults(), 2, 1)) {
+        RolloutGenerator.open(policy, SamplingSpec.defaults(), 1, 1)) {
       assertThat(generator.tokenizer()).isInstanceOf(HfTokenizer.class);
       assertThat(generator.policyVersion()).isZero();
     }

@@ -3,6 +3,8 @@ package io.tributary.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.messages.DeadLetter;
+import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.ScoredGroup;
 import io.tributary.reward.RewardsConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The rollout job's scoring operator in Flink's operator harness, configured as a user would (a
  * reward plug-in named in the rewards config, which travels to the operator as YAML): a group that
  * a reward throws or times out on leaves through the job's dead-letter side output and none of its
- * members reach the group assembler, so it is never trained; with {@code onError: rescore} a
- * function that fails once scores the group on its second attempt and the group goes on.
+ * members reach the sink, so it is never trained; with {@code onError: rescore} a function that
+ * fails once scores the group on its second attempt and the group goes on.
  */
 class ScoreFunctionTest {
   @TempDir Path dir;
@@ -29,15 +31,21 @@ class ScoreFunctionTest {
   }
 
   /** Runs the operator on the groups; returns what went on and what was dead-lettered. */
-  record Run(List<ScoredMember> members, List<DeadLetter> letters) {}
+  record Run(List<ScoredGroup> groups, List<DeadLetter> letters) {
+    /** Every member that went on, in order. */
+    List<ScoredGroup.Member> members() {
+      return groups.stream().flatMap(g -> g.members().stream()).toList();
+    }
+  }
 
   Run run(RewardsConfig config, SampledGroup... groups) throws Exception {
     Thread thread = Thread.currentThread();
     ClassLoader before = thread.getContextClassLoader();
     thread.setContextClassLoader(CrashingReward.classLoader(dir));
-    try (OneInputStreamOperatorTestHarness<SampledGroup, ScoredMember> harness =
+    try (OneInputStreamOperatorTestHarness<SampledGroup, ScoredGroup> harness =
         ProcessFunctionTestHarnesses.forProcessFunction(
-            new ScoreFunction(config, RolloutJob.DEAD_LETTERS))) {
+            new ScoreFunction(
+                config, SamplingSpec.defaults().withGroupSize(2), RolloutJob.DEAD_LETTERS))) {
       for (SampledGroup group : groups) {
         harness.processElement(group, 0);
       }
@@ -59,7 +67,7 @@ class ScoreFunctionTest {
             RolloutScoringTest.group("2", "2 <crash>"));
 
     assertThat(run.members())
-        .extracting(m -> m.rollout().totalReward())
+        .extracting(ScoredGroup.Member::totalReward)
         .as("only the first group, whole")
         .containsExactly(1.0, 0.0);
     assertThat(run.letters()).hasSize(1);
@@ -92,7 +100,7 @@ class ScoreFunctionTest {
             RolloutScoringTest.group("2 <crash>", "3"));
 
     assertThat(run.letters()).isEmpty();
-    assertThat(run.members()).extracting(m -> m.rollout().totalReward()).containsExactly(1.0, 0.0);
-    assertThat(run.members()).allSatisfy(m -> assertThat(m.rollout().rewardErrors()).isEmpty());
+    assertThat(run.members()).extracting(ScoredGroup.Member::totalReward).containsExactly(1.0, 0.0);
+    assertThat(run.members()).allSatisfy(m -> assertThat(m.rewardErrors()).isEmpty());
   }
 }

@@ -6,6 +6,7 @@ import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PromptMessage;
+import io.tributary.messages.SamplingSpec;
 import io.tributary.model.DeviceChoice;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
@@ -67,14 +68,13 @@ final class StreamFixtures {
         null,
         kafka,
         rewards(),
-        3,
+        new SamplingSpec(3, 1.0, 1.0, 0, 12, null),
+        null,
         new MicroBatchConfig(4, 50L),
-        new SamplingConfig(1.0, 1.0, 12, null),
         parallelism,
         300L,
         Delivery.EXACTLY_ONCE,
         txPrefix,
-        60_000L,
         PromptsConfig.kafka(),
         0,
         null,

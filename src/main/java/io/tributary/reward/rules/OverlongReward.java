@@ -41,6 +41,27 @@ public final class OverlongReward implements RewardFunction {
   }
 
   double penalty(int length) {
+    return penalty(length, maxLength, buffer);
+  }
+
+  /**
+   * The penalty itself, the project's one copy of it: this reward function and the learner's {@code
+   * grpo.overlongBuffer} both call it.
+   *
+   * @param length completion length
+   * @param maxLength L_max, the longest completion the sampler may produce
+   * @param buffer L_cache, the soft zone before L_max where the penalty ramps, {@code 0 < buffer <=
+   *     maxLength}
+   * @return a penalty in [-1, 0], added to the reward
+   */
+  public static double penalty(int length, int maxLength, int buffer) {
+    if (length < 0) {
+      throw new IllegalArgumentException("length: got " + length + ", expected >= 0");
+    }
+    if (buffer <= 0 || buffer > maxLength) {
+      throw new IllegalArgumentException(
+          "buffer: got " + buffer + ", expected 0 < buffer <= maxLength (" + maxLength + ")");
+    }
     int softStart = maxLength - buffer;
     if (length <= softStart) {
       return 0.0;

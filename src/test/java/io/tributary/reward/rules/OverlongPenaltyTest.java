@@ -1,4 +1,4 @@
-package io.tributary.grpo;
+package io.tributary.reward.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,13 +19,13 @@ class OverlongPenaltyTest {
     "5000, -1.0"
   })
   void rampsLinearlyFromZeroToMinusOneAcrossTheBuffer(int length, double expected) {
-    assertThat(OverlongPenalty.penalty(length, 100, 20)).isCloseTo(expected, within(1e-12));
+    assertThat(OverlongReward.penalty(length, 100, 20)).isCloseTo(expected, within(1e-12));
   }
 
   @ParameterizedTest
   @CsvSource({"10, 100, 0", "10, 100, 101", "-1, 100, 10"})
   void rejectsImpossibleSettings(int length, int maxLength, int buffer) {
-    assertThatThrownBy(() -> OverlongPenalty.penalty(length, maxLength, buffer))
+    assertThatThrownBy(() -> OverlongReward.penalty(length, maxLength, buffer))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
