@@ -58,7 +58,7 @@ public final class ServedModel implements AutoCloseable {
   public static ServedModel fromCheckpoint(Path file, String id, DeviceChoice device) {
     Checkpoint checkpoint = Checkpoint.read(file);
     ModelConfig config = checkpoint.header().modelConfig();
-    Tokenizer tokenizer = Tokenizer.fromSpec(checkpoint.header().tokenizer());
+    Tokenizer tokenizer = Tokenizer.fromSpec(checkpoint.tokenizer());
     // a LoRA run's version is its adapters over the base they name (a Hugging Face directory too)
     PolicyModel policy =
         LoraPolicies.load(checkpoint, null, device != null ? device : config.device());
