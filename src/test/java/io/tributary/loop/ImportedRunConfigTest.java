@@ -37,6 +37,17 @@ class ImportedRunConfigTest {
   }
 
   @Test
+  void theLearnerRefusesAFloat16PolicyNamingTheKey() throws Exception {
+    String yaml = gsm8k().replace("{hf: " + QWEN3 + "}", "{hf: " + QWEN3 + ", dtype: float16}");
+    RunConfig config = RunConfig.parse(yaml, "gsm8k.yaml");
+
+    assertThatThrownBy(config::validate)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("model.dtype: got 'float16'")
+        .hasMessageContaining("float32");
+  }
+
+  @Test
   void theSavedConfigOfARunReadsBackTheSame() throws Exception {
     RunConfig config = RunConfig.parse(gsm8k(), "gsm8k.yaml");
     RunConfig again = RunConfig.parse(Yaml.write(config), "saved config.yaml");
