@@ -95,7 +95,10 @@ public final class Checkpoint {
         model.parameters().stream().filter(p -> adapters.isAdapterParameter(p.getValue())).toList();
     AdapterManifest manifest =
         new AdapterManifest(adapters.config(), base, BaseFingerprint.of(model));
-    save(target, model, only, tokenizer, policyVersion, trainingStep, metadata, manifest);
+    // the base holds its tokenizer.json already; a version names it rather than copy megabytes
+    TokenizerSpec named =
+        tokenizer instanceof TokenizerSpec.HuggingFace hf ? hf.asReference() : tokenizer;
+    save(target, model, only, named, policyVersion, trainingStep, metadata, manifest);
   }
 
   private static void save(
@@ -175,6 +178,32 @@ public final class Checkpoint {
           // the temporary file is only litter; the target is what matters
         }
       }
+    }
+  }
+
+  /**
+   * Only the header of a checkpoint file, unverified beyond its magic and JSON: enough to learn a
+   * base's tokenizer without reading gigabytes of weights that the caller reads again anyway.
+   */
+  static CheckpointHeader readHeader(Path file) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+      byte[] magic = new byte[MAGIC.length];
+      in.readFully(magic);
+      if (!Arrays.equals(magic, MAGIC)) {
+        throw new CheckpointException(file + ": not a Tributary checkpoint (bad magic bytes)");
+      }
+      int headerLength = in.readInt();
+      if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES) {
+        throw new CheckpointException(file + ": corrupt header length " + headerLength);
+      }
+      byte[] json = new byte[headerLength];
+      in.readFully(json);
+      return Json.mapper().readValue(json, CheckpointHeader.class);
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(file + ": no such checkpoint file");
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": cannot read checkpoint header: " + e, e);
     }
   }
 
@@ -288,6 +317,69 @@ public final class Checkpoint {
       model.close();
       throw e;
     }
+  }
+
+  /**
+   * The tokenizer to run this checkpoint with: the header's own, or for an adapter-only checkpoint
+   * that names its base's tokenizer, the base's tokenizer.json after checking its SHA-256. {@code
+   * base} overrides the manifest's base where the user moved it (null: the manifest's).
+   */
+  public TokenizerSpec tokenizer(Path base) {
+    if (!(header.tokenizer() instanceof TokenizerSpec.OfBase reference)) {
+      return header.tokenizer();
+    }
+    String named = isAdapterOnly() ? header.adapters().base() : null;
+    if (base == null && named == null) {
+      throw new CheckpointException(
+          "the checkpoint's tokenizer is its base's, and it names no base: pass the base");
+    }
+    Path location = base != null ? base : Path.of(named);
+    String text = baseTokenizerJson(location);
+    try {
+      return reference.resolve(text, location.toString());
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(e.getMessage(), e);
+    }
+  }
+
+  /** {@link #tokenizer(Path)} with the base the manifest names. */
+  public TokenizerSpec tokenizer() {
+    return tokenizer(null);
+  }
+
+  /**
+   * Whether this checkpoint runs with {@code running}, the tokenizer a replica already uses: what a
+   * hot reload checks without reading the base again.
+   */
+  public boolean hasTokenizer(TokenizerSpec running) {
+    if (header.tokenizer() instanceof TokenizerSpec.OfBase reference) {
+      return running instanceof TokenizerSpec.HuggingFace hf && hf.asReference().equals(reference);
+    }
+    return header.tokenizer().equals(running);
+  }
+
+  private static String baseTokenizerJson(Path base) {
+    if (Files.isDirectory(base)) {
+      Path json = base.resolve("tokenizer.json");
+      try {
+        return Files.readString(json, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new CheckpointException(
+            json + ": the adapters' base has no readable tokenizer.json: " + e, e);
+      }
+    }
+    if (!Files.isRegularFile(base)) {
+      throw new CheckpointException(
+          "the adapters' base "
+              + base
+              + " is neither a Hugging Face directory nor a checkpoint file (pass the base)");
+    }
+    TokenizerSpec spec = readHeader(base).tokenizer();
+    if (!(spec instanceof TokenizerSpec.HuggingFace hf)) {
+      throw new CheckpointException(
+          base + ": the adapters name a Hugging Face tokenizer, the base holds " + spec);
+    }
+    return hf.tokenizerJson();
   }
 
   /** Whether this checkpoint holds only adapters, to be applied over {@link #header()}'s base. */

@@ -72,7 +72,7 @@ final class ExportCommand implements Runnable {
         if (model.adapters() != null) {
           model.adapters().merge();
         }
-        HfExport.write(model, checkpoint.header().tokenizer(), out, maxShardBytes);
+        HfExport.write(model, checkpoint.tokenizer(base), out, maxShardBytes);
       }
     }
     spec.commandLine()

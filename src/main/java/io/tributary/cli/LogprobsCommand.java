@@ -69,7 +69,7 @@ final class LogprobsCommand implements Runnable {
       Checkpoint checkpoint = Checkpoint.read(model.policy);
       try (PolicyModel policy =
           checkpoint.toModel(checkpoint.header().modelConfig().toBuilder().device(on).build())) {
-        print(policy, () -> Tokenizer.fromSpec(checkpoint.header().tokenizer()));
+        print(policy, () -> Tokenizer.fromSpec(checkpoint.tokenizer()));
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.tributary.cli;
 
+import io.tributary.hf.ModelSources;
 import io.tributary.model.DeviceChoice;
 import io.tributary.serve.OpenAiServer;
 import io.tributary.serve.ServedModel;
@@ -10,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code tributary serve (--policy CHECKPOINT | --hf DIR)}: an OpenAI-compatible server. */
 @Command(
@@ -36,6 +38,16 @@ public final class ServeCommand implements Callable<Integer> {
         description = "a Hugging Face model directory (config.json, safetensors, tokenizer files)")
     Path hf;
   }
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--dtype",
+      paramLabel = "float32|float16",
+      description =
+          "with --hf: how the served weights are stored (default float32); float16 halves the"
+              + " projections' bytes (serving only samples, so nothing is trained in it)")
+  String dtype;
 
   @Option(names = "--port", defaultValue = "8000", description = "port (default: ${DEFAULT-VALUE})")
   int port;
@@ -87,8 +99,16 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private ServedModel load() {
+    if (dtype != null && source.hf == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--dtype: needs --hf (a checkpoint keeps the dtype it was saved in)");
+    }
     return source.hf != null
-        ? ServedModel.fromHuggingFace(source.hf, modelName, device)
+        ? ServedModel.fromHuggingFace(
+            source.hf,
+            modelName,
+            device,
+            dtype == null ? null : ModelSources.dtype("--dtype", dtype))
         : ServedModel.fromCheckpoint(source.policy, modelName, device);
   }
 }

@@ -199,6 +199,18 @@ public final class GrpoTrainer {
   private void miniBatchStep(
       List<TrainingRows.Row> mini, boolean preUpdate, UpdateStats.Builder stats) {
     TrainingRows rows = TrainingRows.of(mini, pad);
+    if (rows.activeTokens() == 0) {
+      // every completion of this mini-batch was cut at the length limit and masked
+      // (maskTruncated): there is no token to learn from, and the optimizer must not move the
+      // weights by weight decay and momentum alone; a long-thinking model does this early on
+      skippedUpdates++;
+      LOG.warn(
+          "GRPO mini-batch skipped, weights unchanged ({} so far): all {} completions truncated"
+              + " and masked",
+          skippedUpdates,
+          mini.size());
+      return;
+    }
     double lossValue;
     GrpoLossStatistics lossStats;
     double entropy;

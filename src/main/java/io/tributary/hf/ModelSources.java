@@ -5,6 +5,7 @@ import io.tributary.config.ConfigException;
 import io.tributary.config.Yaml;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
+import io.tributary.model.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +31,12 @@ public final class ModelSources {
     if (root == null || !root.isObject() || !root.has("hf")) {
       return null;
     }
-    if (root.size() != 1 || !root.get("hf").isTextual()) {
+    boolean onlyDtypeBeside = root.size() == 1 || (root.size() == 2 && root.has("dtype"));
+    if (!onlyDtypeBeside || !root.get("hf").isTextual()) {
       throw new ConfigException(
           yaml
-              + ": hf: expected a model directory as the only key (the architecture comes from"
-              + " its config.json)");
+              + ": hf: expected a model directory, with at most dtype: beside it (the architecture"
+              + " comes from its config.json)");
     }
     Path dir = Path.of(root.get("hf").asText());
     if (!dir.isAbsolute() && !Files.isDirectory(dir) && yaml.toAbsolutePath().getParent() != null) {
@@ -49,6 +51,39 @@ public final class ModelSources {
               + " Hugging Face model directory");
     }
     return dir;
+  }
+
+  /**
+   * {@code dtype:} beside {@code hf:} in {@code yaml} (float32 or float16, for inference only), or
+   * null where it says none.
+   */
+  public static Precision huggingFaceDtype(Path yaml) {
+    JsonNode root;
+    try {
+      root = Yaml.mapper().readTree(Files.readString(yaml));
+    } catch (IOException e) {
+      throw new ConfigException(yaml + ": cannot read model config: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject() || !root.has("hf") || !root.has("dtype")) {
+      return null;
+    }
+    return dtype(yaml + ": dtype", root.get("dtype").asText());
+  }
+
+  /**
+   * A Hugging Face source's {@code dtype:}: float32, or float16 for inference only (see {@link
+   * Precision}); bfloat16 is refused because DJL 0.36's PyTorch engine cannot make such a tensor.
+   */
+  public static Precision dtype(String key, String value) {
+    return switch (value == null ? "" : value) {
+      case "float32" -> Precision.FLOAT32;
+      case "float16" -> Precision.FLOAT16;
+      default ->
+          throw ConfigException.badValue(
+              key,
+              value,
+              "float32 or float16 (bfloat16 is not supported by DJL 0.36's PyTorch engine)");
+    };
   }
 
   /** The architecture {@code yaml} describes or names. */

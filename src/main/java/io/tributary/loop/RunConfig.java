@@ -137,6 +137,7 @@ public record RunConfig(
    */
   public ModelConfig validate() {
     ModelConfig modelConfig = model.architecture(); // a missing file or directory names the key
+    model.requireTrainable("model"); // a run's learner trains this policy: float32 only
     if (dataset != null && !model.isImported() && sftSteps > 0) {
       throw badValue(
           "sftSteps",

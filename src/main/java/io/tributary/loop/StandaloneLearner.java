@@ -54,9 +54,7 @@ public final class StandaloneLearner {
     Thread hook = new Thread(() -> stop.set(true), "learner-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try (Tokenizer tokenizer =
-            checkpoint == null
-                ? source.tokenizer()
-                : Tokenizer.fromSpec(checkpoint.header().tokenizer());
+            checkpoint == null ? source.tokenizer() : Tokenizer.fromSpec(checkpoint.tokenizer());
         KafkaSession kafka = KafkaConnect.open(settings, storeDir, out);
         PolicyModel policy = load(checkpoint, source);
         PolicyModel reference = RunLoop.needsReferenceCopy(g) ? load(checkpoint, source) : null) {

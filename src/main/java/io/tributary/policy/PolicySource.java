@@ -11,6 +11,7 @@ import io.tributary.hf.ModelSources;
 import io.tributary.model.GenerationDefaults;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
+import io.tributary.model.Precision;
 import io.tributary.tokenizer.CharTokenizer;
 import io.tributary.tokenizer.Tokenizer;
 import java.nio.file.Files;
@@ -34,8 +35,19 @@ public sealed interface PolicySource {
     if (node != null && node.isTextual() && !node.asText().isBlank()) {
       return of(node.asText());
     }
-    if (node != null && node.isObject() && node.size() == 1 && node.path("hf").isTextual()) {
-      return new HuggingFace(Path.of(node.get("hf").asText()));
+    if (node != null && node.isObject() && node.path("hf").isTextual()) {
+      node.fieldNames()
+          .forEachRemaining(
+              key -> {
+                if (!key.equals("hf") && !key.equals("dtype")) {
+                  throw ConfigException.badValue(
+                      "model." + key, node.get(key), "only hf: DIR and dtype: float32|float16");
+                }
+              });
+      JsonNode dtype = node.get("dtype");
+      return new HuggingFace(
+          Path.of(node.get("hf").asText()),
+          dtype == null ? null : ModelSources.dtype("model.dtype", dtype.asText()));
     }
     throw ConfigException.badValue(
         "model",
@@ -53,6 +65,32 @@ public sealed interface PolicySource {
     }
     Path p = Path.of(path);
     return Files.isDirectory(p) ? new HuggingFace(p) : new ModelYaml(p);
+  }
+
+  /**
+   * How the imported weights are stored: float32 unless the source says {@code dtype: float16},
+   * which only inference honours (rollouts, serve).
+   */
+  default Precision precision() {
+    return resolved() instanceof HuggingFace hf && hf.dtype() != null
+        ? hf.dtype()
+        : Precision.FLOAT32;
+  }
+
+  /**
+   * Fails naming {@code key}.dtype where a policy is trained: the learner's forward, gradients and
+   * optimizer state are float32 only (float16 would underflow the updates and has no master copy of
+   * the weights here).
+   */
+  default void requireTrainable(String key) {
+    Precision p = precision();
+    if (p != Precision.FLOAT32) {
+      throw ConfigException.badValue(
+          key + ".dtype",
+          p.name().toLowerCase(java.util.Locale.ROOT),
+          "float32 (or no dtype): this policy is trained, and the learner trains in float32 only;"
+              + " dtype: float16 is for inference (tributary rollouts, serve --dtype)");
+    }
   }
 
   /** What YAML writes back: the path, or {@code {hf: DIR}}. */
@@ -113,7 +151,7 @@ public sealed interface PolicySource {
         throw ConfigException.badValue("model", config.toString(), "an existing model YAML");
       }
       Path hf = ModelSources.huggingFaceDirectory(config);
-      return hf == null ? this : new HuggingFace(hf);
+      return hf == null ? this : new HuggingFace(hf, ModelSources.huggingFaceDtype(config));
     }
 
     private PolicySource imported() {
@@ -158,17 +196,29 @@ public sealed interface PolicySource {
     }
   }
 
-  /** A Hugging Face model directory (config.json, safetensors, tokenizer files). */
-  record HuggingFace(Path dir) implements PolicySource {
+  /**
+   * A Hugging Face model directory (config.json, safetensors, tokenizer files); {@code dtype} null
+   * or float32 loads it in float32, float16 halves the projections' bytes for inference.
+   */
+  record HuggingFace(Path dir, Precision dtype) implements PolicySource {
     public HuggingFace {
       if (dir == null) {
         throw ConfigException.badValue("model.hf", null, "a Hugging Face model directory");
       }
+      if (dtype == Precision.BFLOAT16) {
+        throw ConfigException.badValue("model.dtype", "bfloat16", "float32 or float16");
+      }
+    }
+
+    public HuggingFace(Path dir) {
+      this(dir, null);
     }
 
     @Override
     public Object toYaml() {
-      return Map.of("hf", dir.toString());
+      return dtype == null
+          ? Map.of("hf", dir.toString())
+          : Map.of("hf", dir.toString(), "dtype", dtype.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     @Override
@@ -193,7 +243,7 @@ public sealed interface PolicySource {
 
     @Override
     public Optional<PolicyModel> importModel() {
-      return Optional.of(HfImport.load(dir, null, null));
+      return Optional.of(HfImport.load(dir, null, dtype));
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.tributary.model.DeviceChoice;
 import io.tributary.model.GenerationDefaults;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
+import io.tributary.model.Precision;
 import io.tributary.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class ServedModel implements AutoCloseable {
   public static ServedModel fromCheckpoint(Path file, String id, DeviceChoice device) {
     Checkpoint checkpoint = Checkpoint.read(file);
     ModelConfig config = checkpoint.header().modelConfig();
-    Tokenizer tokenizer = Tokenizer.fromSpec(checkpoint.header().tokenizer());
+    Tokenizer tokenizer = Tokenizer.fromSpec(checkpoint.tokenizer());
     // a LoRA run's version is its adapters over the base they name (a Hugging Face directory too)
     PolicyModel policy =
         LoraPolicies.load(checkpoint, null, device != null ? device : config.device());
@@ -74,10 +75,16 @@ public final class ServedModel implements AutoCloseable {
    * is given.
    */
   public static ServedModel fromHuggingFace(Path dir, String id, DeviceChoice device) {
+    return fromHuggingFace(dir, id, device, null);
+  }
+
+  /** As above, with the weights stored in {@code dtype} (null: float32; float16 for inference). */
+  public static ServedModel fromHuggingFace(
+      Path dir, String id, DeviceChoice device, Precision dtype) {
     Tokenizer tokenizer = HfTokenizers.load(dir);
     ChatTemplate template = hasChatTemplate(dir) ? ChatTemplate.read(dir) : null;
     GenerationDefaults defaults = GenerationDefaults.read(dir);
-    PolicyModel policy = HfImport.load(dir, device, null);
+    PolicyModel policy = HfImport.load(dir, device, dtype);
     String name = id != null ? id : dir.toAbsolutePath().normalize().getFileName().toString();
     return new ServedModel(name, policy, tokenizer, template, defaults);
   }

@@ -54,7 +54,7 @@ public final class RolloutGenerator implements AutoCloseable {
   public static RolloutGenerator open(
       Path checkpoint, SamplingSpec sampling, int threads, long seed) {
     Checkpoint read = Checkpoint.read(checkpoint);
-    Tokenizer tokenizer = Tokenizer.fromSpec(read.header().tokenizer());
+    Tokenizer tokenizer = Tokenizer.fromSpec(read.tokenizer());
     // a LoRA run's start is its adapters over the base they name, e.g. an imported model's folder
     PolicyModel replica = LoraPolicies.load(read, null, read.header().modelConfig().device());
     GradMode.disabled(); // left off for the life of this thread: no graph is ever wanted here
@@ -126,7 +126,7 @@ public final class RolloutGenerator implements AutoCloseable {
         return refuse(event, "checksum mismatch: file has " + actual);
       }
       Checkpoint read = Checkpoint.read(file);
-      if (!read.header().tokenizer().equals(tokenizer.spec())) {
+      if (!read.hasTokenizer(tokenizer.spec())) {
         return refuse(event, "the checkpoint's tokenizer differs from the running policy's");
       }
       read.loadInto(replica);

@@ -6,6 +6,7 @@ import io.tributary.messages.DeadLetter;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.ScoredGroup;
 import io.tributary.reward.RewardPlugins;
+import io.tributary.tokenizer.TokenizerSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,11 +43,15 @@ public final class RolloutJob {
 
   private RolloutJob() {}
 
-  /** What the graph needs: the config and the policy's tokenizer and context length. */
-  public record Plan(RolloutsConfig config, CheckpointHeader policy) {
+  /**
+   * What the graph needs: the config, the policy's header (context length, version) and its
+   * tokenizer, which for a LoRA run's adapter version is its base's, resolved here once.
+   */
+  public record Plan(RolloutsConfig config, CheckpointHeader policy, TokenizerSpec tokenizer) {
     /** Reads the policy checkpoint's header (and verifies the file) once, before the job runs. */
     public static Plan of(RolloutsConfig config) {
-      return new Plan(config, Checkpoint.read(Path.of(config.policyCheckpoint())).header());
+      Checkpoint checkpoint = Checkpoint.read(Path.of(config.policyCheckpoint()));
+      return new Plan(config, checkpoint.header(), checkpoint.tokenizer());
     }
   }
 
@@ -115,9 +120,7 @@ public final class RolloutJob {
         prompts
             .process(
                 new ValidateFunction(
-                    plan.policy().tokenizer(),
-                    plan.policy().modelConfig().maxSeqLen(),
-                    DEAD_LETTERS))
+                    plan.tokenizer(), plan.policy().modelConfig().maxSeqLen(), DEAD_LETTERS))
             .name("validate-prompts")
             .uid("validate-prompts");
 

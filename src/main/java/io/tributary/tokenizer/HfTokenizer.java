@@ -162,7 +162,7 @@ public final class HfTokenizer implements Tokenizer {
   }
 
   @Override
-  public TokenizerSpec spec() {
+  public TokenizerSpec.HuggingFace spec() {
     return spec;
   }
 

@@ -45,6 +45,11 @@ public interface Tokenizer extends AutoCloseable {
     if (spec instanceof TokenizerSpec.Characters c) {
       return new CharTokenizer(c.alphabet());
     }
+    if (spec instanceof TokenizerSpec.OfBase) {
+      throw new IllegalArgumentException(
+          "tokenizer: an adapter-only checkpoint names its base's tokenizer; resolve it with"
+              + " Checkpoint.tokenizer() first");
+    }
     return HfTokenizer.fromSpec((TokenizerSpec.HuggingFace) spec);
   }
 }

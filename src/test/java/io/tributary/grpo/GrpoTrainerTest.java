@@ -189,6 +189,59 @@ class GrpoTrainerTest {
   }
 
   @Test
+  void aBatchWhoseCompletionsWereAllTruncatedAndMaskedLeavesTheWeightsUnchanged() {
+    GrpoConfig masking =
+        new GrpoConfig(
+            new SamplingSpec(4, 1.0, 1.0, 0, 10, null),
+            4,
+            0.2,
+            0.28,
+            0.0,
+            LossAggregation.DAPO,
+            AdvantageScaling.GROUP,
+            1,
+            2,
+            false,
+            1,
+            true, // maskTruncated
+            0,
+            null,
+            new OptimizerConfig(1e-2, 1e-2, 0, 100, null, null, null, 0.1, 1.0),
+            3L);
+    try (PolicyModel policy = PolicyModel.create(tiny(), 4);
+        RewardScorer scorer = scorer(GrpoTrainerTest::digitShare)) {
+      GrpoTrainer trainer = new GrpoTrainer(policy, null, masking, sampling(), TOKENIZER.pad());
+      List<RolloutGroup> truncated = new ArrayList<>();
+      for (RolloutGroup g : sample(policy, scorer)) {
+        List<io.tributary.model.Completion> cut = new ArrayList<>();
+        for (io.tributary.model.Completion c : g.completions()) {
+          cut.add(
+              new io.tributary.model.Completion(
+                  c.tokens(), c.logProbs(), io.tributary.model.FinishReason.LENGTH));
+        }
+        truncated.add(
+            new RolloutGroup(
+                g.promptId(),
+                g.promptTokens(),
+                cut,
+                g.texts(),
+                g.scores(),
+                g.policyVersion(),
+                g.weight()));
+      }
+      List<float[]> before = snapshot(policy);
+
+      trainer.update(truncated);
+
+      assertThat(trainer.skippedUpdates()).isEqualTo(2);
+      List<float[]> after = snapshot(policy);
+      for (int i = 0; i < before.size(); i++) {
+        assertThat(after.get(i)).containsExactly(before.get(i));
+      }
+    }
+  }
+
+  @Test
   void withBetaAboveZeroTheKlToTheReferenceStartsAtZeroAndGrowsAsThePolicyMoves() {
     try (PolicyModel policy = PolicyModel.create(tiny(), 5);
         PolicyModel reference = PolicyModel.create(tiny(), 5);

@@ -42,7 +42,13 @@ class ModelSourcesTest {
     Files.writeString(mixed, "hf: somewhere\ndim: 64\n");
     assertThatThrownBy(() -> ModelSources.architecture(mixed))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("hf: expected a model directory as the only key");
+        .hasMessageContaining("hf: expected a model directory, with at most dtype: beside it");
+    Path bfloat16 = dir.resolve("bf16.yaml");
+    Files.writeString(bfloat16, "hf: .\ndtype: bfloat16\n");
+    assertThatThrownBy(() -> ModelSources.huggingFaceDtype(bfloat16))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bf16.yaml: dtype: got 'bfloat16'")
+        .hasMessageContaining("float32 or float16");
     Path nowhere = dir.resolve("nowhere.yaml");
     Files.writeString(nowhere, "hf: no/such/dir\n");
     assertThatThrownBy(() -> ModelSources.architecture(nowhere))

@@ -151,7 +151,7 @@ class ImportedQwen3RunTest {
       // GRPO moved the adapters (the random model's completions differ in length: the overlong
       // reward in characters gives their groups a spread)
       assertThat(Arrays.equals(logits(trained, probe), logits(start, probe))).isFalse();
-      Checkpoint.save(full, trained, version.header().tokenizer(), 3, 3, Map.of());
+      Checkpoint.save(full, trained, version.tokenizer(), 3, 3, Map.of());
       System.out.printf(
           "bytes per policy version, random Qwen3 (%d parameters): LoRA %d, full weights %d%n",
           trained.parameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum(),
@@ -163,7 +163,7 @@ class ImportedQwen3RunTest {
       float[] expected = logits(trained, probe);
       Path exported = dir.resolve("exported");
       trained.adapters().merge();
-      HfExport.write(trained, version.header().tokenizer(), exported, HfExport.DEFAULT_SHARD_BYTES);
+      HfExport.write(trained, version.tokenizer(), exported, HfExport.DEFAULT_SHARD_BYTES);
       try (PolicyModel reimported = HfImport.load(exported, DeviceChoice.CPU, null)) {
         float[] actual = logits(reimported, probe);
         for (int i = 0; i < expected.length; i++) {

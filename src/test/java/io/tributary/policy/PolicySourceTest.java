@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.config.ConfigException;
 import io.tributary.config.Yaml;
+import io.tributary.model.PolicyModel;
+import io.tributary.model.Precision;
 import io.tributary.tokenizer.CharTokenizer;
 import io.tributary.tokenizer.HfTokenizer;
 import io.tributary.tokenizer.Tokenizer;
@@ -44,6 +46,47 @@ class PolicySourceTest {
       String yaml = Yaml.write(new Holder(source));
       assertThat(bind(yaml)).isEqualTo(source);
     }
+  }
+
+  @Test
+  void dtypeFloat16BesideHfImportsTheModelInHalfPrecisionForInference() {
+    PolicySource source = bind("model: {hf: " + QWEN3 + ", dtype: float16}");
+
+    assertThat(source).isEqualTo(new PolicySource.HuggingFace(QWEN3, Precision.FLOAT16));
+    assertThat(bind(Yaml.write(new Holder(source)))).isEqualTo(source);
+    assertThat(source.precision()).isEqualTo(Precision.FLOAT16);
+    try (PolicyModel model = source.importModel().orElseThrow()) {
+      assertThat(model.config().dtype()).isEqualTo(Precision.FLOAT16);
+    }
+  }
+
+  @Test
+  void aModelYamlMayGiveTheDtypeBesideHf() throws Exception {
+    Path yaml = dir.resolve("qwen3-fp16.yaml");
+    Files.writeString(yaml, "hf: " + QWEN3.toAbsolutePath() + "\ndtype: float16\n");
+
+    assertThat(new PolicySource.ModelYaml(yaml).precision()).isEqualTo(Precision.FLOAT16);
+  }
+
+  @Test
+  void aTrainedPolicyRefusesFloat16NamingTheKey() {
+    PolicySource source = bind("model: {hf: " + QWEN3 + ", dtype: float16}");
+
+    assertThatThrownBy(() -> source.requireTrainable("model"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("model.dtype: got 'float16'")
+        .hasMessageContaining("learner trains in float32");
+    bind("model: {hf: " + QWEN3 + ", dtype: float32}").requireTrainable("model");
+  }
+
+  @Test
+  void bfloat16AndUnknownKeysBesideHfAreErrorsNamingTheKey() {
+    assertThatThrownBy(() -> bind("model: {hf: " + QWEN3 + ", dtype: bfloat16}"))
+        .hasMessageContaining("model.dtype")
+        .hasMessageContaining("float32 or float16");
+    assertThatThrownBy(() -> bind("model: {hf: " + QWEN3 + ", precision: float16}"))
+        .hasMessageContaining("model.precision")
+        .hasMessageContaining("dtype: float32|float16");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.hf.HfTokenizers;
 import io.tributary.json.Json;
+import io.tributary.model.Precision;
 import io.tributary.tokenizer.HfTokenizer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,6 +66,15 @@ class ServeHuggingFaceTest {
       assertThat(answer.get("model").asText()).isEqualTo("qwen3");
       assertThat(answer.at("/usage/prompt_tokens").asInt()).isEqualTo(greedy.get("prompt").size());
       assertThat(answer.at("/choices/0/text").asText()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void dtypeFloat16ServesTheHuggingFaceModelInHalfPrecision() {
+    try (ServedModel served =
+        ServedModel.fromHuggingFace(
+            Path.of("src/test/resources/hf/qwen3"), null, null, Precision.FLOAT16)) {
+      assertThat(served.policy().config().dtype()).isEqualTo(Precision.FLOAT16);
     }
   }
 }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.messages.SamplingSpec;
+import io.tributary.model.Precision;
 import io.tributary.tokenizer.HfTokenizer;
 import io.tributary.tokenizer.TokenizerSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +48,25 @@ class RolloutsInitModelTest {
         RolloutGenerator.open(policy, SamplingSpec.defaults(), 1, 1)) {
       assertThat(generator.tokenizer()).isInstanceOf(HfTokenizer.class);
       assertThat(generator.policyVersion()).isZero();
+    }
+  }
+
+  @Test
+  void aModelYamlWithDtypeFloat16GivesAHalfPrecisionReplica() throws Exception {
+    Path yaml = dir.resolve("qwen3-fp16.yaml");
+    Files.writeString(yaml, "hf: " + QWEN3.toAbsolutePath() + "\ndtype: float16\n");
+    Path policy = dir.resolve("policy.ckpt");
+    RolloutsRunner.ensurePolicy(
+        config(policy, yaml.toString()),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+    Checkpoint written = Checkpoint.read(policy);
+    assertThat(written.header().modelConfig().dtype()).isEqualTo(Precision.FLOAT16);
+    assertThat(written.header().tensors()).anyMatch(t -> t.dtype().equals("FLOAT16"));
+    try (RolloutGenerator generator =
+        RolloutGenerator.open(policy, new SamplingSpec(2, 1.0, 1.0, 0, 4, null), 1, 1)) {
+      List<ValidPrompt> prompts = RolloutGeneratorTest.prompts(generator, 1);
+      assertThat(generator.generate(prompts, 1).get(0).completions()).hasSize(2);
     }
   }
 

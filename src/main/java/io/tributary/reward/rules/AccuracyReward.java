@@ -40,25 +40,57 @@ public final class AccuracyReward implements RewardFunction {
       Optional<MathExpr> gold, Optional<Extraction> answer, boolean correct, String reason) {}
 
   private final String answerField;
+  private final String answerAfter;
   private final AnswerExtractor extractor;
   private final MathEquivalence equivalence;
   private final AnswerForm answerForm;
   private final MathEquivalence anyForm;
 
+  /**
+   * @param answerAfter where the answer part of a completion starts (the text after its last
+   *     occurrence, for example {@code </think>}); null reads the whole completion
+   */
   public AccuracyReward(
       String answerField,
       List<ExtractionMode> extraction,
       Tolerance tolerance,
-      AnswerForm answerForm) {
+      AnswerForm answerForm,
+      String answerAfter) {
+    if (answerAfter != null && answerAfter.isEmpty()) {
+      throw ConfigException.badValue("params.answerAfter", answerAfter, "a non-empty marker");
+    }
     this.answerField = answerField;
+    this.answerAfter = answerAfter;
     this.extractor = new AnswerExtractor(extraction);
     this.equivalence = new MathEquivalence(tolerance, answerForm);
     this.answerForm = answerForm;
     this.anyForm = new MathEquivalence(tolerance, AnswerForm.EXPRESSION);
   }
 
+  public AccuracyReward(
+      String answerField,
+      List<ExtractionMode> extraction,
+      Tolerance tolerance,
+      AnswerForm answerForm) {
+    this(answerField, extraction, tolerance, answerForm, null);
+  }
+
   public AccuracyReward(String answerField, List<ExtractionMode> extraction, Tolerance tolerance) {
     this(answerField, extraction, tolerance, AnswerForm.VALUE);
+  }
+
+  /**
+   * The part of the completion the answer is read from: after the last {@code answerAfter} when
+   * set, empty when the completion never wrote it. A thinking model's reasoning is full of
+   * intermediate numbers (and sometimes a tentative "the answer is"); read whole, a completion cut
+   * off mid-thought would be paid for whichever number it stopped on.
+   */
+  private Optional<String> answerPart(String completion) {
+    if (answerAfter == null) {
+      return Optional.of(completion);
+    }
+    int at = completion.lastIndexOf(answerAfter);
+    return at < 0 ? Optional.empty() : Optional.of(completion.substring(at + answerAfter.length()));
   }
 
   public AccuracyReward() {
@@ -76,7 +108,7 @@ public final class AccuracyReward implements RewardFunction {
       return RewardResult.notApplicable(
           "the gold answer " + abbreviate(String.valueOf(gold)) + " cannot be parsed");
     }
-    Optional<MathExpr> answer = extractor.extract(rollout.completion());
+    Optional<MathExpr> answer = answerPart(rollout.completion()).flatMap(extractor::extract);
     boolean correct = answer.isPresent() && equivalence.equivalent(goldAnswer.get(), answer.get());
     return RewardResult.score(correct ? 1.0 : 0.0);
   }
@@ -84,9 +116,12 @@ public final class AccuracyReward implements RewardFunction {
   /** Reads both sides and says how; what {@code tributary reward check} prints. */
   public Check check(Object gold, String completion) {
     Optional<MathExpr> goldAnswer = readGold(gold);
-    Optional<Extraction> answer = extractor.read(completion);
+    Optional<Extraction> answer = answerPart(completion).flatMap(extractor::read);
     if (goldAnswer.isEmpty()) {
       return new Check(goldAnswer, answer, false, "the gold answer cannot be parsed");
+    }
+    if (answerPart(completion).isEmpty()) {
+      return new Check(goldAnswer, answer, false, "no '" + answerAfter + "' before an answer");
     }
     if (answer.isEmpty()) {
       return new Check(goldAnswer, answer, false, "no extraction mode found a readable answer");
@@ -133,7 +168,8 @@ public final class AccuracyReward implements RewardFunction {
         new Tolerance(
             nonNegative(params, "absTolerance", Tolerance.DEFAULT.absolute()),
             nonNegative(params, "relTolerance", Tolerance.DEFAULT.relative())),
-        answerForm(params.stringValue("answerForm", "value")));
+        answerForm(params.stringValue("answerForm", "value")),
+        params.stringValue("answerAfter", null));
   }
 
   private static AnswerForm answerForm(String value) {
@@ -154,7 +190,7 @@ public final class AccuracyReward implements RewardFunction {
 
   /**
    * {@code accuracy}: params answerField, extract, absTolerance, relTolerance, answerForm ({@code
-   * value}, the default, or {@code expression}).
+   * value}, the default, or {@code expression}), answerAfter (none: the whole completion).
    */
   public static final class Provider implements RewardProvider {
     @Override
@@ -164,7 +200,8 @@ public final class AccuracyReward implements RewardFunction {
 
     @Override
     public RewardFunction create(RewardParams params) {
-      params.allowOnly("answerField", "extract", "absTolerance", "relTolerance", "answerForm");
+      params.allowOnly(
+          "answerField", "extract", "absTolerance", "relTolerance", "answerForm", "answerAfter");
       return fromParams(params);
     }
   }

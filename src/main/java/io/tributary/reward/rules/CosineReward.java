@@ -77,7 +77,8 @@ public final class CosineReward implements RewardFunction {
           "extract",
           "absTolerance",
           "relTolerance",
-          "answerForm");
+          "answerForm",
+          "answerAfter");
       Values d = Values.DEFAULT;
       return new CosineReward(
           AccuracyReward.fromParams(params),

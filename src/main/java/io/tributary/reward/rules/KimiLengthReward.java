@@ -71,7 +71,13 @@ public final class KimiLengthReward implements GroupRewardFunction {
     @Override
     public RewardFunction create(RewardParams params) {
       params.allowOnly(
-          "unit", "answerField", "extract", "absTolerance", "relTolerance", "answerForm");
+          "unit",
+          "answerField",
+          "extract",
+          "absTolerance",
+          "relTolerance",
+          "answerForm",
+          "answerAfter");
       return new KimiLengthReward(
           AccuracyReward.fromParams(params),
           params.enumValue("unit", LengthUnit.class, LengthUnit.TOKENS));

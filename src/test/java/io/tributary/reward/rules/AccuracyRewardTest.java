@@ -2,6 +2,7 @@ package io.tributary.reward.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.reward.RewardParams;
 import io.tributary.reward.RewardRegistry;
 import io.tributary.reward.RewardResult;
 import io.tributary.reward.Rollout;
@@ -378,5 +379,36 @@ class AccuracyRewardTest {
         .isInstanceOf(io.tributary.config.ConfigException.class)
         .hasMessageContaining("params.answerForm")
         .hasMessageContaining("value or expression");
+  }
+
+  private static final AccuracyReward AFTER_THINK =
+      (AccuracyReward)
+          new AccuracyReward.Provider()
+              .create(
+                  new RewardParams(
+                      Map.of(
+                          "answerAfter",
+                          "</think>",
+                          "extract",
+                          List.of("boxed", "final_answer", "last_number"))));
+
+  @org.junit.jupiter.api.Test
+  void withAnswerAfterOnlyTheTextAfterTheLastMarkerIsRead() {
+    String completion = "<think>\nmaybe \\boxed{7}? no: 6 * 7 = 42\n</think>\n\nThe answer is 42.";
+
+    assertThat(AFTER_THINK.score(Rollout.of("q", completion, Map.of("answer", "42"))))
+        .isEqualTo(RewardResult.score(1.0));
+    assertThat(new AccuracyReward().score(Rollout.of("q", completion, Map.of("answer", "42"))))
+        .as("read whole, the box inside the reasoning wins")
+        .isEqualTo(RewardResult.score(0.0));
+  }
+
+  @org.junit.jupiter.api.Test
+  void withAnswerAfterACompletionThatNeverWroteTheMarkerHasNoAnswer() {
+    String cutOff = "<think>\n6 * 7 = 42";
+
+    assertThat(AFTER_THINK.score(Rollout.of("q", cutOff, Map.of("answer", "42"))))
+        .isEqualTo(RewardResult.score(0.0));
+    assertThat(AFTER_THINK.check("42", cutOff).reason()).contains("no '</think>'");
   }
 }
