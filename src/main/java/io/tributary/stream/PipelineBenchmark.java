@@ -96,7 +96,7 @@ public final class PipelineBenchmark {
         try (SideJvm plainSide = SideJvm.start(plainSpec);
             SideJvm pipelineSide = SideJvm.start(jobSpec)) {
           // rounds of (plain, pipeline) in turn, each side's median: the machine is shared and
-          // its load moves, so a single pair of runs can differ by 20% either way
+          // its load moves, so a single pair of runs says little
           for (int round = 1; round <= settings.rounds(); round++) {
             plains.add(plainSide.run(round));
             pipelines.add(pipelineSide.run(round));
