@@ -1,17 +1,21 @@
 package io.tributary.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.EnumFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -69,6 +73,34 @@ public final class Yaml {
   public static String write(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * As {@link #write(Object)}, for a config kept as a record beside results that travel with the
+   * repository: a path under {@code base} is written relative to it and any other path as a plain
+   * path. Jackson's own writer gives every path as an absolute {@code file://} URI, which ties the
+   * saved file to the machine that wrote it. Configs handed to another process keep {@link
+   * #write(Object)}: that process may start in another directory.
+   */
+  public static String write(Object value, Path base) {
+    Path root = base.toAbsolutePath().normalize();
+    SimpleModule paths = new SimpleModule("relative paths");
+    paths.addSerializer(
+        Path.class,
+        new StdSerializer<>(Path.class) {
+          @Override
+          public void serialize(Path path, JsonGenerator out, SerializerProvider provider)
+              throws IOException {
+            Path absolute = path.toAbsolutePath().normalize();
+            out.writeString(
+                absolute.startsWith(root) ? root.relativize(absolute).toString() : path.toString());
+          }
+        });
+    try {
+      return MAPPER.copy().registerModule(paths).writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
