@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 
 /**
  * The one YAML binding for config records: unknown keys are errors, and every failure becomes a
@@ -109,7 +110,7 @@ public final class Yaml {
   static ConfigException translate(JsonProcessingException e, String source) {
     String where = source + location(e.getLocation());
     if (e instanceof ValueInstantiationException vie
-        && rootCause(vie) instanceof ConfigException ce) {
+        && ExceptionUtils.getRootCause(vie) instanceof ConfigException ce) {
       String path = path(vie);
       return new ConfigException(
           where + ": " + (path.isEmpty() ? "" : "in '" + path + "': ") + ce.getMessage(), ce);
@@ -139,13 +140,6 @@ public final class Yaml {
           where + ": " + path(mie) + ": expected " + expected(mie.getTargetType()), e);
     }
     return new ConfigException(where + ": " + e.getOriginalMessage(), e);
-  }
-
-  private static Throwable rootCause(Throwable t) {
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   private static String expected(Class<?> type) {
