@@ -15,9 +15,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * A Hugging Face directory read through the importer, with what the load cost: seconds, and the
@@ -115,10 +115,8 @@ final class CheckpointLoad {
   }
 
   private static void deleteDirectory(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
+    try {
+      PathUtils.deleteDirectory(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the generated checkpoint " + dir, e);
     }

@@ -35,7 +35,7 @@ import java.util.Random;
  * run does not compute is absent from the report.
  */
 public final class ModelBenchmark {
-  /** The memory one training step of the benchmark's model must stay within (issue 11). */
+  /** The memory one training step of the benchmark's model must stay within: a 24 GiB machine. */
   static final double TRAIN_STEP_LIMIT_GIB = 24;
 
   /**

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jinjava.javax.el.CompositeELResolver;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 
 /**
  * A model's chat template ({@code tokenizer_config.json}'s {@code chat_template}, or {@code
@@ -173,14 +174,8 @@ public final class ChatTemplate {
 
   /** The innermost message, where a template's own raise_exception text ends up. */
   private static String rootCause(Throwable t) {
-    if (t == null) {
-      return "";
-    }
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
+    Throwable root = ExceptionUtils.getRootCause(t);
+    return root == null || root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
   }
 
   private static Jinjava newEngine() {

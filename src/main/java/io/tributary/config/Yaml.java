@@ -1,17 +1,21 @@
 package io.tributary.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.EnumFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -20,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 
 /**
  * The one YAML binding for config records: unknown keys are errors, and every failure becomes a
@@ -74,10 +79,38 @@ public final class Yaml {
     }
   }
 
+  /**
+   * As {@link #write(Object)}, for a config kept as a record beside results that travel with the
+   * repository: a path under {@code base} is written relative to it and any other path as a plain
+   * path. Jackson's own writer gives every path as an absolute {@code file://} URI, which ties the
+   * saved file to the machine that wrote it. Configs handed to another process keep {@link
+   * #write(Object)}: that process may start in another directory.
+   */
+  public static String write(Object value, Path base) {
+    Path root = base.toAbsolutePath().normalize();
+    SimpleModule paths = new SimpleModule("relative paths");
+    paths.addSerializer(
+        Path.class,
+        new StdSerializer<>(Path.class) {
+          @Override
+          public void serialize(Path path, JsonGenerator out, SerializerProvider provider)
+              throws IOException {
+            Path absolute = path.toAbsolutePath().normalize();
+            out.writeString(
+                absolute.startsWith(root) ? root.relativize(absolute).toString() : path.toString());
+          }
+        });
+    try {
+      return MAPPER.copy().registerModule(paths).writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static ConfigException translate(JsonProcessingException e, String source) {
     String where = source + location(e.getLocation());
     if (e instanceof ValueInstantiationException vie
-        && rootCause(vie) instanceof ConfigException ce) {
+        && ExceptionUtils.getRootCause(vie) instanceof ConfigException ce) {
       String path = path(vie);
       return new ConfigException(
           where + ": " + (path.isEmpty() ? "" : "in '" + path + "': ") + ce.getMessage(), ce);
@@ -107,13 +140,6 @@ public final class Yaml {
           where + ": " + path(mie) + ": expected " + expected(mie.getTargetType()), e);
     }
     return new ConfigException(where + ": " + e.getOriginalMessage(), e);
-  }
-
-  private static Throwable rootCause(Throwable t) {
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   private static String expected(Class<?> type) {

@@ -57,7 +57,9 @@ public final class LearningDemo {
 
   public Outcome run() throws IOException {
     Files.createDirectories(runDir);
-    Files.writeString(runDir.resolve("config.yaml"), io.tributary.config.Yaml.write(config));
+    // a record beside the report, which may be copied into docs/: no absolute paths in it
+    Files.writeString(
+        runDir.resolve("config.yaml"), io.tributary.config.Yaml.write(config, Path.of("")));
     GeneratedSplits data = data();
     List<TaskPrompt> heldout = data.heldout().subList(0, config.evalPrompts());
     ModelConfig modelConfig = ModelConfig.load(config.model());

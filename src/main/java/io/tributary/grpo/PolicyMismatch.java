@@ -9,8 +9,8 @@ import java.util.OptionalDouble;
  * How far the sampler's policy is from the learner's on the tokens the sampler drew, per staleness
  * bucket: the sampler's recorded (behaviour) log-probs against the learner's log-probs of the same
  * tokens before the update, and, where both sides recorded them, the MoE routing decisions. The
- * mismatch an MoE policy suffers between a KV-cache sampler and a full-forward learner (issue 16,
- * "Measure the mismatch first"; Yao et al. 2025 measure the same gap for vLLM against FSDP).
+ * mismatch an MoE policy suffers between a KV-cache sampler and a full-forward learner, measured
+ * before any correction is chosen (Yao et al. 2025 measure the same gap for vLLM against FSDP).
  *
  * <p>Feed it with {@link #add}; {@link #summaries()} has a bucket only where tokens were added, and
  * a bucket's routing share only where routing decisions were added.

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.commons.io.IOUtils;
 
 /**
  * One .safetensors file, opened with its header validated completely, read one tensor at a time
@@ -96,10 +97,10 @@ public final class SafetensorsFile implements AutoCloseable {
           SafetensorsHeader.parse(path.toString(), headerBytes.array(), fileSize - dataStart);
       return new SafetensorsFile(path, windowBytes, channel, dataStart, header);
     } catch (IOException e) {
-      closeQuietly(channel);
+      IOUtils.closeQuietly(channel); // the open failed already; that error is the one to report
       throw new UncheckedIOException("cannot read safetensors file " + path, e);
     } catch (RuntimeException e) {
-      closeQuietly(channel);
+      IOUtils.closeQuietly(channel);
       throw e;
     }
   }
@@ -231,14 +232,6 @@ public final class SafetensorsFile implements AutoCloseable {
       if (read < 0) {
         throw new IOException("unexpected end of file");
       }
-    }
-  }
-
-  private static void closeQuietly(FileChannel channel) {
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // the open failed already; that error is the one to report
     }
   }
 

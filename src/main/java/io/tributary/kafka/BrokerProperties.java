@@ -37,7 +37,8 @@ final class BrokerProperties {
     p.setProperty("share.coordinator.state.topic.replication.factor", "1");
     p.setProperty("share.coordinator.state.topic.min.isr", "1");
     p.setProperty("transaction.max.timeout.ms", Long.toString(MAX_TRANSACTION_TIMEOUT_MS));
-    // one partition per internal topic: creating 50 on first use costs seconds on 2 cores
+    // one partition per internal topic: one node needs no spread, and creating the default 50
+    // on first use delays the first consumer group and the first transaction
     p.setProperty("offsets.topic.num.partitions", "1");
     p.setProperty("transaction.state.log.num.partitions", "1");
     p.setProperty("share.coordinator.state.topic.num.partitions", "1");

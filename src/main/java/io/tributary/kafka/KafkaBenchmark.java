@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.commons.io.file.PathUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -63,9 +64,7 @@ public final class KafkaBenchmark {
       TopicAdmin.ensureTopics(KafkaSettings.forBootstrap(child.bootstrapServers()));
       childRss = rssKb(child.pid()) / 1024;
     } finally {
-      try (var paths = Files.walk(childDir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      PathUtils.deleteDirectory(childDir);
     }
     out.printf("child JVM broker: ready in %.2f s, RSS %d MB%n", childSeconds, childRss);
 

@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -49,14 +50,19 @@ final class KafkaConnect {
         if (attempt < attempts) {
           out.printf(
               "%s: attempt %d of %d failed (%s); retrying in %d s%n",
-              where, attempt, attempts, rootMessage(e), backoff.toSeconds());
+              where, attempt, attempts, ExceptionUtils.getRootCauseMessage(e), backoff.toSeconds());
           Thread.sleep(backoff.toMillis());
           backoff = backoff.multipliedBy(2);
         }
       }
     }
     throw new IllegalStateException(
-        where + ": unreachable after " + attempts + " attempts: " + rootMessage(last), last);
+        where
+            + ": unreachable after "
+            + attempts
+            + " attempts: "
+            + ExceptionUtils.getRootCauseMessage(last),
+        last);
   }
 
   /** Fails within {@link #PROBE_TIMEOUT} when no broker answers (topic creation waits longer). */
@@ -74,12 +80,5 @@ final class KafkaConnect {
       throw new IllegalStateException(
           "no broker answered within " + PROBE_TIMEOUT.toSeconds() + " s", e);
     }
-  }
-
-  private static String rootMessage(Throwable t) {
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 }

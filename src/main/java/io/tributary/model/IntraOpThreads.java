@@ -7,9 +7,9 @@ import ai.djl.pytorch.jni.JniUtils;
  * libtorch's intra-op threads for the calling thread. With OpenMP, libtorch keeps the count per
  * thread: a thread takes the process-wide value the first time it runs an op and keeps it after. So
  * a thread that samples token by token (many small ops, where waking a second worker costs more
- * than it saves: 77 against 277 rollouts/s on 2 cores, {@code bench pipeline}) can run on one
- * thread while the learner's large matmuls use several. Setting also changes the value that threads
- * starting later inherit, so every thread doing torch work in one JVM should set its own.
+ * than it saves: docs/engineering-notes.md, "Intra-op threads") can run on one thread while the
+ * learner's large matmuls use several. Setting also changes the value that threads starting later
+ * inherit, so every thread doing torch work in one JVM should set its own.
  */
 public final class IntraOpThreads {
   private IntraOpThreads() {}

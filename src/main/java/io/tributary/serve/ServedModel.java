@@ -69,10 +69,10 @@ public final class ServedModel implements AutoCloseable {
   }
 
   /**
-   * A Hugging Face model directory (issue 11's importer), on {@code device} (null: auto), with its
-   * tokenizer, its chat template when tokenizer_config.json has one, and the stop tokens and
-   * sampling defaults of generation_config.json; the directory's name is the id unless {@code id}
-   * is given.
+   * A Hugging Face model directory (imported by {@code io.tributary.hf}), on {@code device} (null:
+   * auto), with its tokenizer, its chat template when tokenizer_config.json has one, and the stop
+   * tokens and sampling defaults of generation_config.json; the directory's name is the id unless
+   * {@code id} is given.
    */
   public static ServedModel fromHuggingFace(Path dir, String id, DeviceChoice device) {
     return fromHuggingFace(dir, id, device, null);

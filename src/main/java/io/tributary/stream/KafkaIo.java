@@ -25,11 +25,11 @@ public final class KafkaIo {
 
   /**
    * How long the sinks' producers wait to fill a batch, unless {@code kafka.clientProperties} says
-   * otherwise. Kafka's default (5 ms) sent a produce request for every two or three rollouts, and
-   * handling those requests was the broker's largest cost in a profile of {@code bench pipeline}.
-   * An exactly-once sink's records become visible only when its transaction commits with the next
-   * checkpoint (and Flink flushes the producer then), so lingering delays no reader there; an
-   * at-least-once sink's records reach readers up to this much later.
+   * otherwise. Kafka's default (5 ms) sends a produce request for every few rollouts, and the
+   * broker's cost is per request (docs/engineering-notes.md, "Producer linger"). An exactly-once
+   * sink's records become visible only when its transaction commits with the next checkpoint (and
+   * Flink flushes the producer then), so lingering delays no reader there; an at-least-once sink's
+   * records reach readers up to this much later.
    */
   public static final int SINK_LINGER_MS = 100;
 

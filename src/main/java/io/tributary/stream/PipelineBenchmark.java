@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * {@code ./tributary bench pipeline}: scored rollouts and generated tokens per second through the
@@ -59,7 +60,7 @@ public final class PipelineBenchmark {
     try {
       measure(settings, dir, out);
     } finally {
-      deleteTree(dir);
+      PathUtils.deleteDirectory(dir);
     }
   }
 
@@ -96,7 +97,7 @@ public final class PipelineBenchmark {
         try (SideJvm plainSide = SideJvm.start(plainSpec);
             SideJvm pipelineSide = SideJvm.start(jobSpec)) {
           // rounds of (plain, pipeline) in turn, each side's median: the machine is shared and
-          // its load moves, so a single pair of runs can differ by 20% either way
+          // its load moves, so a single pair of runs says little
           for (int round = 1; round <= settings.rounds(); round++) {
             plains.add(plainSide.run(round));
             pipelines.add(pipelineSide.run(round));
@@ -144,14 +145,6 @@ public final class PipelineBenchmark {
     }
     json.put("pipeline_over_plain_ratio", round(worst));
     out.println(Json.write(json));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var files = Files.walk(dir)) {
-      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    }
   }
 
   /** {@code count} multiplication prompts, the same first ones whatever the count. */

@@ -192,7 +192,7 @@ class MessageCodecTest {
         new Case(
             "{\"schemaVersion\": 1, \"version\": 3}",
             PolicyVersionEvent.class,
-            "policy version: field 'checkpointPath': missing, expected a string"),
+            "policy version: field 'checkpointPath': missing, expected a value"),
         new Case(
             Json.write(MessageFixtures.policyVersion()).replace("abab", "ABAB"),
             PolicyVersionEvent.class,
@@ -202,6 +202,84 @@ class MessageCodecTest {
                 .replace("\"partition\":2", "\"partition\":null"),
             DeadLetter.class,
             "dead letter: field 'partition': got null, expected a value"));
+  }
+
+  record Broken(String what, Message valid, Consumer<ObjectNode> breakIt, String expected) {
+    @Override
+    public String toString() {
+      return what;
+    }
+  }
+
+  static List<Broken> malformedSmallMessages() {
+    return List.of(
+        new Broken(
+            "a prompt with a time as a string",
+            MessageFixtures.gsm8kPrompt(),
+            o -> o.put("createdAtMillis", "1764300000000"),
+            "prompt: field 'createdAtMillis': Cannot coerce String value"),
+        new Broken(
+            "a prompt with a number as a task field",
+            MessageFixtures.gsm8kPrompt(),
+            o -> o.withObject("fields").put("split", 1),
+            "prompt: field 'fields.split'"),
+        new Broken(
+            "a prompt with a null task field",
+            MessageFixtures.gsm8kPrompt(),
+            o -> o.withObject("fields").putNull("split"),
+            "prompt: field 'fields.split': got null, expected a value"),
+        new Broken(
+            "a prompt with an unknown field",
+            MessageFixtures.gsm8kPrompt(),
+            o -> o.put("reward", 1),
+            "prompt: field 'reward': unknown, expected only ["),
+        new Broken(
+            "a prompt without its task",
+            MessageFixtures.gsm8kPrompt(),
+            o -> o.remove("task"),
+            "prompt: field 'task': missing, expected a value"),
+        new Broken(
+            "a policy version with a fractional step",
+            MessageFixtures.policyVersion(),
+            o -> o.put("trainingStep", 2.5),
+            "policy version: field 'trainingStep': Cannot coerce Floating-point value (2.5)"),
+        new Broken(
+            "a policy version with a string metric",
+            MessageFixtures.policyVersion(),
+            o -> o.withObject("metrics").put("loss", "low"),
+            "policy version: field 'metrics.loss'"),
+        new Broken(
+            "a dead letter from an unknown kind of source",
+            MessageFixtures.deadLetterFromFile(),
+            o -> o.put("sourceKind", "queue"),
+            "dead letter: field 'sourceKind'"),
+        new Broken(
+            "a dead letter with a newer schema version",
+            MessageFixtures.deadLetterFromFile(),
+            o -> o.put("schemaVersion", 2),
+            "dead letter: field 'schemaVersion': got 2, expected 1"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformedSmallMessages")
+  void aMalformedSmallMessageFailsWithAnErrorNamingTheField(Broken b) {
+    ObjectNode json = Json.mapper().valueToTree(b.valid());
+    b.breakIt().accept(json);
+
+    assertThatThrownBy(() -> MessageCodec.decode(json.toString(), b.valid().getClass()))
+        .isInstanceOf(MessageFormatException.class)
+        .hasMessageStartingWith(b.expected());
+  }
+
+  @Test
+  void theFieldsTheSchemasLeaveOptionalMayBeAbsent() {
+    ObjectNode prompt = Json.mapper().valueToTree(MessageFixtures.gsm8kPrompt());
+    prompt.remove("answer");
+    ObjectNode letter = Json.mapper().valueToTree(MessageFixtures.deadLetterFromFile());
+    letter.remove("partition");
+
+    assertThat(MessageCodec.decode(prompt.toString(), PromptMessage.class).answer()).isNull();
+    assertThat(MessageCodec.decode(letter.toString(), DeadLetter.class).partition()).isNull();
   }
 
   @ParameterizedTest

@@ -8,9 +8,9 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * Rewards are plain Java, so the pipeline and the learner can both use them (issue 4). Only the
- * model-based rewards of {@code io.tributary.reward.model} run a network and so may use DJL; the
- * core reward API and the rule rewards stay DJL-free, and no reward touches Flink or Kafka.
+ * Rewards are plain Java, so the pipeline and the learner can both use them. Only the model-based
+ * rewards of {@code io.tributary.reward.model} run a network and so may use DJL; the core reward
+ * API and the rule rewards stay DJL-free, and no reward touches Flink or Kafka.
  */
 @AnalyzeClasses(
     packages = "io.tributary.reward",
