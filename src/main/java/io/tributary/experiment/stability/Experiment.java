@@ -45,7 +45,8 @@ public final class Experiment {
     // fail on a bad override before anything trains
     for (Setting s : config.settings()) {
       for (long seed : config.seeds()) {
-        RunOverrides.apply(baseYaml, config.base().toString(), s.set(), seed).validate();
+        RunOverrides.apply(baseYaml, config.base().toString(), config.overrides(s), seed)
+            .validate();
       }
     }
     Path sft = coldStart(RunConfig.parse(baseYaml, config.base().toString()));
@@ -58,18 +59,27 @@ public final class Experiment {
         }
         long start = System.nanoTime();
         log.printf("experiment: %s seed %d in %s%n", s.name(), seed, dir);
-        if (Files.exists(dir.resolve(RunLoop.CONFIG_FILE))) {
-          RunLoop.resume(dir, log);
-        } else {
-          Files.createDirectories(dir);
-          if (sft != null) {
-            Files.copy(sft, dir.resolve(RunLoop.SFT_CHECKPOINT));
+        Files.deleteIfExists(dir.resolve(RunSummary.FAILED));
+        try {
+          if (Files.exists(dir.resolve(RunLoop.CONFIG_FILE))) {
+            RunLoop.resume(dir, log);
+          } else {
+            Files.createDirectories(dir);
+            if (sft != null && !Files.exists(dir.resolve(RunLoop.SFT_CHECKPOINT))) {
+              Files.copy(sft, dir.resolve(RunLoop.SFT_CHECKPOINT));
+            }
+            RunLoop.start(
+                RunOverrides.apply(baseYaml, config.base().toString(), config.overrides(s), seed),
+                dir,
+                log);
           }
-          RunLoop.start(
-              RunOverrides.apply(baseYaml, config.base().toString(), s.set(), seed), dir, log);
+        } catch (Exception e) {
+          // one failed run must not cost the rest of the matrix; the table says why it failed
+          Files.writeString(dir.resolve(RunSummary.FAILED), String.valueOf(e.getMessage()));
+          log.printf("experiment: %s seed %d failed: %s%n", s.name(), seed, e.getMessage());
         }
         log.printf(
-            "experiment: %s seed %d done in %.0f s (wall, with evaluations)%n",
+            "experiment: %s seed %d ended after %.0f s (wall, with evaluations)%n",
             s.name(), seed, (System.nanoTime() - start) / 1e9);
         ExperimentReport.write(out, summaries(), config.collapse());
       }

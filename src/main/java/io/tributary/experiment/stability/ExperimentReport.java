@@ -105,9 +105,13 @@ public final class ExperimentReport {
               number(r.mismatch("mismatch/s1/k3_kl")),
               number(r.mismatch("mismatch/s2/k3_kl")),
               percent(r.mismatch("mismatch/s0/routing_diff")),
-              r.collapse()
-                  .map(c -> "yes, version " + c.version() + ": " + c.reason())
-                  .orElse("no")));
+              r.failure()
+                  .map(f -> "run failed: " + cell(f))
+                  .orElseGet(
+                      () ->
+                          r.collapse()
+                              .map(c -> "yes, version " + c.version() + ": " + c.reason())
+                              .orElse("no"))));
     }
     md.append("\n");
   }
@@ -169,6 +173,12 @@ public final class ExperimentReport {
         .filter(OptionalDouble::isPresent)
         .mapToDouble(OptionalDouble::getAsDouble)
         .average();
+  }
+
+  /** Text fit for one Markdown table cell: one line, no column bars. */
+  static String cell(String s) {
+    String line = s.replace("\n", " ").replace("|", "\\|");
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 
   static String percent(OptionalDouble v) {

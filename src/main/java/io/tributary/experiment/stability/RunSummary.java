@@ -1,6 +1,9 @@
 package io.tributary.experiment.stability;
 
 import io.tributary.loop.RunLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +35,11 @@ public record RunSummary(
     OptionalDouble entropyLast,
     OptionalDouble entropyMin,
     Map<String, Double> mismatch,
-    Optional<CollapseRule.Collapse> collapse) {
+    Optional<CollapseRule.Collapse> collapse,
+    Optional<String> failure) {
+
+  /** A run that stopped with an error leaves its message in this file of its directory. */
+  public static final String FAILED = "FAILED";
 
   /** The mismatch metrics the table shows, when computed: KL, log-prob gap, routing. */
   public static final List<String> TABLE_MISMATCH =
@@ -93,7 +100,17 @@ public record RunSummary(
             : OptionalDouble.of(entropy.get(entropy.size() - 1).value()),
         entropy.stream().mapToDouble(CollapseRule.Point::value).min(),
         mismatch,
-        rule.detect(pass, entropy));
+        rule.detect(pass, entropy),
+        failure(runDir));
+  }
+
+  private static Optional<String> failure(Path runDir) {
+    Path file = runDir.resolve(FAILED);
+    try {
+      return Files.exists(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": cannot read: " + e, e);
+    }
   }
 
   static List<CollapseRule.Point> points(List<Map<String, Object>> lines, String key) {

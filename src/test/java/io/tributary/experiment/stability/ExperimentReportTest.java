@@ -135,4 +135,19 @@ class ExperimentReportTest {
     assertThat(md).contains("Routing decisions that differ, staleness 0: not computed in any run");
     assertThat(out.resolve("routing_diff_s0.png")).doesNotExist();
   }
+
+  @Test
+  void aRunThatFailedSaysSoInItsRowWithTheErrorOnOneLine() throws IOException {
+    Path failed =
+        run("failed", "", "{\"version\":0,\"pass_at_1\":0.30,\"pass_at_k\":0.50,\"k\":8}\n");
+    Files.writeString(failed.resolve(RunSummary.FAILED), "routingReplay: replay, but |no| trace\n");
+
+    RunSummary s = RunSummary.read("dapo-replay", 1, failed, CollapseRule.defaults());
+    String md =
+        Files.readString(
+            ExperimentReport.write(dir.resolve("out"), List.of(s), CollapseRule.defaults()));
+
+    assertThat(s.failure()).contains("routingReplay: replay, but |no| trace");
+    assertThat(md).contains("| run failed: routingReplay: replay, but \\|no\\| trace |");
+  }
 }
