@@ -38,8 +38,9 @@ public final class ExperimentReport {
                 + " version's policy entropy below %.3f nats per token. Before: the first held-out"
                 + " evaluation (version 0, the SFT cold start); after: the last. Mismatch: the"
                 + " mean over versions of the behaviour (sampler) against the learner's log-probs"
-                + " per staleness bucket s0, s1, s2 (k3 KL) and the share of routing decisions"
-                + " that differ; %s: not computed in the run.%n%n",
+                + " per staleness bucket s0, s1, s2, s3+ (k3 KL); without a bucket, over all of"
+                + " them (each version's buckets weighted by their tokens), with the share of"
+                + " routing decisions that differ; %s: not computed in the run.%n%n",
             rule.passDropFraction(), rule.entropyFloor(), ABSENT));
     settingsTable(md, runs);
     runsTable(md, runs);
@@ -57,15 +58,15 @@ public final class ExperimentReport {
     md.append("## Per setting\n\n")
         .append(
             "| setting | runs | collapsed | pass@1 before | pass@1 after | pass@k before |"
-                + " pass@k after | entropy last | k3 KL s0 | routing diff s0 |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|\n");
+                + " pass@k after | entropy last | k3 KL | mean abs log-prob gap | routing diff |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     Map<String, List<RunSummary>> bySetting = new LinkedHashMap<>();
     runs.forEach(r -> bySetting.computeIfAbsent(r.setting(), k -> new ArrayList<>()).add(r));
     bySetting.forEach(
         (setting, rs) ->
             md.append(
                 String.format(
-                    "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s |%n",
+                    "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     setting,
                     rs.size(),
                     rs.stream().filter(RunSummary::collapsed).count(),
@@ -74,8 +75,9 @@ public final class ExperimentReport {
                     percent(mean(rs, RunSummary::passAtKBefore)),
                     percent(mean(rs, RunSummary::passAtKAfter)),
                     number(mean(rs, RunSummary::entropyLast)),
-                    number(mean(rs, r -> r.mismatch("mismatch/s0/k3_kl"))),
-                    percent(mean(rs, r -> r.mismatch("mismatch/s0/routing_diff"))))));
+                    number(mean(rs, r -> r.mismatch("mismatch/all/k3_kl"))),
+                    number(mean(rs, r -> r.mismatch("mismatch/all/logp_abs_mean"))),
+                    percent(mean(rs, r -> r.mismatch("mismatch/all/routing_diff"))))));
     md.append("\n");
   }
 
@@ -84,12 +86,14 @@ public final class ExperimentReport {
         .append(
             "| setting | seed | versions | loop s | pass@1 before | pass@1 after | pass@k before |"
                 + " pass@k after | entropy first | entropy last | entropy min | k3 KL s0 |"
-                + " k3 KL s1 | k3 KL s2 | routing diff s0 | collapsed |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " k3 KL s1 | k3 KL s2 | k3 KL s3+ | k3 KL | max abs log-prob gap |"
+                + " routing diff | collapsed |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (RunSummary r : runs) {
       md.append(
           String.format(
-              "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+              "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |"
+                  + " %s | %s |%n",
               r.setting(),
               r.seed(),
               r.versions(),
@@ -104,7 +108,10 @@ public final class ExperimentReport {
               number(r.mismatch("mismatch/s0/k3_kl")),
               number(r.mismatch("mismatch/s1/k3_kl")),
               number(r.mismatch("mismatch/s2/k3_kl")),
-              percent(r.mismatch("mismatch/s0/routing_diff")),
+              number(r.mismatch("mismatch/s3plus/k3_kl")),
+              number(r.mismatch("mismatch/all/k3_kl")),
+              number(r.mismatch("mismatch/all/logp_abs_max")),
+              percent(r.mismatch("mismatch/all/routing_diff")),
               r.failure()
                   .map(f -> "run failed: " + cell(f))
                   .orElseGet(
@@ -129,6 +136,14 @@ public final class ExperimentReport {
         "mismatch/s0/k3_kl",
         "mismatch_k3_s0",
         "Mismatch KL(behaviour || learner), k3, staleness 0");
+    plot(
+        out,
+        md,
+        runs,
+        RunLog.METRICS,
+        "mismatch/s3plus/k3_kl",
+        "mismatch_k3_s3plus",
+        "Mismatch KL(behaviour || learner), k3, staleness 3 or more");
     plot(
         out,
         md,

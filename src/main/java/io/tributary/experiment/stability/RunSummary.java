@@ -41,14 +41,6 @@ public record RunSummary(
   /** A run that stopped with an error leaves its message in this file of its directory. */
   public static final String FAILED = "FAILED";
 
-  /** The mismatch metrics the table shows, when computed: KL, log-prob gap, routing. */
-  public static final List<String> TABLE_MISMATCH =
-      List.of(
-          "mismatch/s0/k3_kl",
-          "mismatch/s1/k3_kl",
-          "mismatch/s2/k3_kl",
-          "mismatch/s0/routing_diff");
-
   public boolean collapsed() {
     return collapse.isPresent();
   }
@@ -80,6 +72,7 @@ public record RunSummary(
     }
     Map<String, Double> mismatch = new LinkedHashMap<>();
     sums.forEach((key, s) -> mismatch.put(key, s[0] / s[1]));
+    allBuckets(metrics, mismatch);
     Map<String, Object> firstEval = evals.isEmpty() ? Map.of() : evals.get(0);
     Map<String, Object> lastEval = evals.isEmpty() ? Map.of() : evals.get(evals.size() - 1);
     Map<String, Object> lastMetrics =
@@ -112,6 +105,47 @@ public record RunSummary(
       throw new UncheckedIOException(file + ": cannot read: " + e, e);
     }
   }
+
+  /**
+   * The mismatch over every staleness bucket: per version the buckets' means weighted by their
+   * tokens, then the mean over versions ({@code mismatch/all/k3_kl}, {@code logp_abs_mean}, {@code
+   * routing_diff}); and the largest gap of any version ({@code mismatch/all/logp_abs_max}). Where
+   * the loop's staleness sits in one bucket (the same in every version), the per-bucket columns of
+   * the others are empty and this is the figure to compare.
+   */
+  private static void allBuckets(List<Map<String, Object>> metrics, Map<String, Double> out) {
+    for (String metric : List.of("k3_kl", "logp_abs_mean", "routing_diff")) {
+      double sum = 0;
+      int versions = 0;
+      for (Map<String, Object> m : metrics) {
+        double weighted = 0;
+        double tokens = 0;
+        for (String bucket : BUCKETS) {
+          if (m.get("mismatch/" + bucket + "/" + metric) instanceof Number v
+              && m.get("mismatch/" + bucket + "/tokens") instanceof Number t) {
+            weighted += v.doubleValue() * t.doubleValue();
+            tokens += t.doubleValue();
+          }
+        }
+        if (tokens > 0) {
+          sum += weighted / tokens;
+          versions++;
+        }
+      }
+      if (versions > 0) {
+        out.put("mismatch/all/" + metric, sum / versions);
+      }
+    }
+    OptionalDouble max =
+        metrics.stream()
+            .flatMap(m -> BUCKETS.stream().map(b -> m.get("mismatch/" + b + "/logp_abs_max")))
+            .filter(v -> v instanceof Number)
+            .mapToDouble(v -> ((Number) v).doubleValue())
+            .max();
+    max.ifPresent(v -> out.put("mismatch/all/logp_abs_max", v));
+  }
+
+  private static final List<String> BUCKETS = List.of("s0", "s1", "s2", "s3plus");
 
   static List<CollapseRule.Point> points(List<Map<String, Object>> lines, String key) {
     List<CollapseRule.Point> out = new ArrayList<>();

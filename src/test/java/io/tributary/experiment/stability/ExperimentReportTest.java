@@ -40,8 +40,8 @@ class ExperimentReportTest {
     return run(
         "steady",
         """
-        {"version":1,"entropy":0.70,"elapsed_s":12.0,"mismatch/s0/k3_kl":0.01}
-        {"version":2,"entropy":0.65,"elapsed_s":24.0,"mismatch/s0/k3_kl":0.03}
+        {"version":1,"entropy":0.70,"elapsed_s":12.0,"mismatch/s0/tokens":50,"mismatch/s0/k3_kl":0.01}
+        {"version":2,"entropy":0.65,"elapsed_s":24.0,"mismatch/s0/tokens":50,"mismatch/s0/k3_kl":0.03}
         """,
         """
         {"version":0,"pass_at_1":0.30,"pass_at_k":0.50,"k":8}
@@ -61,6 +61,9 @@ class ExperimentReportTest {
     assertThat(s.mismatch("mismatch/s0/k3_kl").getAsDouble()).isCloseTo(0.03, within());
     assertThat(s.mismatch("mismatch/s1/k3_kl").getAsDouble()).isCloseTo(0.05, within());
     assertThat(s.mismatch()).doesNotContainKey("mismatch/s0/tokens");
+    // over all buckets: the tokens weigh each version's buckets; s1 counted no tokens here
+    assertThat(s.mismatch("mismatch/all/k3_kl").getAsDouble()).isCloseTo(0.03, within());
+    assertThat(s.mismatch("mismatch/all/routing_diff").getAsDouble()).isCloseTo(0.15, within());
     assertThat(s.collapse()).hasValueSatisfying(c -> assertThat(c.version()).isEqualTo(2));
   }
 
@@ -104,12 +107,12 @@ class ExperimentReportTest {
     assertThat(md)
         .contains(
             "| setting | runs | collapsed | pass@1 before | pass@1 after | pass@k before |"
-                + " pass@k after | entropy last | k3 KL s0 | routing diff s0 |")
-        .contains("| dapo | 1 | 1 | 30.0% | 10.0% | 50.0% | 20.0% | 0.6000 | 0.0300 | 15.0% |")
-        .contains("| gspo | 1 | 0 | 30.0% | 35.0% | 50.0% | 60.0% | 0.6500 | 0.0200 | — |")
+                + " pass@k after | entropy last | k3 KL | mean abs log-prob gap | routing diff |")
+        .contains("| dapo | 1 | 1 | 30.0% | 10.0% | 50.0% | 20.0% | 0.6000 | 0.0300 | — | 15.0% |")
+        .contains("| gspo | 1 | 0 | 30.0% | 35.0% | 50.0% | 60.0% | 0.6500 | 0.0200 | — | — |")
         .contains(
             "| gspo | 1 | 2 | 24 | 30.0% | 35.0% | 50.0% | 60.0% | 0.7000 | 0.6500 | 0.6500 |"
-                + " 0.0200 | — | — | — | no |")
+                + " 0.0200 | — | — | — | 0.0200 | — | — | no |")
         .contains("yes, version 2: held-out pass@1");
     // the routing plot has the one run that recorded routing; every plot is a real file
     for (String plot :
