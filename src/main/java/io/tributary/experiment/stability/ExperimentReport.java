@@ -57,19 +57,21 @@ public final class ExperimentReport {
   private static void settingsTable(StringBuilder md, List<RunSummary> runs) {
     md.append("## Per setting\n\n")
         .append(
-            "| setting | runs | collapsed | pass@1 before | pass@1 after | pass@k before |"
+            "| setting | runs | failed | collapsed | pass@1 before | pass@1 after | pass@k before |"
                 + " pass@k after | entropy last | k3 KL | mean abs log-prob gap | routing diff |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     Map<String, List<RunSummary>> bySetting = new LinkedHashMap<>();
     runs.forEach(r -> bySetting.computeIfAbsent(r.setting(), k -> new ArrayList<>()).add(r));
     bySetting.forEach(
         (setting, rs) ->
             md.append(
                 String.format(
-                    "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    "| %s | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     setting,
                     rs.size(),
-                    rs.stream().filter(RunSummary::collapsed).count(),
+                    rs.stream().filter(r -> r.failure().isPresent()).count(),
+                    // a run that failed early says nothing about stability
+                    rs.stream().filter(r -> r.failure().isEmpty() && r.collapsed()).count(),
                     percent(mean(rs, RunSummary::passAt1Before)),
                     percent(mean(rs, RunSummary::passAt1After)),
                     percent(mean(rs, RunSummary::passAtKBefore)),
@@ -113,7 +115,7 @@ public final class ExperimentReport {
               number(r.mismatch("mismatch/all/logp_abs_max")),
               percent(r.mismatch("mismatch/all/routing_diff")),
               r.failure()
-                  .map(f -> "run failed: " + cell(f))
+                  .map(f -> "failed: " + cell(f))
                   .orElseGet(
                       () ->
                           r.collapse()

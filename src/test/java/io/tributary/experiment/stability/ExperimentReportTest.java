@@ -106,10 +106,11 @@ class ExperimentReportTest {
     String md = Files.readString(results);
     assertThat(md)
         .contains(
-            "| setting | runs | collapsed | pass@1 before | pass@1 after | pass@k before |"
+            "| setting | runs | failed | collapsed | pass@1 before | pass@1 after | pass@k before |"
                 + " pass@k after | entropy last | k3 KL | mean abs log-prob gap | routing diff |")
-        .contains("| dapo | 1 | 1 | 30.0% | 10.0% | 50.0% | 20.0% | 0.6000 | 0.0300 | — | 15.0% |")
-        .contains("| gspo | 1 | 0 | 30.0% | 35.0% | 50.0% | 60.0% | 0.6500 | 0.0200 | — | — |")
+        .contains(
+            "| dapo | 1 | 0 | 1 | 30.0% | 10.0% | 50.0% | 20.0% | 0.6000 | 0.0300 | — | 15.0% |")
+        .contains("| gspo | 1 | 0 | 0 | 30.0% | 35.0% | 50.0% | 60.0% | 0.6500 | 0.0200 | — | — |")
         .contains(
             "| gspo | 1 | 2 | 24 | 30.0% | 35.0% | 50.0% | 60.0% | 0.7000 | 0.6500 | 0.6500 |"
                 + " 0.0200 | — | — | — | 0.0200 | — | — | no |")
@@ -151,6 +152,7 @@ class ExperimentReportTest {
             ExperimentReport.write(dir.resolve("out"), List.of(s), CollapseRule.defaults()));
 
     assertThat(s.failure()).contains("routingReplay: replay, but |no| trace");
-    assertThat(md).contains("| run failed: routingReplay: replay, but \\|no\\| trace |");
+    assertThat(md).contains("| dapo-replay | 1 | 1 | 0 |");
+    assertThat(md).contains("| failed: routingReplay: replay, but \\|no\\| trace |");
   }
 }
