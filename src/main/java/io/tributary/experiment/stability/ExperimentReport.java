@@ -120,7 +120,7 @@ public final class ExperimentReport {
                       () ->
                           r.collapse()
                               .map(c -> "yes, version " + c.version() + ": " + c.reason())
-                              .orElse("no"))));
+                              .orElse(r.finished() ? "no" : "no so far (stopped unfinished)"))));
     }
     md.append("\n");
   }

@@ -36,7 +36,8 @@ public record RunSummary(
     OptionalDouble entropyMin,
     Map<String, Double> mismatch,
     Optional<CollapseRule.Collapse> collapse,
-    Optional<String> failure) {
+    Optional<String> failure,
+    boolean finished) {
 
   /** A run that stopped with an error leaves its message in this file of its directory. */
   public static final String FAILED = "FAILED";
@@ -94,7 +95,8 @@ public record RunSummary(
         entropy.stream().mapToDouble(CollapseRule.Point::value).min(),
         mismatch,
         rule.detect(pass, entropy),
-        failure(runDir));
+        failure(runDir),
+        Files.exists(runDir.resolve("report.md")));
   }
 
   private static Optional<String> failure(Path runDir) {

@@ -18,6 +18,7 @@ class ExperimentReportTest {
     Files.createDirectories(run);
     Files.writeString(run.resolve("metrics.jsonl"), metrics);
     Files.writeString(run.resolve("eval.jsonl"), evals);
+    Files.writeString(run.resolve("report.md"), "# a finished run\n");
     return run;
   }
 
@@ -154,5 +155,19 @@ class ExperimentReportTest {
     assertThat(s.failure()).contains("routingReplay: replay, but |no| trace");
     assertThat(md).contains("| dapo-replay | 1 | 1 | 0 |");
     assertThat(md).contains("| failed: routingReplay: replay, but \\|no\\| trace |");
+  }
+
+  @Test
+  void aRunStoppedBeforeItsBudgetIsMarkedUnfinished() throws IOException {
+    Path stopped = steadyRunWithoutRouting();
+    Files.delete(stopped.resolve("report.md"));
+
+    RunSummary s = RunSummary.read("gspo", 1, stopped, CollapseRule.defaults());
+    String md =
+        Files.readString(
+            ExperimentReport.write(dir.resolve("out"), List.of(s), CollapseRule.defaults()));
+
+    assertThat(s.finished()).isFalse();
+    assertThat(md).contains("| no so far (stopped unfinished) |");
   }
 }
