@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RolloutsCommand.class,
       RunCommand.class,
+      ExperimentCommand.class,
       ServeCommand.class,
       LearnerCommand.class,
       TrainRewardModelCommand.class,
