@@ -44,6 +44,12 @@ class ShippedConfigsTest {
         List.of("demo-arithmetic", "demo-arithmetic-seed2", "demo-arithmetic-hard")) {
       loaders.put(Path.of("configs/" + demo + ".yaml"), DemoConfig::load);
     }
+    loaders.put(Path.of("configs/moe-stability/base.yaml"), f -> RunConfig.read(f).validate());
+    for (String experiment : List.of("experiment", "reduced", "reduced-lr3e-4")) {
+      loaders.put(
+          Path.of("configs/moe-stability/" + experiment + ".yaml"),
+          io.tributary.experiment.stability.ExperimentConfig::read);
+    }
     // not a Tributary config: the compose file runs the rollout job on configs/rollouts.yaml
     loaders.put(Path.of("docker/compose.yaml"), ShippedConfigsTest::composeFile);
     return loaders;
