@@ -124,11 +124,16 @@ public record RunConfig(
   }
 
   public static RunConfig read(Path file) {
-    return Yaml.read(file, RunConfig.class);
+    try {
+      return parse(java.nio.file.Files.readString(file), file.toString());
+    } catch (java.io.IOException e) {
+      throw new ConfigException(file + ": cannot read config: " + e.getMessage(), e);
+    }
   }
 
   public static RunConfig parse(String yaml, String source) {
-    return Yaml.read(yaml, RunConfig.class, source);
+    RunConfig bound = Yaml.read(yaml, RunConfig.class, source); // errors name this text's lines
+    return ModelSamplingDefaults.fill(bound, yaml, source);
   }
 
   /**
