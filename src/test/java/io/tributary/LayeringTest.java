@@ -46,7 +46,7 @@ class LayeringTest {
               "io.tributary.grpo..",
               "io.tributary.reward..",
               "io.tributary.tasks..",
-              "io.tributary.stream..",
+              "io.tributary.rollout..",
               "io.tributary.kafka..",
               "io.tributary.cli..");
 

@@ -5,7 +5,7 @@ import io.tributary.kafka.BrokerLayout;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.RolloutTail;
-import io.tributary.loop.RunConfig;
+import io.tributary.run.RunConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
