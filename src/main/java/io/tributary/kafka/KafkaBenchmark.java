@@ -60,7 +60,7 @@ public final class KafkaBenchmark {
     long childRss;
     try (ChildKafka child = ChildKafka.start(childDir, 0, Duration.ofSeconds(120))) {
       childSeconds = seconds(childStart);
-      TopicAdmin.ensureTopics(KafkaSettings.forBootstrap(child.bootstrapServers()));
+      TopicAdmin.ensureTopics(KafkaConfig.forBootstrap(child.bootstrapServers()));
       childRss = rssKb(child.pid()) / 1024;
     } finally {
       try (var paths = Files.walk(childDir)) {
@@ -74,7 +74,7 @@ public final class KafkaBenchmark {
     long start = System.nanoTime();
     try (EmbeddedKafka broker = EmbeddedKafka.startTemporary()) {
       double inProcessSeconds = seconds(start);
-      KafkaSettings settings = KafkaSettings.forBootstrap(broker.bootstrapServers());
+      KafkaConfig settings = KafkaConfig.forBootstrap(broker.bootstrapServers());
       TopicAdmin.ensureTopics(settings);
       long rssDelta = (rssKb(ProcessHandle.current().pid()) - rssBefore) / 1024;
       out.printf("in-process broker: ready in %.2f s, RSS +%d MB%n", inProcessSeconds, rssDelta);
@@ -142,7 +142,7 @@ public final class KafkaBenchmark {
   }
 
   private static void produce(
-      KafkaSettings settings, String topic, List<ScoredGroup> rollouts, int count) {
+      KafkaConfig settings, String topic, List<ScoredGroup> rollouts, int count) {
     try (KafkaProducer<String, ScoredGroup> producer =
         KafkaClients.transactionalProducer(settings, "bench-" + System.nanoTime())) {
       producer.initTransactions();
@@ -158,7 +158,7 @@ public final class KafkaBenchmark {
   }
 
   /** Reads and decodes every committed record, as the learner would. */
-  private static int consume(KafkaSettings settings, String topic, int expected) {
+  private static int consume(KafkaConfig settings, String topic, int expected) {
     int read = 0;
     try (KafkaConsumer<String, ScoredGroup> consumer =
         KafkaClients.consumer(settings, "bench-reader", ScoredGroup.class)) {

@@ -1,6 +1,6 @@
 package io.tributary.learner;
 
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.Message;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,7 @@ final class LearnerDeadLetters {
   // [partition, offset] of what was dead-lettered since the learner started
   private final Set<List<Long>> written = new HashSet<>();
 
-  LearnerDeadLetters(KafkaProducer<String, Message> producer, KafkaSettings kafka) {
+  LearnerDeadLetters(KafkaProducer<String, Message> producer, KafkaConfig kafka) {
     this.producer = producer;
     this.deadLetters = kafka.topics().deadLetters();
     this.scoredRollouts = kafka.topics().scoredRollouts();

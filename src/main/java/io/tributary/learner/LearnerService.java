@@ -5,7 +5,7 @@ import io.tributary.grpo.GrpoTrainer;
 import io.tributary.grpo.RolloutGroup;
 import io.tributary.grpo.UpdateStats;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.messages.Message;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PolicyVersionEvent;
@@ -46,7 +46,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class LearnerService implements AutoCloseable {
   private final LearnerConfig config;
-  private final KafkaSettings kafka;
+  private final KafkaConfig kafka;
   private final PolicyStore store;
   private final PolicyModel policy;
   private final Tokenizer tokenizer;
@@ -63,7 +63,7 @@ public final class LearnerService implements AutoCloseable {
 
   public LearnerService(
       LearnerConfig config,
-      KafkaSettings kafka,
+      KafkaConfig kafka,
       PolicyStore store,
       PolicyModel policy,
       Tokenizer tokenizer,

@@ -1,7 +1,7 @@
 package io.tributary.rollout;
 
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.messages.Message;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -47,7 +47,7 @@ public final class KafkaIo {
    * @param bounded stop at the offsets that are the latest when the job starts
    */
   public static KafkaSource<RawInput> source(
-      KafkaSettings settings, String topic, String groupId, boolean fromEarliest, boolean bounded) {
+      KafkaConfig settings, String topic, String groupId, boolean fromEarliest, boolean bounded) {
     Properties consumer = KafkaClients.consumerProperties(settings, groupId);
     var builder =
         KafkaSource.<RawInput>builder()
@@ -68,7 +68,7 @@ public final class KafkaIo {
 
   /** A sink of messages to {@code topic}, keyed by {@link Message#key()}. */
   public static <T extends Message> KafkaSink<T> sink(
-      KafkaSettings settings, String topic, Delivery delivery, String transactionalIdPrefix) {
+      KafkaConfig settings, String topic, Delivery delivery, String transactionalIdPrefix) {
     return KafkaSink.<T>builder()
         .setBootstrapServers(settings.bootstrapServers())
         .setKafkaProducerConfig(sinkProducerProperties(settings))
@@ -82,7 +82,7 @@ public final class KafkaIo {
   }
 
   /** The sinks' producer settings: the clients' own, a long transaction timeout, batching. */
-  static Properties sinkProducerProperties(KafkaSettings settings) {
+  static Properties sinkProducerProperties(KafkaConfig settings) {
     Properties producer = KafkaClients.producerProperties(settings);
     producer.setProperty("transaction.timeout.ms", Integer.toString(TRANSACTION_TIMEOUT_MS));
     producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(SINK_LINGER_MS));

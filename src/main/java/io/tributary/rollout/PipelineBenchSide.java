@@ -2,7 +2,7 @@ package io.tributary.rollout;
 
 import io.tributary.json.Json;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.MessageCodec;
@@ -66,8 +66,8 @@ public final class PipelineBenchSide {
     /** The job's config for one run: its own topics, the same prompts and seeds every run. */
     RolloutsConfig config(String tag) {
       String run = "bench-p" + parallelism + "-" + tag;
-      KafkaSettings kafka =
-          new KafkaSettings(
+      KafkaConfig kafka =
+          new KafkaConfig(
               bootstrapServers,
               new KafkaTopics(run + ".prompts", run + ".rollouts", run + ".policy", run + ".dead"),
               parallelism,
@@ -175,7 +175,7 @@ public final class PipelineBenchSide {
     return BenchRate.of(ends, tokens, first, wall);
   }
 
-  private static List<ScoredGroup> readAll(KafkaSettings kafka) {
+  private static List<ScoredGroup> readAll(KafkaConfig kafka) {
     String topic = kafka.topics().scoredRollouts();
     List<ScoredGroup> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bytesConsumer(kafka, null)) {

@@ -2,7 +2,7 @@ package io.tributary.rollout;
 
 import io.tributary.config.ConfigException;
 import io.tributary.config.Yaml;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.messages.SamplingSpec;
 import io.tributary.reward.RewardsConfig;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ import java.nio.file.Path;
 public record RolloutsConfig(
     String policyCheckpoint,
     String initModel,
-    KafkaSettings kafka,
+    KafkaConfig kafka,
     RewardsConfig rewards,
     SamplingSpec sampling,
     Integer samplingThreads,
@@ -52,7 +52,7 @@ public record RolloutsConfig(
     if (policyCheckpoint == null || policyCheckpoint.isBlank()) {
       throw ConfigException.badValue("policyCheckpoint", policyCheckpoint, "a checkpoint path");
     }
-    kafka = kafka == null ? KafkaSettings.defaults() : kafka;
+    kafka = kafka == null ? KafkaConfig.defaults() : kafka;
     if (rewards == null) {
       throw ConfigException.badValue("rewards", null, "a rewards section (docs/rewards.md)");
     }
@@ -98,7 +98,7 @@ public record RolloutsConfig(
     return sampling.groupSize();
   }
 
-  public RolloutsConfig withKafka(KafkaSettings settings) {
+  public RolloutsConfig withKafka(KafkaConfig settings) {
     return new RolloutsConfig(
         policyCheckpoint,
         initModel,

@@ -2,8 +2,8 @@ package io.tributary.rollout;
 
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.config.ConfigException;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaSession;
-import io.tributary.kafka.KafkaSettings;
 import io.tributary.model.PolicyModel;
 import io.tributary.policy.PolicySource;
 import io.tributary.tokenizer.Tokenizer;
@@ -42,7 +42,7 @@ public final class RolloutsRunner {
           StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
       RolloutJob.configure(env, resolved);
       wire(env, plan);
-      KafkaSettings kafka = resolved.kafka();
+      KafkaConfig kafka = resolved.kafka();
       out.printf(
           "rollouts: policy %s (version %d), G=%d, parallelism %d, %s delivery%n",
           config.policyCheckpoint(),
@@ -79,7 +79,7 @@ public final class RolloutsRunner {
    */
   public static void wire(StreamExecutionEnvironment env, RolloutJob.Plan plan) {
     RolloutsConfig config = plan.config();
-    KafkaSettings kafka = config.kafka();
+    KafkaConfig kafka = config.kafka();
     String prefix = config.transactionalIdPrefix();
     boolean file = config.prompts().from() == PromptsConfig.PromptOrigin.FILE;
     DataStream<RawInput> prompts =

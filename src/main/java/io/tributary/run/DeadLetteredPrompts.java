@@ -3,7 +3,7 @@ package io.tributary.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.json.Json;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.ScoredGroup;
@@ -42,7 +42,7 @@ public final class DeadLetteredPrompts implements AutoCloseable {
   private volatile long count;
   private volatile long unscoredCount;
 
-  public DeadLetteredPrompts(KafkaSettings kafka) {
+  public DeadLetteredPrompts(KafkaConfig kafka) {
     this.promptsTopic = kafka.topics().prompts();
     this.scoredRolloutsTopic = kafka.topics().scoredRollouts();
     this.reader = KafkaClients.bytesConsumer(kafka, null);

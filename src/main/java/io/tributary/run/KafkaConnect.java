@@ -1,8 +1,8 @@
 package io.tributary.run;
 
 import io.tributary.kafka.KafkaClients;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaSession;
-import io.tributary.kafka.KafkaSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,13 +24,13 @@ final class KafkaConnect {
 
   private KafkaConnect() {}
 
-  static KafkaSession open(KafkaSettings settings, Path runDir, PrintStream out)
+  static KafkaSession open(KafkaConfig settings, Path runDir, PrintStream out)
       throws InterruptedException {
     return open(settings, runDir, out, ATTEMPTS, FIRST_BACKOFF);
   }
 
   static KafkaSession open(
-      KafkaSettings settings, Path runDir, PrintStream out, int attempts, Duration firstBackoff)
+      KafkaConfig settings, Path runDir, PrintStream out, int attempts, Duration firstBackoff)
       throws InterruptedException {
     String where =
         settings.startsOwnBroker()
@@ -60,7 +60,7 @@ final class KafkaConnect {
   }
 
   /** Fails within {@link #PROBE_TIMEOUT} when no broker answers (topic creation waits longer). */
-  private static void probe(KafkaSettings settings) {
+  private static void probe(KafkaConfig settings) {
     Properties p = KafkaClients.adminProperties(settings);
     int ms = (int) PROBE_TIMEOUT.toMillis();
     p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));

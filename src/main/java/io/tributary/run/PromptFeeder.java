@@ -3,7 +3,7 @@ package io.tributary.run;
 import io.tributary.grpo.PromptStream;
 import io.tributary.json.Json;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.messages.Message;
 import io.tributary.messages.PromptMessage;
 import io.tributary.tasks.TaskPrompt;
@@ -38,7 +38,7 @@ public final class PromptFeeder implements AutoCloseable {
   private static final Pattern SEQUENCE = Pattern.compile("(\\d{9})-.*");
   private static final int CHUNK = 8;
 
-  private final KafkaSettings kafka;
+  private final KafkaConfig kafka;
   private final PromptStream stream;
   private final int maxInFlight;
   private final LongSupplier consumedGroups;
@@ -50,7 +50,7 @@ public final class PromptFeeder implements AutoCloseable {
    * @param consumedGroups groups the learner has consumed (trained or dropped as stale)
    */
   public PromptFeeder(
-      KafkaSettings kafka,
+      KafkaConfig kafka,
       List<TaskPrompt> train,
       long seed,
       int maxInFlight,
@@ -148,7 +148,7 @@ public final class PromptFeeder implements AutoCloseable {
   }
 
   /** One more than the highest sequence number committed to the prompts topic; 0 when none. */
-  static long nextSequence(KafkaSettings kafka) {
+  static long nextSequence(KafkaConfig kafka) {
     long next = 0;
     try (KafkaConsumer<String, PromptMessage> reader =
         KafkaClients.consumer(kafka, null, PromptMessage.class)) {

@@ -6,10 +6,10 @@ import io.tributary.config.ConfigException;
 import io.tributary.config.Yaml;
 import io.tributary.experiment.DemoConfig;
 import io.tributary.grpo.GrpoConfig;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.learner.LearnerConfig;
 import io.tributary.model.ModelConfig;
-import io.tributary.policy.ChatSettings;
+import io.tributary.policy.ChatConfig;
 import io.tributary.policy.PolicySource;
 import io.tributary.reward.RewardScorer;
 import io.tributary.reward.RewardsConfig;
@@ -46,16 +46,16 @@ import java.nio.file.Path;
  */
 public record RunConfig(
     PolicySource model,
-    DemoConfig.TaskSettings task,
+    DemoConfig.TaskConfig task,
     Integer sftSteps,
     Integer sftBatch,
     Double sftLearningRate,
     GrpoConfig grpo,
     RewardsConfig rewards,
     LearnerConfig learner,
-    KafkaSettings kafka,
-    RolloutSettings rollouts,
-    RunBudget budget,
+    KafkaConfig kafka,
+    RunRolloutsConfig rollouts,
+    RunBudgetConfig budget,
     Integer evalEveryVersions,
     Integer evalPrompts,
     Integer passK,
@@ -63,21 +63,21 @@ public record RunConfig(
     Integer progressEverySeconds,
     Long seed,
     PromptDataset dataset,
-    ChatSettings chat) {
+    ChatConfig chat) {
 
   public RunConfig {
     model = model != null ? model : new PolicySource.ModelYaml(Path.of("configs/model/small.yaml"));
-    chat = chat != null ? chat : ChatSettings.none();
+    chat = chat != null ? chat : ChatConfig.none();
     task =
-        task != null ? task : new DemoConfig.TaskSettings(null, null, null, null, null, null, null);
+        task != null ? task : new DemoConfig.TaskConfig(null, null, null, null, null, null, null);
     sftSteps = sftSteps != null ? sftSteps : 1500;
     sftBatch = sftBatch != null ? sftBatch : 64;
     sftLearningRate = sftLearningRate != null ? sftLearningRate : 2e-3;
     grpo = grpo != null ? grpo : GrpoConfig.defaults();
     learner = learner != null ? learner : LearnerConfig.defaults();
-    kafka = kafka != null ? kafka : KafkaSettings.defaults();
-    rollouts = rollouts != null ? rollouts : RolloutSettings.defaults();
-    budget = budget != null ? budget : new RunBudget(600, null);
+    kafka = kafka != null ? kafka : KafkaConfig.defaults();
+    rollouts = rollouts != null ? rollouts : RunRolloutsConfig.defaults();
+    budget = budget != null ? budget : new RunBudgetConfig(600, null);
     evalEveryVersions = evalEveryVersions != null ? evalEveryVersions : 10;
     evalPrompts = evalPrompts != null ? evalPrompts : 200;
     passK = passK != null ? passK : 4;
@@ -163,7 +163,7 @@ public record RunConfig(
   }
 
   /** The same config with another Kafka (e.g. given bootstrap servers). */
-  public RunConfig withKafka(KafkaSettings settings) {
+  public RunConfig withKafka(KafkaConfig settings) {
     return new RunConfig(
         model,
         task,

@@ -213,7 +213,7 @@ public final class RunLoop {
 
   private RolloutsConfig rolloutsConfig(KafkaSession kafka, Path sft) {
     GrpoConfig g = config.grpo();
-    RolloutSettings r = config.rollouts();
+    RunRolloutsConfig r = config.rollouts();
     return new RolloutsConfig(
         sft.toAbsolutePath().toString(),
         null,

@@ -5,8 +5,8 @@ import io.tributary.config.ConfigException;
 import io.tributary.grpo.GrpoConfig;
 import io.tributary.grpo.GrpoTrainer;
 import io.tributary.hf.LoraPolicies;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaSession;
-import io.tributary.kafka.KafkaSettings;
 import io.tributary.learner.LearnerService;
 import io.tributary.model.GenerationDefaults;
 import io.tributary.model.PolicyModel;
@@ -36,7 +36,7 @@ public final class StandaloneLearner {
       RunConfig config, String bootstrap, Path storeDir, Path initial, PrintStream out)
       throws Exception {
     config.validate();
-    KafkaSettings settings = config.kafka().withBootstrapServers(bootstrap);
+    KafkaConfig settings = config.kafka().withBootstrapServers(bootstrap);
     PolicySource source = config.model().resolved();
     // an imported model is its own version 0; a model YAML's policy needs --init (its SFT start)
     boolean fromImport = initial == null && source.isImported();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.json.Json;
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.DeadLetter;
@@ -60,7 +60,7 @@ class LearnerBadRecordsTest {
   @Test
   void badRecordsAreDeadLetteredWithTheirReasonsWhileGoodGroupsTrainAndOffsetsMovePastThem()
       throws Exception {
-    KafkaSettings kafka = settings();
+    KafkaConfig kafka = settings();
     TopicPartition rollouts = new TopicPartition(kafka.topics().scoredRollouts(), 0);
     LearnerConfig config = new LearnerConfig(null, 100, null, null, 10, 50, null);
     PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
@@ -134,16 +134,16 @@ class LearnerBadRecordsTest {
     }
   }
 
-  static KafkaSettings settings() {
+  static KafkaConfig settings() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     KafkaTopics topics = new KafkaTopics("p-" + run, "r-" + run, "v-" + run, "d-" + run);
-    KafkaSettings s = new KafkaSettings(broker.bootstrapServers(), topics, 1, null, null);
+    KafkaConfig s = new KafkaConfig(broker.bootstrapServers(), topics, 1, null, null);
     TopicAdmin.ensureTopics(s);
     return s;
   }
 
   static LearnerService learner(
-      KafkaSettings kafka,
+      KafkaConfig kafka,
       PolicyStore store,
       PolicyModel policy,
       LearnerConfig config,
@@ -164,7 +164,7 @@ class LearnerBadRecordsTest {
   }
 
   /** Writes raw bytes to the scored-rollouts topic; returns their offset. */
-  static long send(KafkaSettings kafka, byte[] value) throws Exception {
+  static long send(KafkaConfig kafka, byte[] value) throws Exception {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             KafkaClients.producerProperties(kafka),
@@ -177,14 +177,14 @@ class LearnerBadRecordsTest {
     }
   }
 
-  static long committed(KafkaSettings kafka, TopicPartition tp) {
+  static long committed(KafkaConfig kafka, TopicPartition tp) {
     try (KafkaConsumer<String, byte[]> c =
         KafkaClients.bytesConsumer(kafka, LearnerConfig.defaults().consumerGroup())) {
       return c.committed(Set.of(tp)).get(tp).offset();
     }
   }
 
-  static long endOffset(KafkaSettings kafka) {
+  static long endOffset(KafkaConfig kafka) {
     TopicPartition tp = new TopicPartition(kafka.topics().scoredRollouts(), 0);
     try (KafkaConsumer<String, byte[]> c = KafkaClients.bytesConsumer(kafka, null)) {
       return c.endOffsets(List.of(tp)).get(tp);
@@ -192,7 +192,7 @@ class LearnerBadRecordsTest {
   }
 
   /** Every dead letter written so far. */
-  static List<DeadLetter> deadLetters(KafkaSettings kafka) {
+  static List<DeadLetter> deadLetters(KafkaConfig kafka) {
     List<DeadLetter> out = new ArrayList<>();
     TopicPartition tp = new TopicPartition(kafka.topics().deadLetters(), 0);
     try (KafkaConsumer<String, byte[]> reader = KafkaClients.bytesConsumer(kafka, null)) {

@@ -12,7 +12,7 @@ import io.tributary.grpo.LossAggregation;
 import io.tributary.grpo.RolloutGroup;
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.Message;
@@ -61,11 +61,11 @@ class LearnerServiceTest {
     broker.close();
   }
 
-  static KafkaSettings settings() {
+  static KafkaConfig settings() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     KafkaTopics topics = new KafkaTopics("p-" + run, "r-" + run, "v-" + run, "d-" + run);
     // one partition, so a resumed learner's position lies below groups it read but did not train
-    KafkaSettings s = new KafkaSettings(broker.bootstrapServers(), topics, 1, null, null);
+    KafkaConfig s = new KafkaConfig(broker.bootstrapServers(), topics, 1, null, null);
     TopicAdmin.ensureTopics(s);
     return s;
   }
@@ -163,7 +163,7 @@ class LearnerServiceTest {
   }
 
   /** Publishes each group as one record, in order. */
-  static void produce(KafkaSettings settings, List<ScoredGroup> groups) {
+  static void produce(KafkaConfig settings, List<ScoredGroup> groups) {
     try (KafkaProducer<String, Message> producer = KafkaClients.producer(settings)) {
       for (ScoredGroup group : groups) {
         producer.send(new ProducerRecord<>(settings.topics().scoredRollouts(), group.key(), group));
@@ -173,7 +173,7 @@ class LearnerServiceTest {
   }
 
   static LearnerService learner(
-      KafkaSettings settings,
+      KafkaConfig settings,
       PolicyStore store,
       PolicyModel policy,
       LearnerConfig config,
@@ -191,7 +191,7 @@ class LearnerServiceTest {
 
   @Test
   void trainsOnEachFullBatchAnnouncesVersionsAndAfterAResumeNeverTrainsTwiceOnARollout() {
-    KafkaSettings settings = settings();
+    KafkaConfig settings = settings();
     PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
     List<Map<String, Object>> updates = new ArrayList<>();
     try (PolicyModel source = PolicyModel.create(tiny(), 1)) {
@@ -242,7 +242,7 @@ class LearnerServiceTest {
 
   @Test
   void aGroupSampledWithAnotherSpecStopsTheLearnerNamingBothValues() {
-    KafkaSettings settings = settings();
+    KafkaConfig settings = settings();
     PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
     try (PolicyModel policy = PolicyModel.create(tiny(), 1)) {
       ScoredGroup g = groups(policy, 1, 0, "w").get(0);
@@ -276,7 +276,7 @@ class LearnerServiceTest {
 
   @Test
   void groupsOlderThanTheStalenessBoundAreCountedAndNotTrainedOn() {
-    KafkaSettings settings = settings();
+    KafkaConfig settings = settings();
     PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
     List<Map<String, Object>> updates = new ArrayList<>();
     try (PolicyModel policy = PolicyModel.create(tiny(), 1)) {

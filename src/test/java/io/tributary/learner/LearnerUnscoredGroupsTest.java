@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.DeadLetter;
@@ -83,7 +83,7 @@ class LearnerUnscoredGroupsTest {
 
   @Test
   void aGroupWithAnUnscoredMemberIsDeadLetteredCountedAndNeverTrained() throws Exception {
-    KafkaSettings kafka = settings();
+    KafkaConfig kafka = settings();
     LearnerConfig config = new LearnerConfig(null, 100, null, null, 10, 50, null);
     List<Map<String, Object>> updates = new ArrayList<>();
     List<String> trained = new ArrayList<>();
@@ -157,15 +157,15 @@ class LearnerUnscoredGroupsTest {
     }
   }
 
-  static KafkaSettings settings() {
+  static KafkaConfig settings() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     KafkaTopics topics = new KafkaTopics("p-" + run, "r-" + run, "v-" + run, "d-" + run);
-    KafkaSettings s = new KafkaSettings(broker.bootstrapServers(), topics, 1, null, null);
+    KafkaConfig s = new KafkaConfig(broker.bootstrapServers(), topics, 1, null, null);
     TopicAdmin.ensureTopics(s);
     return s;
   }
 
-  static void send(KafkaSettings kafka, DeadLetter letter) throws Exception {
+  static void send(KafkaConfig kafka, DeadLetter letter) throws Exception {
     try (KafkaProducer<String, Message> producer = KafkaClients.producer(kafka)) {
       producer.send(new ProducerRecord<>(kafka.topics().deadLetters(), letter.key(), letter)).get();
     }

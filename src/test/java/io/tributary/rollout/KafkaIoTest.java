@@ -2,7 +2,7 @@ package io.tributary.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import java.util.Map;
 import java.util.Properties;
@@ -12,7 +12,7 @@ class KafkaIoTest {
   @Test
   void sinkProducersLingerToBatchRolloutsAndKeepTheLongTransactionTimeout() {
     Properties producer =
-        KafkaIo.sinkProducerProperties(KafkaSettings.forBootstrap("127.0.0.1:9092"));
+        KafkaIo.sinkProducerProperties(KafkaConfig.forBootstrap("127.0.0.1:9092"));
 
     assertThat(producer)
         .containsEntry("linger.ms", "100")
@@ -24,8 +24,8 @@ class KafkaIoTest {
 
   @Test
   void configuredClientPropertiesOverrideTheSinkBatchingDefaults() {
-    KafkaSettings settings =
-        new KafkaSettings(
+    KafkaConfig settings =
+        new KafkaConfig(
             "127.0.0.1:9092",
             KafkaTopics.DEFAULTS,
             1,

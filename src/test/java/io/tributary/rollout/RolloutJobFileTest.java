@@ -8,7 +8,7 @@ import io.tributary.grpo.Advantages;
 import io.tributary.grpo.GrpoConfig;
 import io.tributary.json.Json;
 import io.tributary.kafka.EmbeddedKafka;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.MessageCodec;
@@ -47,7 +47,7 @@ class RolloutJobFileTest {
 
   @TempDir static Path dir;
   static EmbeddedKafka broker;
-  static KafkaSettings kafka;
+  static KafkaConfig kafka;
   static List<ConsumerRecord<String, byte[]>> rollouts;
   static List<ConsumerRecord<String, byte[]>> deadLetters;
 

@@ -7,7 +7,7 @@ import io.tributary.grpo.Advantages;
 import io.tributary.grpo.GrpoConfig;
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.Message;
 import io.tributary.messages.MessageCodec;
@@ -60,7 +60,7 @@ class RolloutJobRecoveryTest {
       throws Exception {
     int n = 24;
     String run = "fail";
-    KafkaSettings kafka = StreamFixtures.kafka(broker.bootstrapServers(), run);
+    KafkaConfig kafka = StreamFixtures.kafka(broker.bootstrapServers(), run);
     TopicAdmin.ensureTopics(kafka);
     Path policy = StreamFixtures.tinyPolicy(dir, "policy.ckpt", 1, 0);
     RolloutsConfig config = StreamFixtures.config(policy, kafka, 2, "fail-run");
@@ -130,7 +130,7 @@ class RolloutJobRecoveryTest {
 
   @Test
   void aPolicyVersionEventMidStreamMakesLaterRolloutsCarryTheNewVersion() throws Exception {
-    KafkaSettings kafka = StreamFixtures.kafka(broker.bootstrapServers(), "reload");
+    KafkaConfig kafka = StreamFixtures.kafka(broker.bootstrapServers(), "reload");
     TopicAdmin.ensureTopics(kafka);
     Path policy = StreamFixtures.tinyPolicy(dir, "v0.ckpt", 1, 0);
     RolloutsConfig config = StreamFixtures.config(policy, kafka, 2, "reload-run");
@@ -199,7 +199,7 @@ class RolloutJobRecoveryTest {
   }
 
   private static void send(
-      KafkaProducer<String, Message> producer, KafkaSettings kafka, int from, int to)
+      KafkaProducer<String, Message> producer, KafkaConfig kafka, int from, int to)
       throws Exception {
     for (int i = from; i < to; i++) {
       var p = StreamFixtures.prompt(i);
@@ -207,7 +207,7 @@ class RolloutJobRecoveryTest {
     }
   }
 
-  private static List<ScoredGroup> read(KafkaSettings kafka, int expected) {
+  private static List<ScoredGroup> read(KafkaConfig kafka, int expected) {
     return StreamFixtures.readCommitted(
             kafka, kafka.topics().scoredRollouts(), expected, Duration.ofSeconds(60))
         .stream()
@@ -221,7 +221,7 @@ class RolloutJobRecoveryTest {
    * once the event's offset is committed, every subtask holds the event and loads it before its
    * next batch.
    */
-  private static void awaitCommittedOffset(KafkaSettings kafka, String group, String topic)
+  private static void awaitCommittedOffset(KafkaConfig kafka, String group, String topic)
       throws Exception {
     try (Admin admin = KafkaClients.admin(kafka)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -2,7 +2,7 @@ package io.tributary.rollout;
 
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PromptMessage;
@@ -62,7 +62,7 @@ final class StreamFixtures {
         1);
   }
 
-  static RolloutsConfig config(Path policy, KafkaSettings kafka, int parallelism, String txPrefix) {
+  static RolloutsConfig config(Path policy, KafkaConfig kafka, int parallelism, String txPrefix) {
     return new RolloutsConfig(
         policy.toString(),
         null,
@@ -81,8 +81,8 @@ final class StreamFixtures {
         7L);
   }
 
-  static KafkaSettings kafka(String bootstrap, String run) {
-    return new KafkaSettings(
+  static KafkaConfig kafka(String bootstrap, String run) {
+    return new KafkaConfig(
         bootstrap,
         new KafkaTopics(
             run + ".prompts", run + ".rollouts", run + ".policy", run + ".dead-letters"),
@@ -104,7 +104,7 @@ final class StreamFixtures {
 
   /** Every committed record of {@code topic}, waiting until {@code expected} arrived. */
   static List<ConsumerRecord<String, byte[]>> readCommitted(
-      KafkaSettings settings, String topic, int expected, Duration timeout) {
+      KafkaConfig settings, String topic, int expected, Duration timeout) {
     return readCommitted(settings, topic, expected, timeout, Duration.ofMillis(500));
   }
 
@@ -113,7 +113,7 @@ final class StreamFixtures {
    * be a bug the test must see.
    */
   static List<ConsumerRecord<String, byte[]>> readCommitted(
-      KafkaSettings settings, String topic, int expected, Duration timeout, Duration linger) {
+      KafkaConfig settings, String topic, int expected, Duration timeout, Duration linger) {
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bytesConsumer(settings, null)) {
       List<TopicPartition> partitions =

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.DeadLetter;
@@ -45,7 +45,7 @@ class PromptFeederTest {
   @Test
   void aPromptTheRolloutJobDeadLetteredFreesItsInFlightSlotOnceAlsoForAResumedFeeder()
       throws Exception {
-    KafkaSettings kafka = settings();
+    KafkaConfig kafka = settings();
     List<TaskPrompt> train = arithmetic(20);
     List<InputOrigin> fed;
     try (PromptFeeder feeder = new PromptFeeder(kafka, train, 7, MAX_IN_FLIGHT, () -> 0)) {
@@ -87,10 +87,10 @@ class PromptFeederTest {
     }
   }
 
-  private static KafkaSettings settings() {
+  private static KafkaConfig settings() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     KafkaTopics topics = new KafkaTopics("p-" + run, "r-" + run, "v-" + run, "d-" + run);
-    KafkaSettings s = new KafkaSettings(broker.bootstrapServers(), topics, 2, null, null);
+    KafkaConfig s = new KafkaConfig(broker.bootstrapServers(), topics, 2, null, null);
     TopicAdmin.ensureTopics(s);
     return s;
   }
@@ -107,7 +107,7 @@ class PromptFeederTest {
     return origin.deadLetter("{}", reason, System.currentTimeMillis());
   }
 
-  private static void send(KafkaSettings kafka, DeadLetter... letters) throws Exception {
+  private static void send(KafkaConfig kafka, DeadLetter... letters) throws Exception {
     try (KafkaProducer<String, Message> producer = KafkaClients.producer(kafka)) {
       for (DeadLetter l : letters) {
         producer.send(new ProducerRecord<>(kafka.topics().deadLetters(), l.key(), l)).get();
@@ -116,7 +116,7 @@ class PromptFeederTest {
   }
 
   /** Where each committed prompt lies in the prompts topic, as the rollout job names it. */
-  private static List<InputOrigin> fedPrompts(KafkaSettings kafka) {
+  private static List<InputOrigin> fedPrompts(KafkaConfig kafka) {
     List<InputOrigin> out = new ArrayList<>();
     try (KafkaConsumer<String, PromptMessage> reader =
         KafkaClients.consumer(kafka, null, PromptMessage.class)) {

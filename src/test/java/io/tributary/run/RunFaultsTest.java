@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.checkpoint.CheckpointException;
 import io.tributary.config.Yaml;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ class RunFaultsTest {
   @Test
   void anUnreachableBrokerIsRetriedWithBackoffThenReportedWithItsAddress() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    KafkaSettings nowhere = KafkaSettings.forBootstrap("127.0.0.1:1");
+    KafkaConfig nowhere = KafkaConfig.forBootstrap("127.0.0.1:1");
     assertThatThrownBy(
             () ->
                 KafkaConnect.open(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.ScoredGroup;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ class RunLoopTest {
   }
 
   /** Every scored group committed to the topic so far, read read_committed. */
-  static List<ScoredGroup> committedGroups(KafkaSettings kafka) {
+  static List<ScoredGroup> committedGroups(KafkaConfig kafka) {
     List<ScoredGroup> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> reader = KafkaClients.bytesConsumer(kafka, null)) {
       List<TopicPartition> partitions = new ArrayList<>();

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * @param clientProperties passed to every producer, consumer and admin client: {@code
  *     security.protocol}, {@code sasl.*}, {@code ssl.*}, {@code compression.type}, ...
  */
-public record KafkaSettings(
+public record KafkaConfig(
     String bootstrapServers,
     KafkaTopics topics,
     Integer partitions,
@@ -36,7 +36,7 @@ public record KafkaSettings(
           "key.deserializer", "nothing: keys are strings",
           "value.deserializer", "nothing: values are Tributary messages");
 
-  public KafkaSettings {
+  public KafkaConfig {
     if (bootstrapServers != null && bootstrapServers.isBlank()) {
       bootstrapServers = null;
     }
@@ -63,17 +63,17 @@ public record KafkaSettings(
   }
 
   /** The embedded broker, default topics, no client properties. */
-  public static KafkaSettings defaults() {
-    return new KafkaSettings(null, null, null, null, null);
+  public static KafkaConfig defaults() {
+    return new KafkaConfig(null, null, null, null, null);
   }
 
-  public static KafkaSettings forBootstrap(String bootstrapServers) {
+  public static KafkaConfig forBootstrap(String bootstrapServers) {
     return defaults().withBootstrapServers(bootstrapServers);
   }
 
   /** The same settings pointed at a broker, e.g. the one Tributary just started. */
-  public KafkaSettings withBootstrapServers(String servers) {
-    return new KafkaSettings(servers, topics, partitions, replicationFactor, clientProperties);
+  public KafkaConfig withBootstrapServers(String servers) {
+    return new KafkaConfig(servers, topics, partitions, replicationFactor, clientProperties);
   }
 
   public boolean startsOwnBroker() {

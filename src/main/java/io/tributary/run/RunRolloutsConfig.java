@@ -12,9 +12,9 @@ import io.tributary.rollout.MicroBatchConfig;
  * @param parallelism generation subtasks, each with a policy replica
  * @param checkpointIntervalMs Flink checkpoint interval: rollouts reach the learner at this pace
  */
-public record RolloutSettings(
+public record RunRolloutsConfig(
     MicroBatchConfig microBatch, Integer parallelism, Long checkpointIntervalMs) {
-  public RolloutSettings {
+  public RunRolloutsConfig {
     microBatch = microBatch != null ? microBatch : MicroBatchConfig.defaults();
     parallelism = parallelism != null ? parallelism : 1;
     checkpointIntervalMs = checkpointIntervalMs != null ? checkpointIntervalMs : 2000L;
@@ -26,7 +26,7 @@ public record RolloutSettings(
     }
   }
 
-  public static RolloutSettings defaults() {
-    return new RolloutSettings(null, null, null);
+  public static RunRolloutsConfig defaults() {
+    return new RunRolloutsConfig(null, null, null);
   }
 }

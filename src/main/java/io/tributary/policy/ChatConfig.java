@@ -14,8 +14,8 @@ import java.util.Map;
  * @param templateVariables further variables of the template, as transformers passes keyword
  *     arguments of {@code apply_chat_template} (Qwen3: {@code enable_thinking})
  */
-public record ChatSettings(String systemPrompt, Map<String, Object> templateVariables) {
-  public ChatSettings {
+public record ChatConfig(String systemPrompt, Map<String, Object> templateVariables) {
+  public ChatConfig {
     templateVariables = templateVariables == null ? Map.of() : Map.copyOf(templateVariables);
     for (String reserved : new String[] {"messages", "add_generation_prompt"}) {
       if (templateVariables.containsKey(reserved)) {
@@ -27,8 +27,8 @@ public record ChatSettings(String systemPrompt, Map<String, Object> templateVari
     }
   }
 
-  public static ChatSettings none() {
-    return new ChatSettings(null, null);
+  public static ChatConfig none() {
+    return new ChatConfig(null, null);
   }
 
   public boolean hasSystemPrompt() {

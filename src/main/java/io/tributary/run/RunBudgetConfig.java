@@ -6,8 +6,8 @@ import static io.tributary.config.ConfigException.badValue;
  * When {@code ./tributary run} stops: after this many seconds of loop time (summed over resumes),
  * or when the learner reaches this policy version, whichever comes first. At least one is set.
  */
-public record RunBudget(Integer seconds, Integer versions) {
-  public RunBudget {
+public record RunBudgetConfig(Integer seconds, Integer versions) {
+  public RunBudgetConfig {
     if (seconds == null && versions == null) {
       throw badValue("budget", "{}", "seconds, versions or both");
     }

@@ -11,7 +11,7 @@ import java.time.Duration;
  * http://localhost:8000/v1}; {@code /chat/completions} is appended unless already there. The API
  * key itself is never a param: {@code apiKeyEnv} names the environment variable that holds it.
  */
-public record JudgeSettings(
+public record JudgeConfig(
     URI endpoint,
     String model,
     PromptTemplate template,
@@ -46,7 +46,7 @@ public record JudgeSettings(
     "questionField"
   };
 
-  public static JudgeSettings from(RewardParams params) {
+  public static JudgeConfig from(RewardParams params) {
     params.allowOnly(KEYS);
     String baseUrl = params.stringValue("baseUrl", null);
     if (baseUrl == null) {
@@ -67,7 +67,7 @@ public record JudgeSettings(
         params.asMap().containsKey("maxTokens")
             ? atLeast(params, "maxTokens", 1, 0)
             : null; // absent: the server's default
-    return new JudgeSettings(
+    return new JudgeConfig(
         endpoint(baseUrl),
         model,
         template == null ? PromptTemplate.defaultFor(verdict) : new PromptTemplate(template),

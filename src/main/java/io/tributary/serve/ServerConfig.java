@@ -4,8 +4,8 @@ package io.tributary.serve;
  * Where the server listens and how it batches: up to {@code maxBatchRows} rows (choices) per
  * sampler batch, gathered for at most {@code maxWaitMillis} after the oldest waiting request.
  */
-public record ServerSettings(String host, int port, int maxBatchRows, long maxWaitMillis) {
-  public ServerSettings {
+public record ServerConfig(String host, int port, int maxBatchRows, long maxWaitMillis) {
+  public ServerConfig {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + ", expected 0 (any free) to 65535");
     }
@@ -17,7 +17,7 @@ public record ServerSettings(String host, int port, int maxBatchRows, long maxWa
     }
   }
 
-  public static ServerSettings defaults(int port) {
-    return new ServerSettings("127.0.0.1", port, 32, 10);
+  public static ServerConfig defaults(int port) {
+    return new ServerConfig("127.0.0.1", port, 32, 10);
   }
 }

@@ -13,7 +13,7 @@ import io.tributary.config.ConfigException;
  * @param taskManagerMemory Flink's {@code taskmanager.memory.process.size}; libtorch's native
  *     memory comes on top (Flink does not count it)
  */
-public record ClusterSettings(
+public record ClusterConfig(
     int taskManagers,
     int slotsPerTaskManager,
     int restPort,
@@ -23,7 +23,7 @@ public record ClusterSettings(
   public static final String DEFAULT_JOB_MANAGER_MEMORY = "1024m";
   public static final String DEFAULT_TASK_MANAGER_MEMORY = "1024m";
 
-  public ClusterSettings {
+  public ClusterConfig {
     if (taskManagers < 1) {
       throw ConfigException.badValue("--task-managers", taskManagers, "a number >= 1");
     }
@@ -37,8 +37,8 @@ public record ClusterSettings(
     taskManagerMemory = taskManagerMemory == null ? DEFAULT_TASK_MANAGER_MEMORY : taskManagerMemory;
   }
 
-  public static ClusterSettings of(int taskManagers, int slotsPerTaskManager) {
-    return new ClusterSettings(taskManagers, slotsPerTaskManager, 0, null, null);
+  public static ClusterConfig of(int taskManagers, int slotsPerTaskManager) {
+    return new ClusterConfig(taskManagers, slotsPerTaskManager, 0, null, null);
   }
 
   public int totalSlots() {
