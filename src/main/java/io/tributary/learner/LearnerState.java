@@ -31,6 +31,15 @@ record LearnerState(
   static final String DEAD_LETTERED_AHEAD = "learner.deadLetteredAhead";
   static final String COUNTERS = "learner.counters";
 
+  /** Adds {@code n} to the counter {@code name} (counters are kept across restarts). */
+  void count(String name, long n) {
+    counters.merge(name, n, Long::sum);
+  }
+
+  long counter(String name) {
+    return counters.getOrDefault(name, 0L);
+  }
+
   static LearnerState empty() {
     return new LearnerState(
         new HashMap<>(), new HashMap<>(), new HashSet<>(), new LinkedHashMap<>());

@@ -34,9 +34,16 @@ public final class RunLog {
     this.dir = dir;
   }
 
-  /** Appends one update's metrics. */
-  public synchronized void update(Map<String, Object> report) {
-    append(METRICS, report);
+  /** Appends one update's metrics line and returns it as written. */
+  public synchronized Map<String, Object> update(MetricsLine line) {
+    Map<String, Object> json = line.toMap();
+    append(METRICS, json);
+    return json;
+  }
+
+  /** Appends a metrics line as it was read back (a resumed run's or a test's). */
+  synchronized void update(Map<String, Object> line) {
+    append(METRICS, line);
   }
 
   /** Appends the rollout ids trained into {@code version}, before that version is saved. */

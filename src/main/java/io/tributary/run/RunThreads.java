@@ -4,15 +4,16 @@ import io.tributary.checkpoint.Checkpoint;
 import io.tributary.grpo.Evaluator;
 import io.tributary.hf.LoraPolicies;
 import io.tributary.learner.LearnerService;
+import io.tributary.learner.UpdateReport;
 import io.tributary.model.IntraOpThreads;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.policy.PolicyStore;
 import io.tributary.tasks.TaskPrompt;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -96,23 +97,23 @@ final class RunThreads {
   }
 
   /** Called by the learner thread after each update's checkpoint was written. */
-  void onUpdate(Map<String, Object> report) {
+  void onUpdate(UpdateReport report) {
     double now = elapsed();
-    long trained = ((Number) report.get("trained_rollouts")).longValue();
-    Map<String, Object> line = new LinkedHashMap<>(report);
-    line.put("elapsed_s", now);
-    line.put("rollouts_per_s", (trained - lastTrained) / Math.max(1e-9, now - lastUpdateSeconds));
+    long trained = report.counters().trainedRollouts();
     PromptFeeder f = feeder;
-    line.put("prompts_fed", f == null ? 0 : f.fed());
-    if (f != null) {
-      // the job's letters and the learner's: a group a reward function failed on, never trained
-      line.put("unscored_groups", f.unscoredGroups());
-    }
+    MetricsLine line =
+        new MetricsLine(
+            report,
+            now,
+            (trained - lastTrained) / Math.max(1e-9, now - lastUpdateSeconds),
+            f == null ? 0 : f.fed(),
+            // the job's letters and the learner's: a group a reward function failed on, never
+            // trained
+            f == null ? OptionalLong.empty() : OptionalLong.of(f.unscoredGroups()));
     lastTrained = trained;
     lastUpdateSeconds = now;
-    log.update(line);
-    lastUpdate = line;
-    version = ((Number) report.get("version")).longValue();
+    lastUpdate = log.update(line);
+    version = report.version();
     if (version % config.evalEveryVersions() == 0) {
       // read now: the store prunes old versions while the evaluator may still be busy
       evaluateLater(version, Checkpoint.read(store.pathOf(version)));

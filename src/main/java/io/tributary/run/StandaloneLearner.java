@@ -16,6 +16,7 @@ import io.tributary.policy.PolicyStore;
 import io.tributary.tokenizer.Tokenizer;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -77,13 +78,13 @@ public final class StandaloneLearner {
                   out.printf(
                       "version %s: reward %s, kl %s, entropy %s, staleness %s, %s rollouts"
                           + " trained, %s groups not scored%n",
-                      report.get("version"),
-                      shown(report.get("reward_mean"), "%.3f"),
-                      shown(report.get("kl"), "%.4f"),
-                      shown(report.get("entropy"), "%.3f"),
-                      shown(report.get("staleness_mean"), "%.2f"),
-                      report.get("trained_rollouts"),
-                      report.get("unscored_groups")))) {
+                      report.version(),
+                      String.format("%.3f", report.trainedOn().rewardMean()),
+                      shown(report.stats().kl(), "%.4f"),
+                      String.format("%.3f", report.stats().entropy()),
+                      String.format("%.2f", report.trainedOn().stalenessMean()),
+                      report.counters().trainedRollouts(),
+                      report.counters().unscoredGroups()))) {
         learner.start(checkpoint == null ? 0 : checkpoint.header().trainingStep());
         out.printf(
             "learner: version %d from %s; reading %s at %s; store %s%n",
@@ -112,8 +113,8 @@ public final class StandaloneLearner {
   }
 
   /** A metric that was not computed (kl at beta = 0) shows as "-", never as 0 or "null". */
-  private static String shown(Object value, String format) {
-    return value instanceof Number n ? String.format(format, n.doubleValue()) : "-";
+  private static String shown(OptionalDouble value, String format) {
+    return value.isPresent() ? String.format(format, value.getAsDouble()) : "-";
   }
 
   private static Path requireInitial(Path initial) {

@@ -179,7 +179,8 @@ class LearnerServiceTest {
       LearnerConfig config,
       List<Map<String, Object>> updates) {
     GrpoTrainer trainer = new GrpoTrainer(policy, null, grpo(), sampling(), TOKENIZER.pad());
-    return new LearnerService(config, settings, store, policy, TOKENIZER, trainer, updates::add);
+    return new LearnerService(
+        config, settings, store, policy, TOKENIZER, trainer, r -> updates.add(r.toMap()));
   }
 
   static void pollUntil(LearnerService learner, java.util.function.BooleanSupplier done) {
