@@ -36,7 +36,7 @@ upload="$(curl -sS --fail-with-body -X POST -F "jarfile=@$JAR;type=application/x
 jar_id="$(sed -n 's|.*"filename" *: *"[^"]*/\([^"/]*\)".*|\1|p' <<<"$upload")"
 [[ -n "$jar_id" ]] || { echo "unexpected upload answer from $REST: $upload" >&2; exit 1; }
 
-body="{\"entryClass\":\"io.tributary.stream.RolloutJobMain\",\"programArgsList\":[\"--config\",\"$CONFIG\",\"--bootstrap\",\"$BOOTSTRAP\",\"--policy-checkpoint\",\"$POLICY\"]"
+body="{\"entryClass\":\"io.tributary.rollout.RolloutJobMain\",\"programArgsList\":[\"--config\",\"$CONFIG\",\"--bootstrap\",\"$BOOTSTRAP\",\"--policy-checkpoint\",\"$POLICY\"]"
 [[ -z "$SAVEPOINT" ]] || body+=",\"savepointPath\":\"$SAVEPOINT\",\"allowNonRestoredState\":false"
 body+="}"
 run="$(curl -sS --fail-with-body -X POST -H 'Content-Type: application/json' -d "$body" \

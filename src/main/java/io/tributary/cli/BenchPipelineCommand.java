@@ -1,6 +1,6 @@
 package io.tributary.cli;
 
-import io.tributary.stream.PipelineBenchmark;
+import io.tributary.rollout.PipelineBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.tributary.cli;
 
+import io.tributary.cluster.ClusterConfig;
 import io.tributary.cluster.ClusterLayout;
-import io.tributary.cluster.ClusterSettings;
 import io.tributary.cluster.ClusterStatus;
 import io.tributary.cluster.FlinkRestClient;
 import io.tributary.cluster.RolloutJobSubmitter;
@@ -67,7 +67,7 @@ public final class ClusterCommand implements Runnable {
 
     @Option(
         names = "--task-manager-memory",
-        defaultValue = ClusterSettings.DEFAULT_TASK_MANAGER_MEMORY,
+        defaultValue = ClusterConfig.DEFAULT_TASK_MANAGER_MEMORY,
         description = "taskmanager.memory.process.size (libtorch's native memory is extra)")
     String taskManagerMemory;
 
@@ -76,8 +76,8 @@ public final class ClusterCommand implements Runnable {
 
     @Override
     public void run() {
-      ClusterSettings settings =
-          new ClusterSettings(taskManagers, slots, restPort, null, taskManagerMemory);
+      ClusterConfig settings =
+          new ClusterConfig(taskManagers, slots, restPort, null, taskManagerMemory);
       StandaloneCluster cluster =
           StandaloneCluster.start(
               new ClusterLayout(dir), settings, Duration.ofSeconds(timeoutSeconds));

@@ -1,7 +1,7 @@
 package io.tributary.cli;
 
 import io.tributary.kafka.ForegroundBroker;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,13 +28,13 @@ public final class KafkaCommand implements Runnable {
 
   @Option(
       names = "--partitions",
-      defaultValue = "" + KafkaSettings.DEFAULT_PARTITIONS,
+      defaultValue = "" + KafkaConfig.DEFAULT_PARTITIONS,
       description = "partitions of each topic created (default: ${DEFAULT-VALUE})")
   int partitions;
 
   @Override
   public void run() {
-    KafkaSettings settings = new KafkaSettings(null, null, partitions, null, null);
+    KafkaConfig settings = new KafkaConfig(null, null, partitions, null, null);
     ForegroundBroker.run(dir, port, settings, System.out);
   }
 }

@@ -1,7 +1,7 @@
 package io.tributary.cli;
 
-import io.tributary.loop.RunConfig;
-import io.tributary.loop.StandaloneLearner;
+import io.tributary.run.RunConfig;
+import io.tributary.run.StandaloneLearner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

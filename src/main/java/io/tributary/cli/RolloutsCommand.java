@@ -1,7 +1,7 @@
 package io.tributary.cli;
 
-import io.tributary.stream.RolloutsConfig;
-import io.tributary.stream.RolloutsRunner;
+import io.tributary.rollout.RolloutsConfig;
+import io.tributary.rollout.RolloutsRunner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.tributary.cli;
 
-import io.tributary.loop.RunConfig;
-import io.tributary.loop.RunLoop;
+import io.tributary.run.RunConfig;
+import io.tributary.run.RunLoop;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;

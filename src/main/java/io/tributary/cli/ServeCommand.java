@@ -4,7 +4,7 @@ import io.tributary.hf.ModelSources;
 import io.tributary.model.DeviceChoice;
 import io.tributary.serve.OpenAiServer;
 import io.tributary.serve.ServedModel;
-import io.tributary.serve.ServerSettings;
+import io.tributary.serve.ServerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -82,7 +82,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServedModel model = load();
-    ServerSettings settings = new ServerSettings(host, port, maxBatch, batchWaitMillis);
+    ServerConfig settings = new ServerConfig(host, port, maxBatch, batchWaitMillis);
     OpenAiServer server = OpenAiServer.start(model, settings);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -2,10 +2,10 @@ package io.tributary.cli;
 
 import io.tributary.grpo.GrpoConfig;
 import io.tributary.kafka.BrokerLayout;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.RolloutTail;
-import io.tributary.loop.RunConfig;
+import io.tributary.run.RunConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -65,7 +65,7 @@ public final class TailCommand implements Runnable {
   @Override
   public void run() {
     String servers = bootstrap != null ? bootstrap : new BrokerLayout(runDir).readAddress();
-    KafkaSettings settings = new KafkaSettings(servers, null, null, null, properties);
+    KafkaConfig settings = new KafkaConfig(servers, null, null, null, properties);
     Duration timeout =
         timeoutSeconds == null ? null : Duration.ofMillis(Math.round(timeoutSeconds * 1000));
     String name = topic != null ? topic : KafkaTopics.DEFAULTS.scoredRollouts();

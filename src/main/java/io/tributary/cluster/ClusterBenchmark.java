@@ -4,7 +4,7 @@ import io.tributary.checkpoint.Checkpoint;
 import io.tributary.config.Yaml;
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.MessageCodec;
@@ -15,12 +15,12 @@ import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.reward.RewardSpec;
 import io.tributary.reward.RewardsConfig;
-import io.tributary.stream.Delivery;
-import io.tributary.stream.MicroBatchConfig;
-import io.tributary.stream.PromptsConfig;
-import io.tributary.stream.RolloutJob;
-import io.tributary.stream.RolloutsConfig;
-import io.tributary.stream.RolloutsRunner;
+import io.tributary.rollout.Delivery;
+import io.tributary.rollout.MicroBatchConfig;
+import io.tributary.rollout.PromptsConfig;
+import io.tributary.rollout.RolloutJob;
+import io.tributary.rollout.RolloutsConfig;
+import io.tributary.rollout.RolloutsRunner;
 import io.tributary.tokenizer.CharTokenizer;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ public final class ClusterBenchmark {
         StandaloneCluster cluster =
             StandaloneCluster.start(
                     new ClusterLayout(dir.resolve("cluster")),
-                    ClusterSettings.of(2, 1),
+                    ClusterConfig.of(2, 1),
                     Duration.ofSeconds(180))
                 .stopOnClose()) {
       RolloutJobSubmitter submitter = new RolloutJobSubmitter(cluster.rest());
@@ -78,8 +78,8 @@ public final class ClusterBenchmark {
         Path prompts = writePrompts(dir, perWorker * p);
         for (String side : List.of("minicluster", "cluster")) {
           String run = "bench-" + side + "-p" + p;
-          KafkaSettings kafka =
-              new KafkaSettings(
+          KafkaConfig kafka =
+              new KafkaConfig(
                   broker.bootstrapServers(),
                   new KafkaTopics(
                       run + ".prompts", run + ".rollouts", run + ".policy", run + ".dl"),
@@ -122,7 +122,7 @@ public final class ClusterBenchmark {
   }
 
   static RolloutsConfig config(
-      Path policy, KafkaSettings kafka, int parallelism, String run, Path prompts) {
+      Path policy, KafkaConfig kafka, int parallelism, String run, Path prompts) {
     return new RolloutsConfig(
         policy.toString(),
         null,
@@ -160,7 +160,7 @@ public final class ClusterBenchmark {
    * The create times of every committed record of the scored topic, sorted; one record is one
    * rollout (were a record a whole group, each would count G times).
    */
-  private static long[] createTimes(KafkaSettings kafka) {
+  private static long[] createTimes(KafkaConfig kafka) {
     String topic = kafka.topics().scoredRollouts();
     List<Long> times = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bytesConsumer(kafka, null)) {

@@ -31,7 +31,7 @@ public final class FlinkConfig {
   private FlinkConfig() {}
 
   /** Keys every process shares: where the JobManager is, class loading, failover, storage. */
-  static Map<String, String> common(ClusterLayout layout, ClusterSettings settings, int rpcPort) {
+  static Map<String, String> common(ClusterLayout layout, ClusterConfig settings, int rpcPort) {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("jobmanager.rpc.address", "127.0.0.1");
     c.put("jobmanager.rpc.port", Integer.toString(rpcPort));
@@ -58,7 +58,7 @@ public final class FlinkConfig {
   }
 
   public static Map<String, String> jobManager(
-      ClusterLayout layout, ClusterSettings settings, int rpcPort, int restPort) {
+      ClusterLayout layout, ClusterConfig settings, int rpcPort, int restPort) {
     ClusterLayout.ProcessDirs dirs = layout.jobManager();
     Map<String, String> c = common(layout, settings, rpcPort);
     c.put("jobmanager.bind-host", "127.0.0.1");
@@ -73,7 +73,7 @@ public final class FlinkConfig {
   }
 
   public static Map<String, String> taskManager(
-      ClusterLayout layout, ClusterSettings settings, int rpcPort, int index) {
+      ClusterLayout layout, ClusterConfig settings, int rpcPort, int index) {
     ClusterLayout.ProcessDirs dirs = layout.taskManager(index);
     Map<String, String> c = common(layout, settings, rpcPort);
     c.put("taskmanager.host", "127.0.0.1");

@@ -1,6 +1,6 @@
 package io.tributary.cluster;
 
-import io.tributary.stream.RolloutJobMain;
+import io.tributary.rollout.RolloutJobMain;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StandaloneCluster implements AutoCloseable {
   private final ClusterLayout layout;
-  private final ClusterSettings settings;
+  private final ClusterConfig settings;
   private final int rpcPort;
   private final String classPath;
   private final FlinkRestClient rest;
@@ -33,7 +33,7 @@ public final class StandaloneCluster implements AutoCloseable {
 
   private StandaloneCluster(
       ClusterLayout layout,
-      ClusterSettings settings,
+      ClusterConfig settings,
       int rpcPort,
       String classPath,
       FlinkRestClient rest) {
@@ -51,7 +51,7 @@ public final class StandaloneCluster implements AutoCloseable {
    * REST API reports every TaskManager registered.
    */
   public static StandaloneCluster start(
-      ClusterLayout layout, ClusterSettings settings, Duration timeout) {
+      ClusterLayout layout, ClusterConfig settings, Duration timeout) {
     if (running(layout)) {
       throw new IllegalStateException(
           "a cluster already runs in " + layout.dir() + " (./tributary cluster stop --dir ...)");
@@ -117,7 +117,7 @@ public final class StandaloneCluster implements AutoCloseable {
     return layout;
   }
 
-  public ClusterSettings settings() {
+  public ClusterConfig settings() {
     return settings;
   }
 

@@ -28,7 +28,7 @@ public final class ColdStart {
   private ColdStart() {}
 
   /** Generates the train, SFT and held-out splits and writes them to {@code runDir/data}. */
-  public static GeneratedSplits data(DemoConfig.TaskSettings t, long seed, Path runDir) {
+  public static GeneratedSplits data(DemoConfig.TaskConfig t, long seed, Path runDir) {
     ArithmeticConfig arithmetic =
         new ArithmeticConfig(
             t.operands(), t.maxOperand(), t.operators(), t.maxIntermediate(), false);

@@ -30,7 +30,7 @@ import java.util.List;
  */
 public record DemoConfig(
     Path model,
-    TaskSettings task,
+    TaskConfig task,
     Integer sftSteps,
     Integer sftBatch,
     Double sftLearningRate,
@@ -45,7 +45,7 @@ public record DemoConfig(
 
   public DemoConfig {
     model = model != null ? model : Path.of("configs/model/small.yaml");
-    task = task != null ? task : new TaskSettings(null, null, null, null, null, null, null);
+    task = task != null ? task : new TaskConfig(null, null, null, null, null, null, null);
     sftSteps = sftSteps != null ? sftSteps : 1500;
     sftBatch = sftBatch != null ? sftBatch : 64;
     sftLearningRate = sftLearningRate != null ? sftLearningRate : 2e-3;
@@ -85,7 +85,7 @@ public record DemoConfig(
    * @param train training prompts
    * @param heldout held-out prompts, never trained on
    */
-  public record TaskSettings(
+  public record TaskConfig(
       Integer operands,
       Integer maxOperand,
       List<Operator> operators,
@@ -93,7 +93,7 @@ public record DemoConfig(
       Double noise,
       Integer train,
       Integer heldout) {
-    public TaskSettings {
+    public TaskConfig {
       operands = operands != null ? operands : 3;
       maxOperand = maxOperand != null ? maxOperand : 50;
       operators =

@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 public final class ForegroundBroker {
   private ForegroundBroker() {}
 
-  public static void run(Path dir, int port, KafkaSettings settings, PrintStream out) {
+  public static void run(Path dir, int port, KafkaConfig settings, PrintStream out) {
     BrokerLayout layout = new BrokerLayout(dir);
     long start = System.nanoTime();
     EmbeddedKafka broker = EmbeddedKafka.start(layout, port);

@@ -61,7 +61,7 @@ public final class KafkaBenchmark {
     long childRss;
     try (ChildKafka child = ChildKafka.start(childDir, 0, Duration.ofSeconds(120))) {
       childSeconds = seconds(childStart);
-      TopicAdmin.ensureTopics(KafkaSettings.forBootstrap(child.bootstrapServers()));
+      TopicAdmin.ensureTopics(KafkaConfig.forBootstrap(child.bootstrapServers()));
       childRss = rssKb(child.pid()) / 1024;
     } finally {
       PathUtils.deleteDirectory(childDir);
@@ -73,7 +73,7 @@ public final class KafkaBenchmark {
     long start = System.nanoTime();
     try (EmbeddedKafka broker = EmbeddedKafka.startTemporary()) {
       double inProcessSeconds = seconds(start);
-      KafkaSettings settings = KafkaSettings.forBootstrap(broker.bootstrapServers());
+      KafkaConfig settings = KafkaConfig.forBootstrap(broker.bootstrapServers());
       TopicAdmin.ensureTopics(settings);
       long rssDelta = (rssKb(ProcessHandle.current().pid()) - rssBefore) / 1024;
       out.printf("in-process broker: ready in %.2f s, RSS +%d MB%n", inProcessSeconds, rssDelta);
@@ -141,7 +141,7 @@ public final class KafkaBenchmark {
   }
 
   private static void produce(
-      KafkaSettings settings, String topic, List<ScoredGroup> rollouts, int count) {
+      KafkaConfig settings, String topic, List<ScoredGroup> rollouts, int count) {
     try (KafkaProducer<String, ScoredGroup> producer =
         KafkaClients.transactionalProducer(settings, "bench-" + System.nanoTime())) {
       producer.initTransactions();
@@ -157,7 +157,7 @@ public final class KafkaBenchmark {
   }
 
   /** Reads and decodes every committed record, as the learner would. */
-  private static int consume(KafkaSettings settings, String topic, int expected) {
+  private static int consume(KafkaConfig settings, String topic, int expected) {
     int read = 0;
     try (KafkaConsumer<String, ScoredGroup> consumer =
         KafkaClients.consumer(settings, "bench-reader", ScoredGroup.class)) {

@@ -38,7 +38,7 @@ public final class KafkaClients {
   private KafkaClients() {}
 
   /** Bootstrap servers and the configured client properties: the base of every client. */
-  public static Properties common(KafkaSettings settings) {
+  public static Properties common(KafkaConfig settings) {
     if (settings.bootstrapServers() == null) {
       throw new ConfigException(
           "kafka.bootstrapServers: not set; start the project's broker first"
@@ -50,12 +50,12 @@ public final class KafkaClients {
     return p;
   }
 
-  public static Properties adminProperties(KafkaSettings settings) {
+  public static Properties adminProperties(KafkaConfig settings) {
     return common(settings);
   }
 
   /** Idempotent, acks=all; serializers are left to the caller (Flink sets its own). */
-  public static Properties producerProperties(KafkaSettings settings) {
+  public static Properties producerProperties(KafkaConfig settings) {
     Properties p = common(settings);
     p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
     p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -69,7 +69,7 @@ public final class KafkaClients {
    *
    * @param groupId the consumer group, or null for a reader that assigns partitions itself
    */
-  public static Properties consumerProperties(KafkaSettings settings, String groupId) {
+  public static Properties consumerProperties(KafkaConfig settings, String groupId) {
     Properties p = common(settings);
     p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -83,25 +83,25 @@ public final class KafkaClients {
     return p;
   }
 
-  public static Admin admin(KafkaSettings settings) {
+  public static Admin admin(KafkaConfig settings) {
     return Admin.create(adminProperties(settings));
   }
 
-  public static <T extends Message> KafkaProducer<String, T> producer(KafkaSettings settings) {
+  public static <T extends Message> KafkaProducer<String, T> producer(KafkaConfig settings) {
     return new KafkaProducer<>(
         producerProperties(settings), new StringSerializer(), MessageSerde.serializer());
   }
 
   /** A producer whose sends are visible to readers only after {@code commitTransaction()}. */
   public static <T extends Message> KafkaProducer<String, T> transactionalProducer(
-      KafkaSettings settings, String transactionalId) {
+      KafkaConfig settings, String transactionalId) {
     Properties p = producerProperties(settings);
     p.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     return new KafkaProducer<>(p, new StringSerializer(), MessageSerde.serializer());
   }
 
   public static <T extends Message> KafkaConsumer<String, T> consumer(
-      KafkaSettings settings, String groupId, Class<T> type) {
+      KafkaConfig settings, String groupId, Class<T> type) {
     return new KafkaConsumer<>(
         consumerProperties(settings, groupId),
         new StringDeserializer(),
@@ -109,8 +109,7 @@ public final class KafkaClients {
   }
 
   /** A consumer of raw values, for readers that decode themselves and skip bad records. */
-  public static KafkaConsumer<String, byte[]> bytesConsumer(
-      KafkaSettings settings, String groupId) {
+  public static KafkaConsumer<String, byte[]> bytesConsumer(KafkaConfig settings, String groupId) {
     return new KafkaConsumer<>(
         consumerProperties(settings, groupId),
         new StringDeserializer(),

@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * try (KafkaSession kafka = KafkaSession.open(config.kafka(), runDir)) {
- *   KafkaSettings settings = kafka.settings(); // bootstrap servers resolved
+ *   KafkaConfig settings = kafka.settings(); // bootstrap servers resolved
  *   ...
  * }
  * }</pre>
@@ -20,24 +20,24 @@ import java.util.Optional;
 public final class KafkaSession implements AutoCloseable {
   public static final Duration BROKER_START_TIMEOUT = Duration.ofSeconds(120);
 
-  private final KafkaSettings settings;
+  private final KafkaConfig settings;
   private final KafkaBroker broker;
   private final List<TopicAdmin.TopicState> topics;
 
   private KafkaSession(
-      KafkaSettings settings, KafkaBroker broker, List<TopicAdmin.TopicState> topics) {
+      KafkaConfig settings, KafkaBroker broker, List<TopicAdmin.TopicState> topics) {
     this.settings = settings;
     this.broker = broker;
     this.topics = topics;
   }
 
-  public static KafkaSession open(KafkaSettings settings, Path runDir) {
+  public static KafkaSession open(KafkaConfig settings, Path runDir) {
     if (!settings.startsOwnBroker()) {
       return new KafkaSession(settings, null, TopicAdmin.ensureTopics(settings));
     }
     ChildKafka child = ChildKafka.start(runDir, 0, BROKER_START_TIMEOUT);
     try {
-      KafkaSettings resolved = settings.withBootstrapServers(child.bootstrapServers());
+      KafkaConfig resolved = settings.withBootstrapServers(child.bootstrapServers());
       return new KafkaSession(resolved, child, TopicAdmin.ensureTopics(resolved));
     } catch (RuntimeException e) {
       child.close();
@@ -46,7 +46,7 @@ public final class KafkaSession implements AutoCloseable {
   }
 
   /** The settings with the bootstrap servers to use. */
-  public KafkaSettings settings() {
+  public KafkaConfig settings() {
     return settings;
   }
 

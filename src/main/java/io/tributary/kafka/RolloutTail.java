@@ -57,8 +57,7 @@ public final class RolloutTail {
   private RolloutTail() {}
 
   /** Returns the number of groups printed. */
-  public static long tail(
-      KafkaSettings settings, Options options, PrintStream out, PrintStream err) {
+  public static long tail(KafkaConfig settings, Options options, PrintStream out, PrintStream err) {
     try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bytesConsumer(settings, null)) {
       List<PartitionInfo> partitions = consumer.partitionsFor(options.topic());
       if (partitions == null || partitions.isEmpty()) {

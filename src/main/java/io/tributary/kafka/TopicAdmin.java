@@ -24,7 +24,7 @@ public final class TopicAdmin {
   /** One topic after {@link #ensureTopics}: whether this call created it, and its partitions. */
   public record TopicState(String name, boolean created, int partitions) {}
 
-  public static List<TopicState> ensureTopics(KafkaSettings settings) {
+  public static List<TopicState> ensureTopics(KafkaConfig settings) {
     try (Admin admin = KafkaClients.admin(settings)) {
       List<String> names = settings.topics().all();
       List<Boolean> created = new ArrayList<>();
@@ -67,7 +67,7 @@ public final class TopicAdmin {
     }
   }
 
-  private static boolean create(Admin admin, KafkaSettings settings, String name)
+  private static boolean create(Admin admin, KafkaConfig settings, String name)
       throws InterruptedException, TimeoutException {
     NewTopic topic =
         new NewTopic(name, settings.partitions(), settings.replicationFactor())
@@ -83,7 +83,7 @@ public final class TopicAdmin {
     }
   }
 
-  private static IllegalStateException unreachable(KafkaSettings settings, Exception e) {
+  private static IllegalStateException unreachable(KafkaConfig settings, Exception e) {
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
     return new IllegalStateException(
         "cannot create topics on Kafka at " + settings.bootstrapServers() + ": " + cause, cause);

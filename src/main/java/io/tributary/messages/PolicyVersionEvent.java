@@ -7,8 +7,9 @@ import java.util.Map;
  * A new policy is in the policy store: rollout workers load {@code checkpointPath} before their
  * next batch, after checking its SHA-256 against {@code checksumSha256}.
  *
- * @param version strictly increasing; every rollout names the version that produced it
- * @param metrics training metrics of the step that produced this version (loss, KL, ...); a
+ * @param version updates published so far, strictly increasing; every rollout names the version
+ *     that produced it
+ * @param metrics training metrics of the update that produced this version (loss, KL, ...); a
  *     non-finite value travels as null
  */
 public record PolicyVersionEvent(

@@ -14,9 +14,9 @@ import java.util.Optional;
  */
 public final class PromptRendering {
   private final ChatTemplate template;
-  private final ChatSettings settings;
+  private final ChatConfig settings;
 
-  public PromptRendering(Optional<ChatTemplate> template, ChatSettings settings) {
+  public PromptRendering(Optional<ChatTemplate> template, ChatConfig settings) {
     this.template = template.orElse(null);
     this.settings = settings;
     if (this.template == null && settings.hasSystemPrompt()) {

@@ -37,7 +37,7 @@ public final class OpenAiServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService threads;
 
-  private OpenAiServer(ServedModel model, ServerSettings settings) throws IOException {
+  private OpenAiServer(ServedModel model, ServerConfig settings) throws IOException {
     this.model = model;
     this.parser = new RequestParser(model);
     this.batcher = new Batcher(model.policy(), settings.maxBatchRows(), settings.maxWaitMillis());
@@ -48,7 +48,7 @@ public final class OpenAiServer implements AutoCloseable {
     http.start();
   }
 
-  public static OpenAiServer start(ServedModel model, ServerSettings settings) {
+  public static OpenAiServer start(ServedModel model, ServerConfig settings) {
     try {
       return new OpenAiServer(model, settings);
     } catch (IOException e) {

@@ -3,7 +3,7 @@ package io.tributary.cluster;
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.config.Yaml;
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.PromptMessage;
@@ -13,10 +13,10 @@ import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.reward.RewardSpec;
 import io.tributary.reward.RewardsConfig;
-import io.tributary.stream.Delivery;
-import io.tributary.stream.MicroBatchConfig;
-import io.tributary.stream.PromptsConfig;
-import io.tributary.stream.RolloutsConfig;
+import io.tributary.rollout.Delivery;
+import io.tributary.rollout.MicroBatchConfig;
+import io.tributary.rollout.PromptsConfig;
+import io.tributary.rollout.RolloutsConfig;
 import io.tributary.tokenizer.CharTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,8 +63,8 @@ final class ClusterFixtures {
     return file;
   }
 
-  static KafkaSettings kafka(String bootstrap, String run) {
-    return new KafkaSettings(
+  static KafkaConfig kafka(String bootstrap, String run) {
+    return new KafkaConfig(
         bootstrap,
         new KafkaTopics(
             run + ".prompts", run + ".rollouts", run + ".policy", run + ".dead-letters"),
@@ -79,7 +79,7 @@ final class ClusterFixtures {
    */
   static RolloutsConfig config(
       Path policy,
-      KafkaSettings kafka,
+      KafkaConfig kafka,
       int parallelism,
       String transactionalIdPrefix,
       PromptsConfig prompts,
@@ -140,7 +140,7 @@ final class ClusterFixtures {
   }
 
   /** Announces {@code checkpoint} as a new policy version, as the learner does. */
-  static void announce(KafkaSettings kafka, Path checkpoint, long version) {
+  static void announce(KafkaConfig kafka, Path checkpoint, long version) {
     PolicyVersionEvent event =
         new PolicyVersionEvent(
             PolicyVersionEvent.SCHEMA_VERSION,
@@ -156,7 +156,7 @@ final class ClusterFixtures {
     }
   }
 
-  static void publishPrompts(KafkaSettings kafka, int from, int to) {
+  static void publishPrompts(KafkaConfig kafka, int from, int to) {
     try (KafkaProducer<String, PromptMessage> producer = KafkaClients.producer(kafka)) {
       for (int i = from; i < to; i++) {
         PromptMessage p = prompt(i);

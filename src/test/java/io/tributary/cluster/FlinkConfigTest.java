@@ -22,7 +22,7 @@ class FlinkConfigTest {
   @Test
   void flinkReadsTheWrittenConfigYamlBackKeyForKey() throws Exception {
     Map<String, String> written =
-        FlinkConfig.jobManager(layout(), ClusterSettings.of(2, 3), 6123, 8081);
+        FlinkConfig.jobManager(layout(), ClusterConfig.of(2, 3), 6123, 8081);
     Path conf = Files.createDirectories(dir.resolve("conf"));
     FlinkConfig.write(conf, written);
 
@@ -34,8 +34,8 @@ class FlinkConfigTest {
 
   @Test
   void everyProcessBindsToLoopbackAndLoadsDjlParentFirst() {
-    Map<String, String> jm = FlinkConfig.jobManager(layout(), ClusterSettings.of(2, 1), 1, 2);
-    Map<String, String> tm = FlinkConfig.taskManager(layout(), ClusterSettings.of(2, 1), 1, 1);
+    Map<String, String> jm = FlinkConfig.jobManager(layout(), ClusterConfig.of(2, 1), 1, 2);
+    Map<String, String> tm = FlinkConfig.taskManager(layout(), ClusterConfig.of(2, 1), 1, 1);
 
     assertThat(jm)
         .containsEntry("jobmanager.bind-host", "127.0.0.1")
@@ -51,7 +51,7 @@ class FlinkConfigTest {
 
   @Test
   void theRestServerAcceptsAJobJarWithLibtorchsNatives() {
-    Map<String, String> jm = FlinkConfig.jobManager(layout(), ClusterSettings.of(1, 1), 1, 2);
+    Map<String, String> jm = FlinkConfig.jobManager(layout(), ClusterConfig.of(1, 1), 1, 2);
     // the shaded jar is about 165 MiB; Flink's default limit is 100 MiB
     assertThat(MemorySize.parse(jm.get("rest.server.max-content-length")).getMebiBytes())
         .isGreaterThanOrEqualTo(256);
@@ -60,7 +60,7 @@ class FlinkConfigTest {
   @Test
   void aTaskManagerCommandHasFlinksMemoryFlagsOpensAndEntryPointButNotTheJob() {
     ClusterLayout.ProcessDirs tm = layout().taskManager(0);
-    Map<String, String> config = FlinkConfig.taskManager(layout(), ClusterSettings.of(1, 1), 1, 0);
+    Map<String, String> config = FlinkConfig.taskManager(layout(), ClusterConfig.of(1, 1), 1, 0);
 
     List<String> command = FlinkJvm.taskManager(tm, config, "/repo/flink-runtime-2.2.1.jar");
 

@@ -1,7 +1,7 @@
 package io.tributary.cluster;
 
 import io.tributary.kafka.KafkaClients;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.ScoredGroup;
 import java.time.Duration;
@@ -35,7 +35,7 @@ final class ScoredTopic {
   }
 
   /** Every committed rollout id so far: read until nothing new came for {@code quiet}. */
-  static List<String> committedRolloutIds(KafkaSettings kafka, Duration quiet) {
+  static List<String> committedRolloutIds(KafkaConfig kafka, Duration quiet) {
     return ids(records(kafka, Integer.MAX_VALUE, Duration.ofSeconds(60), Duration.ZERO, quiet));
   }
 
@@ -44,12 +44,12 @@ final class ScoredTopic {
    * then reading on for {@code linger}: more than expected would be a bug the test must see.
    */
   static List<String> awaitRolloutIds(
-      KafkaSettings kafka, int expected, Duration timeout, Duration linger) {
+      KafkaConfig kafka, int expected, Duration timeout, Duration linger) {
     return ids(records(kafka, expected, timeout, linger, null));
   }
 
   /** The prompt ids of every committed rollout, one per rollout. */
-  static List<String> committedPromptIds(KafkaSettings kafka, Duration quiet) {
+  static List<String> committedPromptIds(KafkaConfig kafka, Duration quiet) {
     List<String> out = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> r :
         records(kafka, Integer.MAX_VALUE, Duration.ofSeconds(60), Duration.ZERO, quiet)) {
@@ -68,7 +68,7 @@ final class ScoredTopic {
    * @param quiet stop once nothing new came for this long; null to wait for {@code expected}
    */
   private static List<ConsumerRecord<String, byte[]>> records(
-      KafkaSettings kafka, int expected, Duration timeout, Duration linger, Duration quiet) {
+      KafkaConfig kafka, int expected, Duration timeout, Duration linger, Duration quiet) {
     String topic = kafka.topics().scoredRollouts();
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bytesConsumer(kafka, null)) {

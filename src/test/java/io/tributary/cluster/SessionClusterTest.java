@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.kafka.EmbeddedKafka;
-import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.TopicAdmin;
-import io.tributary.stream.PromptsConfig;
-import io.tributary.stream.RolloutsConfig;
+import io.tributary.rollout.PromptsConfig;
+import io.tributary.rollout.RolloutsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ class SessionClusterTest {
     cluster =
         StandaloneCluster.start(
                 new ClusterLayout(dir.resolve("cluster")),
-                ClusterSettings.of(TASK_MANAGERS, 1),
+                ClusterConfig.of(TASK_MANAGERS, 1),
                 Duration.ofSeconds(150))
             .stopOnClose();
     long t1 = System.nanoTime();
@@ -127,7 +127,7 @@ class SessionClusterTest {
     int n = 16;
     Path prompts = ClusterFixtures.promptsFile(dir, n);
     for (int round = 1; round <= 2; round++) {
-      KafkaSettings kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "twice" + round);
+      KafkaConfig kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "twice" + round);
       TopicAdmin.ensureTopics(kafka);
       RolloutsConfig config =
           ClusterFixtures.config(
@@ -165,7 +165,7 @@ class SessionClusterTest {
   @Test
   void aTaskManagerKilledWhileTheJobGeneratesLeavesExactlyNTimesGRollouts() throws Exception {
     int n = 240;
-    KafkaSettings kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "kill");
+    KafkaConfig kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "kill");
     TopicAdmin.ensureTopics(kafka);
     ClusterFixtures.publishPrompts(kafka, 0, 40);
     RolloutsConfig config =
@@ -233,7 +233,7 @@ class SessionClusterTest {
   @Test
   void aPolicyVersionAnnouncedWhileTheJobRunsReachesTheSubtaskOnEveryTaskManager()
       throws Exception {
-    KafkaSettings kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "reload");
+    KafkaConfig kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "reload");
     TopicAdmin.ensureTopics(kafka);
     ClusterFixtures.publishPrompts(kafka, 0, 40);
     RolloutsConfig config =
@@ -281,7 +281,7 @@ class SessionClusterTest {
   }
 
   /** Publishes prompts {@code from} to {@code to - 1}, five every 300 ms or more. */
-  private static CompletableFuture<Void> feed(KafkaSettings kafka, int from, int to) {
+  private static CompletableFuture<Void> feed(KafkaConfig kafka, int from, int to) {
     return CompletableFuture.runAsync(
         () -> {
           for (int i = from; i < to; i += 5) {
@@ -292,7 +292,7 @@ class SessionClusterTest {
   }
 
   /** Waits for the first committed rollouts, i.e. the first completed checkpoint's. */
-  private static int awaitSomeCommitted(KafkaSettings kafka, Duration timeout) {
+  private static int awaitSomeCommitted(KafkaConfig kafka, Duration timeout) {
     int committed = ScoredTopic.awaitRolloutIds(kafka, 1, timeout, Duration.ZERO).size();
     if (committed == 0) {
       throw new AssertionError("no rollout committed after " + timeout.toSeconds() + " s");
@@ -324,7 +324,7 @@ class SessionClusterTest {
   void aSavepointAtParallelismOneResumesAtTwoWithNoPromptLostOrSampledTwice() throws Exception {
     int n = 240;
     int first40 = 40;
-    KafkaSettings kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "rescale");
+    KafkaConfig kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "rescale");
     TopicAdmin.ensureTopics(kafka);
     ClusterFixtures.publishPrompts(kafka, 0, first40);
     RolloutsConfig atOne =

@@ -18,7 +18,7 @@ class ChildKafkaTest {
   void withoutBootstrapServersASessionStartsAChildBrokerThatStopsCleanlyWhenItsStdinCloses()
       throws Exception {
     long start = System.nanoTime();
-    KafkaSession session = KafkaSession.open(KafkaSettings.defaults(), runDir);
+    KafkaSession session = KafkaSession.open(KafkaConfig.defaults(), runDir);
     double startSeconds = (System.nanoTime() - start) / 1e9;
     ChildKafka child = (ChildKafka) session.broker().orElseThrow();
     System.out.printf(
@@ -28,7 +28,7 @@ class ChildKafkaTest {
     try {
       assertThat(child.layout().readAddress()).isEqualTo(child.bootstrapServers());
       assertThat(child.layout().dataDir().resolve("meta.properties")).exists();
-      KafkaSettings settings = session.settings();
+      KafkaConfig settings = session.settings();
       assertThat(settings.bootstrapServers()).isEqualTo(child.bootstrapServers());
       assertThat(session.topics())
           .extracting(TopicAdmin.TopicState::name)

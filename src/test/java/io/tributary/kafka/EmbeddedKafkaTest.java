@@ -53,10 +53,10 @@ class EmbeddedKafkaTest {
   }
 
   /** Settings with four fresh topics, created, so that tests cannot see each other's records. */
-  private static KafkaSettings freshTopics(int partitions) {
+  private static KafkaConfig freshTopics(int partitions) {
     String p = "t" + RUN.incrementAndGet() + ".";
-    KafkaSettings settings =
-        new KafkaSettings(
+    KafkaConfig settings =
+        new KafkaConfig(
             broker.bootstrapServers(),
             new KafkaTopics(p + "prompts", p + "rollouts", p + "versions", p + "dead"),
             partitions,
@@ -68,8 +68,8 @@ class EmbeddedKafkaTest {
 
   @Test
   void topicsAreCreatedOnceAndCreatingThemAgainChangesNothing() {
-    KafkaSettings settings =
-        new KafkaSettings(
+    KafkaConfig settings =
+        new KafkaConfig(
             broker.bootstrapServers(),
             new KafkaTopics("a.prompts", "a.rollouts", "a.versions", "a.dead"),
             3,
@@ -92,8 +92,8 @@ class EmbeddedKafkaTest {
 
   @Test
   void withBootstrapServersASessionStartsNoBrokerAndCreatesTheConfiguredTopics() {
-    KafkaSettings settings =
-        new KafkaSettings(
+    KafkaConfig settings =
+        new KafkaConfig(
             broker.bootstrapServers(),
             new KafkaTopics("s.prompts", "s.rollouts", "s.versions", "s.dead"),
             2,
@@ -110,7 +110,7 @@ class EmbeddedKafkaTest {
 
   @Test
   void readCommittedReadersSeeCommittedTransactionsAndNeverAbortedOnes() throws Exception {
-    KafkaSettings settings = freshTopics(2);
+    KafkaConfig settings = freshTopics(2);
     String topic = settings.topics().scoredRollouts();
     try (KafkaProducer<String, ScoredGroup> producer =
         KafkaClients.transactionalProducer(settings, "test-tx")) {
@@ -133,7 +133,7 @@ class EmbeddedKafkaTest {
 
   @Test
   void allGroupsOfAPromptLandInOnePartition() throws Exception {
-    KafkaSettings settings = freshTopics(4);
+    KafkaConfig settings = freshTopics(4);
     String topic = settings.topics().scoredRollouts();
     List<RecordMetadata> sent = new ArrayList<>();
     try (KafkaProducer<String, ScoredGroup> producer = KafkaClients.producer(settings)) {
@@ -151,7 +151,7 @@ class EmbeddedKafkaTest {
     assumeThat(kcatOnPath())
         .as("kcat is not installed (Debian: apt-get install -y kcat); skipping the kcat check")
         .isTrue();
-    KafkaSettings settings = freshTopics(2);
+    KafkaConfig settings = freshTopics(2);
     String topic = settings.topics().scoredRollouts();
     try (KafkaProducer<String, ScoredGroup> producer =
         KafkaClients.transactionalProducer(settings, "kcat-tx")) {
@@ -191,7 +191,7 @@ class EmbeddedKafkaTest {
   @Test
   void tailPrintsCommittedGroupsWithTheirAdvantagesOrAsJsonLinesAndReportsBadRecords()
       throws Exception {
-    KafkaSettings settings = freshTopics(1);
+    KafkaConfig settings = freshTopics(1);
     String topic = settings.topics().scoredRollouts();
     try (KafkaProducer<String, ScoredGroup> producer = KafkaClients.producer(settings)) {
       for (int i = 0; i < 2; i++) {
@@ -222,7 +222,7 @@ class EmbeddedKafkaTest {
 
   private record Output(String out, String err) {}
 
-  private static Output tail(KafkaSettings settings, RolloutTail.Options options) {
+  private static Output tail(KafkaConfig settings, RolloutTail.Options options) {
     var out = new ByteArrayOutputStream();
     var err = new ByteArrayOutputStream();
     RolloutTail.tail(settings, options, new PrintStream(out, true), new PrintStream(err, true));
@@ -242,7 +242,7 @@ class EmbeddedKafkaTest {
     }
   }
 
-  private static List<ScoredGroup> readAll(KafkaSettings settings, String topic, int expected) {
+  private static List<ScoredGroup> readAll(KafkaConfig settings, String topic, int expected) {
     List<ScoredGroup> read = new ArrayList<>();
     try (KafkaConsumer<String, ScoredGroup> consumer =
         KafkaClients.consumer(settings, "reader-" + topic, ScoredGroup.class)) {
@@ -262,7 +262,7 @@ class EmbeddedKafkaTest {
     return read;
   }
 
-  private static int readUncommittedCount(KafkaSettings settings, String topic, int expected) {
+  private static int readUncommittedCount(KafkaConfig settings, String topic, int expected) {
     Properties p = KafkaClients.consumerProperties(settings, null);
     p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     try (var consumer =

@@ -43,7 +43,7 @@ class KafkaRecordSizeTest {
         .isGreaterThan(KAFKA_DEFAULT_LIMIT);
 
     try (EmbeddedKafka broker = EmbeddedKafka.startTemporary()) {
-      KafkaSettings settings = KafkaSettings.forBootstrap(broker.bootstrapServers());
+      KafkaConfig settings = KafkaConfig.forBootstrap(broker.bootstrapServers());
       TopicAdmin.ensureTopics(settings);
       String topic = settings.topics().scoredRollouts();
       try (KafkaProducer<String, ScoredGroup> producer =

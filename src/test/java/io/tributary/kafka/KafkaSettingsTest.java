@@ -27,11 +27,11 @@ class KafkaSettingsTest {
 
   @Test
   void aSectionLeftOutGetsTheEmbeddedBrokerAndDefaultTopics() {
-    KafkaSettings settings = Yaml.read("{}", KafkaSettings.class, "test.yaml");
+    KafkaConfig settings = Yaml.read("{}", KafkaConfig.class, "test.yaml");
 
     assertThat(settings.startsOwnBroker()).isTrue();
     assertThat(settings.topics()).isEqualTo(KafkaTopics.DEFAULTS);
-    assertThat(settings.partitions()).isEqualTo(KafkaSettings.DEFAULT_PARTITIONS);
+    assertThat(settings.partitions()).isEqualTo(KafkaConfig.DEFAULT_PARTITIONS);
     assertThat(settings.topics().all())
         .containsExactly(
             "tributary.prompts",
@@ -42,7 +42,7 @@ class KafkaSettingsTest {
 
   @Test
   void clientPropertiesReachEveryProducerConsumerAndAdminClient() {
-    KafkaSettings settings = Yaml.read(SECURED, KafkaSettings.class, "secured.yaml");
+    KafkaConfig settings = Yaml.read(SECURED, KafkaConfig.class, "secured.yaml");
 
     for (Properties p :
         List.of(
@@ -62,7 +62,7 @@ class KafkaSettingsTest {
 
   @Test
   void consumersAlwaysReadCommittedAndProducersAreIdempotent() {
-    KafkaSettings settings = KafkaSettings.forBootstrap("127.0.0.1:9092");
+    KafkaConfig settings = KafkaConfig.forBootstrap("127.0.0.1:9092");
 
     assertThat(KafkaClients.consumerProperties(settings, "g"))
         .containsEntry("isolation.level", "read_committed")
@@ -92,14 +92,14 @@ class KafkaSettingsTest {
   @ParameterizedTest
   @FieldSource("BAD_CONFIGS")
   void aBadKafkaSectionNamesTheKeyAndTheValue(List<String> yamlAndMessage) {
-    assertThatThrownBy(() -> Yaml.read(yamlAndMessage.get(0), KafkaSettings.class, "run.yaml"))
+    assertThatThrownBy(() -> Yaml.read(yamlAndMessage.get(0), KafkaConfig.class, "run.yaml"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(yamlAndMessage.get(1));
   }
 
   @Test
   void clientsCannotBeBuiltBeforeTheBrokerIsKnown() {
-    assertThatThrownBy(() -> KafkaClients.consumerProperties(KafkaSettings.defaults(), "g"))
+    assertThatThrownBy(() -> KafkaClients.consumerProperties(KafkaConfig.defaults(), "g"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("kafka.bootstrapServers: not set");
   }

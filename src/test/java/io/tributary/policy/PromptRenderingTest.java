@@ -24,7 +24,7 @@ class PromptRenderingTest {
   void theSystemPromptAndTheUserTurnAreRenderedWithTheAssistantTurnOpened() {
     PromptRendering rendering =
         new PromptRendering(
-            Optional.of(QWEN3), new ChatSettings("You are a careful math tutor.", null));
+            Optional.of(QWEN3), new ChatConfig("You are a careful math tutor.", null));
     // transformers' apply_chat_template(add_generation_prompt=True) for the same messages
     assertThat(rendering.render(PROMPT).prompt())
         .isEqualTo(
@@ -36,7 +36,7 @@ class PromptRenderingTest {
   void templateVariablesReachTheTemplateAsKeywordArgumentsDo() {
     PromptRendering rendering =
         new PromptRendering(
-            Optional.of(QWEN3), new ChatSettings(null, Map.of("enable_thinking", false)));
+            Optional.of(QWEN3), new ChatConfig(null, Map.of("enable_thinking", false)));
     assertThat(rendering.render(PROMPT.prompt()))
         .isEqualTo(
             "<|im_start|>user\nWhat is 7 * 6?<|im_end|>\n<|im_start|>assistant\n"
@@ -45,8 +45,7 @@ class PromptRenderingTest {
 
   @Test
   void everythingButThePromptTextIsKept() {
-    TaskPrompt rendered =
-        new PromptRendering(Optional.of(QWEN3), ChatSettings.none()).render(PROMPT);
+    TaskPrompt rendered = new PromptRendering(Optional.of(QWEN3), ChatConfig.none()).render(PROMPT);
     assertThat(rendered.id()).isEqualTo(PROMPT.id());
     assertThat(rendered.answer()).isEqualTo("42");
     assertThat(rendered.task()).isEqualTo("gsm8k");
@@ -55,7 +54,7 @@ class PromptRenderingTest {
 
   @Test
   void withoutATemplateThePromptStaysAsItIs() {
-    PromptRendering rendering = new PromptRendering(Optional.empty(), ChatSettings.none());
+    PromptRendering rendering = new PromptRendering(Optional.empty(), ChatConfig.none());
     assertThat(rendering.usesTemplate()).isFalse();
     assertThat(rendering.render(PROMPT)).isEqualTo(PROMPT);
   }
@@ -63,14 +62,14 @@ class PromptRenderingTest {
   @Test
   void aSystemPromptForAModelWithoutATemplateIsAnErrorNamingTheKey() {
     assertThatThrownBy(
-            () -> new PromptRendering(Optional.empty(), new ChatSettings("Be brief.", null)))
+            () -> new PromptRendering(Optional.empty(), new ChatConfig("Be brief.", null)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("chat.systemPrompt");
   }
 
   @Test
   void theLoopsOwnTemplateVariablesCannotBeSet() {
-    assertThatThrownBy(() -> new ChatSettings(null, Map.of("add_generation_prompt", false)))
+    assertThatThrownBy(() -> new ChatConfig(null, Map.of("add_generation_prompt", false)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("chat.templateVariables.add_generation_prompt");
   }

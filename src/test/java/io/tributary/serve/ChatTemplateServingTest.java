@@ -62,8 +62,7 @@ class ChatTemplateServingTest {
                 tokenizer,
                 template,
                 GenerationDefaults.none());
-        OpenAiServer server =
-            OpenAiServer.start(served, new ServerSettings("127.0.0.1", 0, 8, 2))) {
+        OpenAiServer server = OpenAiServer.start(served, new ServerConfig("127.0.0.1", 0, 8, 2))) {
       HttpResponse<String> response =
           HttpClient.newHttpClient()
               .send(

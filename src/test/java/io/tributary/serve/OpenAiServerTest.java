@@ -58,7 +58,7 @@ class OpenAiServerTest {
       Checkpoint.save(checkpoint, model, tokenizer.spec(), 1, 1, Map.of());
     }
     served = ServedModel.fromCheckpoint(checkpoint, null, null);
-    server = OpenAiServer.start(served, new ServerSettings("127.0.0.1", 0, 32, 2));
+    server = OpenAiServer.start(served, new ServerConfig("127.0.0.1", 0, 32, 2));
   }
 
   @AfterAll
@@ -374,7 +374,7 @@ class OpenAiServerTest {
   void concurrentRequestsShareOneSamplerBatch() throws Exception {
     // a batch closes when full: four single-choice requests fill one batch of four rows
     try (OpenAiServer batching =
-        OpenAiServer.start(served, new ServerSettings("127.0.0.1", 0, 4, 30_000))) {
+        OpenAiServer.start(served, new ServerConfig("127.0.0.1", 0, 4, 30_000))) {
       List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         responses.add(
@@ -399,7 +399,7 @@ class OpenAiServerTest {
     String request = completion(", \"max_tokens\": 8, \"seed\": 11");
     JsonNode alone = postOk("/completions", request);
     try (OpenAiServer batching =
-        OpenAiServer.start(served, new ServerSettings("127.0.0.1", 0, 3, 30_000))) {
+        OpenAiServer.start(served, new ServerConfig("127.0.0.1", 0, 3, 30_000))) {
       List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
       for (String body :
           List.of(request, completion(", \"max_tokens\": 12, \"n\": 2, \"temperature\": 0.5"))) {

@@ -42,8 +42,7 @@ class ServeHuggingFaceTest {
     String expected = tokenizer.decode(continuation.stream().mapToInt(Integer::intValue).toArray());
 
     try (ServedModel served = ServedModel.fromHuggingFace(dir, null, null);
-        OpenAiServer server =
-            OpenAiServer.start(served, new ServerSettings("127.0.0.1", 0, 4, 2))) {
+        OpenAiServer server = OpenAiServer.start(served, new ServerConfig("127.0.0.1", 0, 4, 2))) {
       String body =
           Json.mapper()
               .createObjectNode()

@@ -2,9 +2,9 @@ package io.tributary.experiment.stability;
 
 import io.tributary.config.ConfigException;
 import io.tributary.experiment.ColdStart;
-import io.tributary.loop.RunConfig;
-import io.tributary.loop.RunLoop;
 import io.tributary.model.ModelConfig;
+import io.tributary.run.RunConfig;
+import io.tributary.run.RunLoop;
 import io.tributary.tasks.GeneratedSplits;
 import java.io.IOException;
 import java.io.PrintStream;

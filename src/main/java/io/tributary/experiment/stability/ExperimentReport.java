@@ -1,7 +1,7 @@
 package io.tributary.experiment.stability;
 
 import io.tributary.experiment.Plots;
-import io.tributary.loop.RunLog;
+import io.tributary.run.RunLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.config.ConfigException;
 import io.tributary.config.Yaml;
-import io.tributary.loop.RunConfig;
+import io.tributary.run.RunConfig;
 import java.util.Map;
 
 /**

@@ -22,11 +22,11 @@ import java.util.function.UnaryOperator;
  * its reason. Verdicts are cached by the SHA-256 of the request body.
  */
 public final class JudgeReward implements RewardFunction {
-  private final JudgeSettings settings;
+  private final JudgeConfig settings;
   private final ChatCompletionsClient client;
   private final ResponseCache cache;
 
-  private JudgeReward(JudgeSettings settings, String apiKey) {
+  private JudgeReward(JudgeConfig settings, String apiKey) {
     this.settings = settings;
     this.client =
         new ChatCompletionsClient(
@@ -43,7 +43,7 @@ public final class JudgeReward implements RewardFunction {
    * The judge with its API key read from {@code environment} (a lookup such as {@code
    * System::getenv}) under the variable that {@code apiKeyEnv} names.
    */
-  public static JudgeReward create(JudgeSettings settings, UnaryOperator<String> environment) {
+  public static JudgeReward create(JudgeConfig settings, UnaryOperator<String> environment) {
     String apiKey = null;
     if (settings.apiKeyEnv() != null) {
       apiKey = environment.apply(settings.apiKeyEnv());
@@ -136,7 +136,7 @@ public final class JudgeReward implements RewardFunction {
         + "]";
   }
 
-  /** {@code judge}: see {@link JudgeSettings} for the params. */
+  /** {@code judge}: see {@link JudgeConfig} for the params. */
   public static final class Provider implements RewardProvider {
     @Override
     public String name() {
@@ -145,7 +145,7 @@ public final class JudgeReward implements RewardFunction {
 
     @Override
     public RewardFunction create(RewardParams params) {
-      return JudgeReward.create(JudgeSettings.from(params), System::getenv);
+      return JudgeReward.create(JudgeConfig.from(params), System::getenv);
     }
   }
 }

@@ -95,7 +95,7 @@ public final class LocalJudgeServer implements AutoCloseable {
     LocalJudgeServer server = new LocalJudgeServer(4);
     JudgeReward judge =
         JudgeReward.create(
-            JudgeSettings.from(
+            JudgeConfig.from(
                 new RewardParams(
                     Map.of(
                         "baseUrl",

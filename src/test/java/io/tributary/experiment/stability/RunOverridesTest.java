@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tributary.config.ConfigException;
 import io.tributary.grpo.LossAggregation;
 import io.tributary.grpo.RoutingReplay;
-import io.tributary.loop.RunConfig;
+import io.tributary.run.RunConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import io.tributary.reward.RewardResult;
 import io.tributary.reward.Rollout;
 import io.tributary.serve.OpenAiServer;
 import io.tributary.serve.ServedModel;
-import io.tributary.serve.ServerSettings;
+import io.tributary.serve.ServerConfig;
 import io.tributary.tokenizer.CharTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,12 +38,11 @@ class JudgeAgainstServeTest {
       Checkpoint.save(checkpoint, model, tokenizer.spec(), 1, 1, Map.of());
     }
     try (ServedModel served = ServedModel.fromCheckpoint(checkpoint, "tiny-judge", null);
-        OpenAiServer server =
-            OpenAiServer.start(served, new ServerSettings("127.0.0.1", 0, 8, 2))) {
+        OpenAiServer server = OpenAiServer.start(served, new ServerConfig("127.0.0.1", 0, 8, 2))) {
       // the tiny policy's context is 48 characters of its own alphabet: a short template
       JudgeReward judge =
           JudgeReward.create(
-              JudgeSettings.from(
+              JudgeConfig.from(
                   new RewardParams(
                       Map.of(
                           "baseUrl",

@@ -46,7 +46,7 @@ class JudgeRewardTest {
     params.put("backoffMs", 10);
     params.put("requestTimeoutMs", 2000);
     params.putAll(extra);
-    return JudgeReward.create(JudgeSettings.from(new RewardParams(params)), ENVIRONMENT);
+    return JudgeReward.create(JudgeConfig.from(new RewardParams(params)), ENVIRONMENT);
   }
 
   @Test

@@ -1,6 +1,0 @@
-package io.tributary.stream;
-
-import java.util.List;
-
-/** Prompts gathered on one generation subtask, to be sampled in one batched call. */
-public record PromptBatch(List<ValidPrompt> prompts) {}

@@ -1,0 +1,2 @@
+/** Tokenizers: Hugging Face tokenizers and a character tokenizer for tiny models. */
+package io.tributary.tokenizer;

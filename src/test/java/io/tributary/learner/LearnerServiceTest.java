@@ -1,0 +1,302 @@
+package io.tributary.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.config.ConfigException;
+import io.tributary.grpo.AdvantageScaling;
+import io.tributary.grpo.GroupSampler;
+import io.tributary.grpo.GrpoConfig;
+import io.tributary.grpo.GrpoTrainer;
+import io.tributary.grpo.LossAggregation;
+import io.tributary.grpo.RolloutGroup;
+import io.tributary.kafka.EmbeddedKafka;
+import io.tributary.kafka.KafkaClients;
+import io.tributary.kafka.KafkaConfig;
+import io.tributary.kafka.KafkaTopics;
+import io.tributary.kafka.TopicAdmin;
+import io.tributary.messages.Message;
+import io.tributary.messages.PolicyVersionEvent;
+import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.ScoredGroup;
+import io.tributary.model.Completion;
+import io.tributary.model.ModelConfig;
+import io.tributary.model.PolicyModel;
+import io.tributary.model.SamplingParams;
+import io.tributary.model.TinyModels;
+import io.tributary.policy.PolicyStore;
+import io.tributary.reward.RewardResult;
+import io.tributary.reward.RewardScorer;
+import io.tributary.tasks.TaskPrompt;
+import io.tributary.tokenizer.CharTokenizer;
+import io.tributary.train.OptimizerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LearnerServiceTest {
+  static final CharTokenizer TOKENIZER = new CharTokenizer();
+  static final int G = 4;
+  static EmbeddedKafka broker;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafka.startTemporary();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  static KafkaConfig settings() {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    KafkaTopics topics = new KafkaTopics("p-" + run, "r-" + run, "v-" + run, "d-" + run);
+    // one partition, so a resumed learner's position lies below groups it read but did not train
+    KafkaConfig s = new KafkaConfig(broker.bootstrapServers(), topics, 1, null, null);
+    TopicAdmin.ensureTopics(s);
+    return s;
+  }
+
+  static ModelConfig tiny() {
+    return TinyModels.forCharTokenizer();
+  }
+
+  static GrpoConfig grpo() {
+    return new GrpoConfig(
+        spec(),
+        2,
+        0.2,
+        0.28,
+        0.0,
+        LossAggregation.DAPO,
+        AdvantageScaling.GROUP,
+        1,
+        1,
+        false,
+        1,
+        false,
+        0,
+        null,
+        new OptimizerConfig(1e-3, 1e-3, 0, 100, null, null, null, 0.0, 1.0),
+        1L);
+  }
+
+  /** The sampling spec of the learner and of every group these tests publish. */
+  static SamplingSpec spec() {
+    return new SamplingSpec(G, 1.0, 1.0, 0, 10, List.of());
+  }
+
+  static SamplingParams sampling() {
+    return spec().params(TOKENIZER);
+  }
+
+  /** Real sampled groups, as the rollout job would publish them. */
+  static List<ScoredGroup> groups(PolicyModel policy, int count, long version, String tag) {
+    List<TaskPrompt> prompts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      prompts.add(
+          new TaskPrompt(
+              tag + i, i + "+" + (i + 1) + "=", String.valueOf(2 * i + 1), "arithmetic", Map.of()));
+    }
+    try (RewardScorer scorer =
+        new RewardScorer(
+            List.of(
+                new RewardScorer.WeightedReward(
+                    "digits",
+                    r ->
+                        RewardResult.score(
+                            r.completion().chars().filter(Character::isDigit).count()
+                                / (1.0 + r.completion().length())),
+                    1.0,
+                    Duration.ofSeconds(5))),
+            1)) {
+      List<RolloutGroup> sampled =
+          new GroupSampler(TOKENIZER, scorer, sampling(), G, 3).sample(policy, prompts, version, 0);
+      List<ScoredGroup> out = new ArrayList<>();
+      for (int g = 0; g < sampled.size(); g++) {
+        RolloutGroup group = sampled.get(g);
+        List<ScoredGroup.Member> members = new ArrayList<>();
+        for (int j = 0; j < G; j++) {
+          Completion c = group.completions().get(j);
+          double total = group.scores().get(j).requireTotal();
+          members.add(
+              new ScoredGroup.Member(
+                  group.texts().get(j),
+                  c.tokens(),
+                  c.logProbs(),
+                  c.finishReason(),
+                  version,
+                  Map.of("digits", total),
+                  Map.of(),
+                  total));
+        }
+        out.add(
+            new ScoredGroup(
+                ScoredGroup.SCHEMA_VERSION,
+                group.promptId() + "@l" + g,
+                group.promptId(),
+                "arithmetic",
+                prompts.get(g).prompt(),
+                group.promptTokens(),
+                prompts.get(g).answer(),
+                Map.of(),
+                spec(),
+                members,
+                0L,
+                0L));
+      }
+      return out;
+    }
+  }
+
+  /** Publishes each group as one record, in order. */
+  static void produce(KafkaConfig settings, List<ScoredGroup> groups) {
+    try (KafkaProducer<String, Message> producer = KafkaClients.producer(settings)) {
+      for (ScoredGroup group : groups) {
+        producer.send(new ProducerRecord<>(settings.topics().scoredRollouts(), group.key(), group));
+      }
+      producer.flush();
+    }
+  }
+
+  static LearnerService learner(
+      KafkaConfig settings,
+      PolicyStore store,
+      PolicyModel policy,
+      LearnerConfig config,
+      List<Map<String, Object>> updates) {
+    GrpoTrainer trainer = new GrpoTrainer(policy, null, grpo(), sampling(), TOKENIZER.pad());
+    return new LearnerService(
+        config, settings, store, policy, TOKENIZER, trainer, r -> updates.add(r.toMap()));
+  }
+
+  static void pollUntil(LearnerService learner, java.util.function.BooleanSupplier done) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      learner.pollOnce();
+    }
+  }
+
+  @Test
+  void trainsOnEachFullBatchAnnouncesVersionsAndAfterAResumeNeverTrainsTwiceOnARollout() {
+    KafkaConfig settings = settings();
+    PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
+    List<Map<String, Object>> updates = new ArrayList<>();
+    try (PolicyModel source = PolicyModel.create(tiny(), 1)) {
+      produce(settings, groups(source, 6, 0, "q"));
+    }
+    try (PolicyModel policy = PolicyModel.create(tiny(), 1);
+        LearnerService first =
+            learner(settings, store, policy, LearnerConfig.defaults(), updates)) {
+      first.start(0);
+      pollUntil(first, () -> first.version() >= 2);
+      assertThat(first.version()).isEqualTo(2);
+      assertThat(first.counter("trained_rollouts")).isEqualTo(4L * G);
+    } // stops here with the third batch's groups read but not trained on
+    try (PolicyModel policy = PolicyModel.create(tiny(), 99);
+        LearnerService resumed =
+            learner(settings, store, policy, LearnerConfig.defaults(), updates)) {
+      resumed.start(0);
+      assertThat(resumed.version()).isEqualTo(2); // loaded from the store
+      pollUntil(resumed, () -> resumed.version() >= 3);
+      for (int i = 0; i < 20; i++) {
+        resumed.pollOnce(); // nothing more may arrive, and nothing is trained again
+      }
+      assertThat(resumed.version()).isEqualTo(3);
+      assertThat(resumed.counter("trained_rollouts")).isEqualTo(6L * G);
+    }
+    assertThat(store.versions()).containsExactly(0L, 1L, 2L, 3L);
+    assertThat(updates).hasSize(3);
+    List<Long> announced = new ArrayList<>();
+    try (KafkaConsumer<String, PolicyVersionEvent> reader =
+        KafkaClients.consumer(settings, null, PolicyVersionEvent.class)) {
+      var partition =
+          new org.apache.kafka.common.TopicPartition(settings.topics().policyVersions(), 0);
+      reader.assign(List.of(partition));
+      reader.seekToBeginning(List.of(partition));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (announced.size() < 5 && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, PolicyVersionEvent> r : reader.poll(Duration.ofMillis(200))) {
+          announced.add(r.value().version());
+          assertThat(r.value().checksumSha256())
+              .isEqualTo(
+                  io.tributary.checkpoint.Checkpoint.sha256(Path.of(r.value().checkpointPath())));
+        }
+      }
+    }
+    // v0 at the first start, v1 and v2, v2 again at the resume, then v3
+    assertThat(announced).containsExactly(0L, 1L, 2L, 2L, 3L);
+  }
+
+  @Test
+  void aGroupSampledWithAnotherSpecStopsTheLearnerNamingBothValues() {
+    KafkaConfig settings = settings();
+    PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
+    try (PolicyModel policy = PolicyModel.create(tiny(), 1)) {
+      ScoredGroup g = groups(policy, 1, 0, "w").get(0);
+      ScoredGroup hotter =
+          new ScoredGroup(
+              g.schemaVersion(),
+              g.groupId(),
+              g.promptId(),
+              g.task(),
+              g.prompt(),
+              g.promptTokenIds(),
+              g.answer(),
+              g.fields(),
+              new SamplingSpec(G, 0.7, 1.0, 0, 10, List.of()),
+              g.members(),
+              g.createdAtMillis(),
+              g.scoredAtMillis());
+      produce(settings, List.of(hotter));
+      try (LearnerService learner =
+          learner(settings, store, policy, LearnerConfig.defaults(), new ArrayList<>())) {
+        learner.start(0);
+        assertThatThrownBy(() -> pollUntil(learner, () -> false))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining(
+                "sampling.temperature: the learner (grpo.sampling) has 1.0, group " + g.groupId())
+            .hasMessageContaining("has 0.7");
+        assertThat(learner.version()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void groupsOlderThanTheStalenessBoundAreCountedAndNotTrainedOn() {
+    KafkaConfig settings = settings();
+    PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
+    List<Map<String, Object>> updates = new ArrayList<>();
+    try (PolicyModel policy = PolicyModel.create(tiny(), 1)) {
+      store.save(policy, TOKENIZER.spec(), 5, 5, Map.of()); // the learner is at version 5
+      List<ScoredGroup> stale = groups(policy, 2, 1, "old"); // age 4 > 2
+      List<ScoredGroup> fresh = groups(policy, 2, 4, "new"); // age 1
+      produce(settings, stale);
+      produce(settings, fresh);
+      try (LearnerService learner =
+          learner(settings, store, policy, LearnerConfig.defaults(), updates)) {
+        learner.start(0);
+        pollUntil(learner, () -> learner.version() >= 6);
+        for (int i = 0; i < 10; i++) {
+          learner.pollOnce();
+        }
+        assertThat(learner.counter("stale_dropped")).isEqualTo(2L * G);
+        assertThat(learner.counter("trained_rollouts")).isEqualTo(2L * G);
+        assertThat(learner.version()).isEqualTo(6);
+      }
+    }
+  }
+}
