@@ -168,6 +168,8 @@ class LayeringTest {
               "tasks",
               "tokenizer",
               "train"),
+          // the MoE stability experiment drives whole closed-loop runs and reads their logs
+          entry("stability", "config", "experiment", "json", "model", "policy", "run", "tasks"),
           entry("serve", "chat", "checkpoint", "hf", "json", "model", "tokenizer"),
           entry("bench", "grpo", "hf", "json", "model", "reward", "train"),
           entry(
@@ -187,6 +189,7 @@ class LayeringTest {
               "rollout",
               "run",
               "serve",
+              "stability",
               "tasks",
               "tokenizer"));
 

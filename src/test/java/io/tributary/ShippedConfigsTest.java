@@ -48,7 +48,7 @@ class ShippedConfigsTest {
     for (String experiment : List.of("experiment", "reduced", "reduced-lr3e-4")) {
       loaders.put(
           Path.of("configs/moe-stability/" + experiment + ".yaml"),
-          io.tributary.experiment.stability.ExperimentConfig::read);
+          io.tributary.stability.ExperimentConfig::read);
     }
     // not a Tributary config: the compose file runs the rollout job on configs/rollouts.yaml
     loaders.put(Path.of("docker/compose.yaml"), ShippedConfigsTest::composeFile);

@@ -1,8 +1,8 @@
 package io.tributary.cli;
 
-import io.tributary.experiment.stability.Experiment;
-import io.tributary.experiment.stability.ExperimentConfig;
-import io.tributary.experiment.stability.ExperimentReport;
+import io.tributary.stability.Experiment;
+import io.tributary.stability.ExperimentConfig;
+import io.tributary.stability.ExperimentReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

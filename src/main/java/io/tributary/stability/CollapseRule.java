@@ -1,4 +1,4 @@
-package io.tributary.experiment.stability;
+package io.tributary.stability;
 
 import static io.tributary.config.ConfigException.badValue;
 

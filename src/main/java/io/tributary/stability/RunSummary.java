@@ -1,4 +1,4 @@
-package io.tributary.experiment.stability;
+package io.tributary.stability;
 
 import io.tributary.run.RunLog;
 import java.io.IOException;

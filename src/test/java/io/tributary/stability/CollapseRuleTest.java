@@ -1,10 +1,10 @@
-package io.tributary.experiment.stability;
+package io.tributary.stability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.config.ConfigException;
-import io.tributary.experiment.stability.CollapseRule.Point;
+import io.tributary.stability.CollapseRule.Point;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.tributary.experiment.stability;
+package io.tributary.stability;
 
 import io.tributary.experiment.Plots;
 import io.tributary.run.RunLog;
