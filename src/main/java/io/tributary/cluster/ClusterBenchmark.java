@@ -138,7 +138,8 @@ public final class ClusterBenchmark {
         PromptsConfig.file(prompts.toString()),
         0,
         null,
-        0L);
+        0L,
+        null /* recordRouting: default */);
   }
 
   private static Path writePrompts(Path dir, int count) throws Exception {

@@ -38,8 +38,14 @@ final class TrainingGroups {
     List<RolloutScores> scores = new ArrayList<>(group.size());
     Map<String, Object> fields = new HashMap<>(group.fields());
     for (ScoredGroup.Member m : group.members()) {
+      // the sampler's routing travels on, for the mismatch metrics and routing replay
       completions.add(
-          new Completion(m.completionTokenIds(), m.behaviourLogProbs(), m.finishReason()));
+          new Completion(
+              m.completionTokenIds(),
+              m.behaviourLogProbs(),
+              m.finishReason(),
+              group.promptRouting(),
+              m.routing()));
       texts.add(m.completion());
       Rollout rollout = new Rollout(group.prompt(), m.completion(), m.completionTokenIds(), fields);
       scores.add(

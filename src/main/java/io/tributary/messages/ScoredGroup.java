@@ -3,6 +3,7 @@ package io.tributary.messages;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.tributary.model.FinishReason;
+import io.tributary.model.RoutingTrace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +29,10 @@ import java.util.Objects;
  * @param members the G completions, in sample order ({@code sampling.groupSize} of them)
  * @param createdAtMillis when the completions were generated
  * @param scoredAtMillis when the group was scored
+ * @param promptRouting the experts of the prompt positions before the last (P − 1 entries), once
+ *     for the group: its G members are rows of one batched prefill by one policy version, so they
+ *     route the prompt alike; null for a dense policy or with recording off, and then no member
+ *     carries a trace
  */
 public record ScoredGroup(
     int schemaVersion,
@@ -41,7 +46,8 @@ public record ScoredGroup(
     SamplingSpec sampling,
     List<Member> members,
     long createdAtMillis,
-    long scoredAtMillis)
+    long scoredAtMillis,
+    RoutingTrace promptRouting)
     implements Message {
   public static final int SCHEMA_VERSION = 1;
 
@@ -64,6 +70,42 @@ public record ScoredGroup(
     }
     Require.nonNegative("createdAtMillis", createdAtMillis);
     Require.nonNegative("scoredAtMillis", scoredAtMillis);
+    checkRouting(promptRouting, promptTokenIds.length, members);
+  }
+
+  /** A group without routing traces (a dense policy, or recording off). */
+  public ScoredGroup(
+      int schemaVersion,
+      String groupId,
+      String promptId,
+      String task,
+      String prompt,
+      int[] promptTokenIds,
+      String answer,
+      Map<String, String> fields,
+      SamplingSpec sampling,
+      List<Member> members,
+      long createdAtMillis,
+      long scoredAtMillis) {
+    this(
+        schemaVersion,
+        groupId,
+        promptId,
+        task,
+        prompt,
+        promptTokenIds,
+        answer,
+        fields,
+        sampling,
+        members,
+        createdAtMillis,
+        scoredAtMillis,
+        null);
+  }
+
+  /** True when the group carries the sampler's routing: the prompt's and every member's. */
+  public boolean hasRouting() {
+    return promptRouting != null;
   }
 
   /**
@@ -78,6 +120,8 @@ public record ScoredGroup(
    * @param rewardErrors the error of each reward function that failed (empty when none did)
    * @param totalReward the weighted combination of {@code rewards}; NaN (null on the wire) when a
    *     function failed, and such a group is never trained
+   * @param routing the experts each completion token was drawn through, one entry per token; null
+   *     (absent on the wire) exactly when the group has no {@code promptRouting}
    */
   public record Member(
       String completion,
@@ -87,7 +131,8 @@ public record ScoredGroup(
       long policyVersion,
       Map<String, Double> rewards,
       Map<String, String> rewardErrors,
-      @JsonDeserialize(using = NullAsNaN.Number.class) double totalReward) {
+      @JsonDeserialize(using = NullAsNaN.Number.class) double totalReward,
+      RoutingTrace routing) {
     public Member {
       Require.present("completion", completion);
       Require.present("completionTokenIds", completionTokenIds);
@@ -104,6 +149,36 @@ public record ScoredGroup(
       Require.nonNegative("policyVersion", policyVersion);
       rewards = Require.copy("rewards", rewards);
       rewardErrors = Require.copy("rewardErrors", rewardErrors);
+      if (routing != null && routing.tokens() != completionTokenIds.length) {
+        throw new IllegalArgumentException(
+            "field 'routing': covers "
+                + routing.tokens()
+                + " tokens, expected one entry per completion token ("
+                + completionTokenIds.length
+                + ")");
+      }
+    }
+
+    /** A member without a routing trace. */
+    public Member(
+        String completion,
+        int[] completionTokenIds,
+        float[] behaviourLogProbs,
+        FinishReason finishReason,
+        long policyVersion,
+        Map<String, Double> rewards,
+        Map<String, String> rewardErrors,
+        double totalReward) {
+      this(
+          completion,
+          completionTokenIds,
+          behaviourLogProbs,
+          finishReason,
+          policyVersion,
+          rewards,
+          rewardErrors,
+          totalReward,
+          null);
     }
 
     /** True when every reward function scored this member: it has a total and no error. */
@@ -126,7 +201,8 @@ public record ScoredGroup(
           && Arrays.equals(behaviourLogProbs, m.behaviourLogProbs)
           && finishReason == m.finishReason
           && rewards.equals(m.rewards)
-          && rewardErrors.equals(m.rewardErrors);
+          && rewardErrors.equals(m.rewardErrors)
+          && Objects.equals(routing, m.routing);
     }
 
     @Override
@@ -194,6 +270,43 @@ public record ScoredGroup(
     return String.join("; ", why);
   }
 
+  /** Traces all present or all absent, each of the prompt's or its completion's length. */
+  private static void checkRouting(RoutingTrace prompt, int promptTokens, List<Member> members) {
+    if (prompt != null && prompt.tokens() != promptTokens - 1) {
+      throw new IllegalArgumentException(
+          "field 'promptRouting': covers "
+              + prompt.tokens()
+              + " tokens, expected the prompt's positions before its last ("
+              + (promptTokens - 1)
+              + ")");
+    }
+    for (int i = 0; i < members.size(); i++) {
+      RoutingTrace routing = members.get(i).routing();
+      if ((routing == null) != (prompt == null)) {
+        throw new IllegalArgumentException(
+            "field 'members["
+                + i
+                + "].routing': "
+                + (routing == null ? "absent" : "present")
+                + ", expected it "
+                + (prompt == null ? "absent" : "present")
+                + " like the group's promptRouting (all traces or none)");
+      }
+      if (routing != null
+          && (routing.moeLayers() != prompt.moeLayers()
+              || routing.topK() != prompt.topK()
+              || routing.experts() != prompt.experts())) {
+        throw new IllegalArgumentException(
+            "field 'members["
+                + i
+                + "].routing': "
+                + routing
+                + " is of another model than promptRouting "
+                + prompt);
+      }
+    }
+  }
+
   private static String describeErrors(Map<String, String> errors) {
     List<String> parts = new ArrayList<>();
     errors.forEach((name, error) -> parts.add("reward '" + name + "': " + error));
@@ -214,7 +327,8 @@ public record ScoredGroup(
         && Objects.equals(answer, g.answer)
         && fields.equals(g.fields)
         && sampling.equals(g.sampling)
-        && members.equals(g.members);
+        && members.equals(g.members)
+        && Objects.equals(promptRouting, g.promptRouting);
   }
 
   @Override

@@ -35,6 +35,7 @@ final class GenerateFunction
   private final SamplingSpec sampling;
   private final int threads;
   private final long seed;
+  private final boolean recordRouting;
   private transient RolloutGenerator generator;
   private transient long refusedVersion;
   private transient Meter rollouts;
@@ -45,16 +46,18 @@ final class GenerateFunction
   private transient long busyNanos;
   private transient long openedNanos;
 
-  GenerateFunction(String checkpoint, SamplingSpec sampling, int threads, long seed) {
+  GenerateFunction(
+      String checkpoint, SamplingSpec sampling, int threads, long seed, boolean recordRouting) {
     this.checkpoint = checkpoint;
     this.sampling = sampling;
     this.threads = threads;
     this.seed = seed;
+    this.recordRouting = recordRouting;
   }
 
   @Override
   public void open(OpenContext context) {
-    generator = RolloutGenerator.open(Path.of(checkpoint), sampling, threads, seed);
+    generator = RolloutGenerator.open(Path.of(checkpoint), sampling, threads, seed, recordRouting);
     refusedVersion = -1;
     openedNanos = System.nanoTime();
     var metrics = getRuntimeContext().getMetricGroup();

@@ -95,7 +95,8 @@ public final class PipelineBenchSide {
           PromptsConfig.file(prompts),
           0,
           workDir,
-          0L);
+          0L,
+          null /* recordRouting: default */);
     }
   }
 

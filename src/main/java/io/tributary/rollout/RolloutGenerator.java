@@ -29,6 +29,7 @@ public final class RolloutGenerator implements AutoCloseable {
   private final SamplingParams params;
   private final int groupSize;
   private final long seed;
+  private final boolean recordRouting;
   private long policyVersion;
 
   private RolloutGenerator(
@@ -37,12 +38,14 @@ public final class RolloutGenerator implements AutoCloseable {
       SamplingParams params,
       int groupSize,
       long seed,
+      boolean recordRouting,
       long policyVersion) {
     this.replica = replica;
     this.tokenizer = tokenizer;
     this.params = params;
     this.groupSize = groupSize;
     this.seed = seed;
+    this.recordRouting = recordRouting;
     this.policyVersion = policyVersion;
   }
 
@@ -53,6 +56,15 @@ public final class RolloutGenerator implements AutoCloseable {
    */
   public static RolloutGenerator open(
       Path checkpoint, SamplingSpec sampling, int threads, long seed) {
+    return open(checkpoint, sampling, threads, seed, true);
+  }
+
+  /**
+   * {@link #open(Path, SamplingSpec, int, long)}; with {@code recordRouting} an MoE policy's
+   * completions carry the experts they were routed to (a dense policy's never do).
+   */
+  public static RolloutGenerator open(
+      Path checkpoint, SamplingSpec sampling, int threads, long seed, boolean recordRouting) {
     Checkpoint read = Checkpoint.read(checkpoint);
     Tokenizer tokenizer = Tokenizer.fromSpec(read.tokenizer());
     // a LoRA run's start is its adapters over the base they name, e.g. an imported model's folder
@@ -67,6 +79,7 @@ public final class RolloutGenerator implements AutoCloseable {
         model.withStopTokens(sampling.params(tokenizer)),
         sampling.groupSize(),
         seed,
+        recordRouting,
         read.header().policyVersion());
   }
 
@@ -96,7 +109,7 @@ public final class RolloutGenerator implements AutoCloseable {
         rows.add(p.tokens());
       }
     }
-    List<Completion> completions = Sampler.generate(replica, rows, params, seeds);
+    List<Completion> completions = Sampler.generate(replica, rows, params, seeds, recordRouting);
     List<SampledGroup> groups = new ArrayList<>(prompts.size());
     for (int g = 0; g < prompts.size(); g++) {
       List<Completion> group = completions.subList(g * groupSize, (g + 1) * groupSize);

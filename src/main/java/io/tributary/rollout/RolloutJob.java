@@ -147,7 +147,8 @@ public final class RolloutJob {
                     config.policyCheckpoint(),
                     config.sampling(),
                     config.samplingThreads(),
-                    config.seed()))
+                    config.seed(),
+                    config.recordRouting()))
             .name("generate")
             .uid("generate")
             .setParallelism(parallelism);

@@ -6,6 +6,7 @@ import io.tributary.messages.PromptMessage;
 import io.tributary.messages.SamplingSpec;
 import io.tributary.messages.ScoredGroup;
 import io.tributary.model.Completion;
+import io.tributary.model.RoutingTrace;
 import io.tributary.reward.RewardScorer;
 import io.tributary.reward.Rollout;
 import io.tributary.reward.RolloutScores;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -75,7 +77,8 @@ public final class RolloutScoring implements AutoCloseable {
               group.policyVersion(),
               score.scores(),
               score.errors(),
-              score.total().orElse(Double.NaN)));
+              score.total().orElse(Double.NaN),
+              c.routing()));
     }
     ScoredGroup scored =
         new ScoredGroup(
@@ -90,7 +93,8 @@ public final class RolloutScoring implements AutoCloseable {
             sampling,
             members,
             group.createdAtMillis(),
-            nowMillis);
+            nowMillis,
+            sharedPromptRouting(valid.groupId(), group.completions()));
     if (!scored.isScored()) {
       unscoredGroups.incrementAndGet();
       return new ScoringOutcome.Unscored(unscored(valid, scored, nowMillis));
@@ -113,5 +117,25 @@ public final class RolloutScoring implements AutoCloseable {
   @Override
   public void close() {
     scorer.close();
+  }
+
+  /**
+   * The prompt's routing, which the group carries once: its members are rows of one batched prefill
+   * of the same tokens by one policy version, so a difference means the sampler is broken.
+   */
+  static RoutingTrace sharedPromptRouting(String groupId, List<Completion> completions) {
+    RoutingTrace first = completions.get(0).promptRouting();
+    for (int i = 1; i < completions.size(); i++) {
+      if (!Objects.equals(first, completions.get(i).promptRouting())) {
+        throw new IllegalStateException(
+            "group "
+                + groupId
+                + ": member "
+                + i
+                + " routed the prompt differently from member 0, though both are rows of one"
+                + " prefill; the group cannot carry one prompt routing");
+      }
+    }
+    return first;
   }
 }

@@ -30,6 +30,10 @@ import java.nio.file.Path;
  * @param webUiPort the Flink web UI of the embedded MiniCluster; 0 picks a free port
  * @param runDir where the embedded broker keeps its data when no bootstrap servers are given
  * @param seed mixed into every sampling seed (seeds also depend on the group and sample index)
+ * @param recordRouting whether an MoE policy's groups carry the experts the sampler routed each
+ *     token to, for the learner's routing-mismatch metrics and routing replay; default true, as
+ *     recording costs no measurable sampling time and a few bytes per token
+ *     (docs/routing-replay.md); a dense policy's groups never carry routing
  */
 public record RolloutsConfig(
     String policyCheckpoint,
@@ -46,7 +50,8 @@ public record RolloutsConfig(
     PromptsConfig prompts,
     Integer webUiPort,
     String runDir,
-    Long seed) {
+    Long seed,
+    Boolean recordRouting) {
 
   public RolloutsConfig {
     if (policyCheckpoint == null || policyCheckpoint.isBlank()) {
@@ -83,6 +88,7 @@ public record RolloutsConfig(
     }
     runDir = runDir == null ? "runs/rollouts" : runDir;
     seed = seed == null ? 0L : seed;
+    recordRouting = recordRouting == null ? Boolean.TRUE : recordRouting;
   }
 
   public static RolloutsConfig read(Path file) {
@@ -114,7 +120,8 @@ public record RolloutsConfig(
         prompts,
         webUiPort,
         runDir,
-        seed);
+        seed,
+        recordRouting);
   }
 
   public RolloutsConfig withParallelism(int p) {
@@ -133,7 +140,8 @@ public record RolloutsConfig(
         prompts,
         webUiPort,
         runDir,
-        seed);
+        seed,
+        recordRouting);
   }
 
   public RolloutsConfig withPolicyCheckpoint(String path) {
@@ -152,7 +160,8 @@ public record RolloutsConfig(
         prompts,
         webUiPort,
         runDir,
-        seed);
+        seed,
+        recordRouting);
   }
 
   public RolloutsConfig withWebUiPort(int port) {
@@ -171,6 +180,7 @@ public record RolloutsConfig(
         prompts,
         port,
         runDir,
-        seed);
+        seed,
+        recordRouting);
   }
 }

@@ -6,6 +6,7 @@ import io.tributary.config.ConfigException;
 import io.tributary.config.Yaml;
 import io.tributary.experiment.DemoConfig;
 import io.tributary.grpo.GrpoConfig;
+import io.tributary.grpo.RoutingReplay;
 import io.tributary.kafka.KafkaConfig;
 import io.tributary.learner.LearnerConfig;
 import io.tributary.model.ModelConfig;
@@ -117,6 +118,13 @@ public record RunConfig(
     }
     if (progressEverySeconds < 1) {
       throw badValue("progressEverySeconds", progressEverySeconds, "1 or more");
+    }
+    if (grpo.routingReplay() == RoutingReplay.REPLAY && !rollouts.recordRouting()) {
+      // replay trains on the sampler's experts: without a trace the learner refuses every group
+      throw badValue(
+          "rollouts.recordRouting",
+          false,
+          "true when grpo.routingReplay is replay (replay needs the sampler's recorded experts)");
     }
     if (learner.keepCheckpoints() < 2) {
       // a worker may still be loading the previous version when the next one is written

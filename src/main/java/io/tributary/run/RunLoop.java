@@ -229,7 +229,8 @@ public final class RunLoop {
         PromptsConfig.kafka(),
         0,
         runDir.toString(),
-        config.seed());
+        config.seed(),
+        r.recordRouting());
   }
 
   /** A LoRA policy is its own reference (adapters off); only full training needs a frozen copy. */

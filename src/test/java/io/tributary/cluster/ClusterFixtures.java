@@ -103,7 +103,8 @@ final class ClusterFixtures {
         prompts,
         0,
         null,
-        7L);
+        7L,
+        null /* recordRouting: default */);
   }
 
   /** The config as the YAML file a user would pass to the job. */

@@ -20,6 +20,7 @@ class MessageCodecTest {
     return Stream.of(
         MessageFixtures.gsm8kPrompt(),
         MessageFixtures.group("gsm8k-17"),
+        MessageFixtures.groupWithRouting("gsm8k-17"),
         MessageFixtures.groupWithFailedReward(),
         MessageFixtures.policyVersion(),
         MessageFixtures.deadLetterFromTopic(),
@@ -170,6 +171,62 @@ class MessageCodecTest {
     assertThat(SchemaFiles.violations(ScoredGroup.class, json.toString()))
         .as(what)
         .satisfies(v -> assertThat(v.isEmpty()).isEqualTo(crossField));
+  }
+
+  static Stream<Arguments> malformedRouting() {
+    return Stream.of(
+        Arguments.of(
+            "a member without the trace its group has",
+            (Consumer<ObjectNode>) o -> member(o).putNull("routing"),
+            "field 'members[0].routing': absent, expected it present",
+            false),
+        Arguments.of(
+            "a prompt trace one token short",
+            (Consumer<ObjectNode>)
+                o ->
+                    o.set(
+                        "promptRouting",
+                        Json.mapper()
+                            .valueToTree(
+                                MessageFixtures.routing(
+                                    MessageFixtures.group("p").promptTokenIds().length - 2, 0))),
+            "field 'promptRouting': covers 5 tokens, expected the prompt's positions before its"
+                + " last (6)",
+            false),
+        Arguments.of(
+            "packed ids that are not base64",
+            (Consumer<ObjectNode>) o -> o.withObject("promptRouting").put("packed", "*not*"),
+            "promptRouting.packed",
+            true),
+        Arguments.of(
+            "a trace with an unknown field",
+            (Consumer<ObjectNode>) o -> o.withObject("promptRouting").put("bits", 3),
+            "field 'promptRouting.bits': unknown",
+            true));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformedRouting")
+  void aMalformedRoutingTraceFailsWithAnErrorNamingTheField(
+      String what, Consumer<ObjectNode> breakIt, String expected, boolean schemaSeesIt) {
+    ObjectNode json = Json.mapper().valueToTree(MessageFixtures.groupWithRouting("p"));
+    breakIt.accept(json);
+
+    assertThatThrownBy(() -> MessageCodec.decode(json.toString(), ScoredGroup.class))
+        .isInstanceOf(MessageFormatException.class)
+        .hasMessageStartingWith("scored group: ")
+        .hasMessageContaining(expected);
+    assertThat(SchemaFiles.violations(ScoredGroup.class, json.toString()).isEmpty())
+        .as(what)
+        .isEqualTo(!schemaSeesIt);
+  }
+
+  @Test
+  void aGroupWithoutRoutingCarriesNullTraces() {
+    ObjectNode json = Json.mapper().valueToTree(MessageFixtures.group("p"));
+
+    assertThat(json.get("promptRouting").isNull()).isTrue();
+    assertThat(member(json).get("routing").isNull()).isTrue();
   }
 
   private static ObjectNode member(ObjectNode group) {

@@ -1,6 +1,7 @@
 package io.tributary.messages;
 
 import io.tributary.model.FinishReason;
+import io.tributary.model.RoutingTrace;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +73,53 @@ public final class MessageFixtures {
         members,
         T0,
         T0 + 250);
+  }
+
+  /**
+   * The group of {@link #group(String)} as an MoE policy of 3 MoE layers, top-2 of 8 experts,
+   * sampled it with recording on: the prompt's routing once, each member's own.
+   */
+  public static ScoredGroup groupWithRouting(String promptId) {
+    ScoredGroup g = group(promptId);
+    List<ScoredGroup.Member> members = new ArrayList<>();
+    for (int i = 0; i < g.size(); i++) {
+      ScoredGroup.Member m = g.members().get(i);
+      members.add(
+          new ScoredGroup.Member(
+              m.completion(),
+              m.completionTokenIds(),
+              m.behaviourLogProbs(),
+              m.finishReason(),
+              m.policyVersion(),
+              m.rewards(),
+              m.rewardErrors(),
+              m.totalReward(),
+              routing(m.length(), i)));
+    }
+    return new ScoredGroup(
+        g.schemaVersion(),
+        g.groupId(),
+        g.promptId(),
+        g.task(),
+        g.prompt(),
+        g.promptTokenIds(),
+        g.answer(),
+        g.fields(),
+        g.sampling(),
+        members,
+        g.createdAtMillis(),
+        g.scoredAtMillis(),
+        routing(g.promptTokenIds().length - 1, 7));
+  }
+
+  /** {@code tokens} entries of 3 layers x top-2 of 8 experts, every id used. */
+  public static RoutingTrace routing(int tokens, int salt) {
+    int[] ids = new int[tokens * 3 * 2];
+    for (int i = 0; i < ids.length; i += 2) {
+      ids[i] = (i / 2 + salt) % 8;
+      ids[i + 1] = (i / 2 + salt + 3) % 8;
+    }
+    return RoutingTrace.pack(3, 2, 8, ids);
   }
 
   /** A group whose member 1 has no accuracy score: the function failed on it. */

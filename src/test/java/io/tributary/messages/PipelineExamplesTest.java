@@ -34,5 +34,8 @@ class PipelineExamplesTest {
     ScoredGroup group = MessageCodec.decode(json, ScoredGroup.class);
     assertThat(group.members()).hasSize(group.sampling().groupSize());
     assertThat(group.isScored()).isTrue();
+    assertThat(group.promptRouting().tokens()).isEqualTo(group.promptTokenIds().length - 1);
+    assertThat(group.members())
+        .allSatisfy(m -> assertThat(m.routing().tokens()).isEqualTo(m.length()));
   }
 }

@@ -78,7 +78,8 @@ final class StreamFixtures {
         PromptsConfig.kafka(),
         0,
         null,
-        7L);
+        7L,
+        null /* recordRouting: default */);
   }
 
   static KafkaConfig kafka(String bootstrap, String run) {

@@ -73,6 +73,24 @@ class RunConfigTest {
   }
 
   @Test
+  void routingReplayWithWorkersThatDoNotRecordRoutingIsRefusedAtStartUp() {
+    String replay =
+        valid()
+            .replace("promptsPerStep: 2", "promptsPerStep: 2\n  routingReplay: replay")
+            .replace("checkpointIntervalMs: 400", "checkpointIntervalMs: 400\n  recordRouting: %s");
+
+    assertThatThrownBy(() -> RunConfig.parse(replay.formatted("false"), "test.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("rollouts.recordRouting: got false")
+        .hasMessageContaining("grpo.routingReplay is replay");
+    assertThat(RunConfig.parse(replay.formatted("true"), "test.yaml").rollouts().recordRouting())
+        .isTrue();
+    assertThat(RunConfig.parse(valid(), "test.yaml").rollouts().recordRouting())
+        .as("recording is on by default")
+        .isTrue();
+  }
+
+  @Test
   void aMissingModelFileIsAnErrorBeforeAnythingStarts() {
     RunConfig config =
         RunConfig.parse(valid().replaceFirst("model: .*", "model: nowhere/model.yaml"), "t.yaml");

@@ -104,5 +104,43 @@ class RunLoopTest {
     assertThat(metrics).allSatisfy(m -> assertThat(m).containsEntry("unscored_groups", 0));
     assertThat(run.resolve("kl.png")).doesNotExist();
     assertThat(report).contains("KL to the reference (k3): not computed in this run");
+    // the workers recorded the MoE policy's routing, so the learner measured the mismatch
+    assertThat(groups).allSatisfy(g -> assertThat(g.hasRouting()).isTrue());
+    assertThat(metrics).allSatisfy(m -> assertThat(m.get("routing_mismatch")).isNotNull());
+    assertThat(metrics)
+        .allSatisfy(
+            m ->
+                assertThat(m.keySet())
+                    .anySatisfy(
+                        k -> assertThat(k).startsWith("mismatch/s").endsWith("/routing_diff")));
+  }
+
+  @Test
+  void withRoutingReplayTheLearnerRoutesEveryTokenAsTheSamplerDid() throws Exception {
+    String yaml =
+        RunFixtures.tinyRun(
+                RunFixtures.tinyModel(dir),
+                RunFixtures.kafkaSection(broker.bootstrapServers(), "replay"),
+                2)
+            .replace("promptsPerStep: 2", "promptsPerStep: 2\n  routingReplay: replay")
+            .replace("evalEveryVersions: 2", "evalEveryVersions: 10");
+    Path run = dir.resolve("replay");
+
+    RunLoop.Result result = RunLoop.start(RunConfig.parse(yaml, "replay.yaml"), run, System.out);
+
+    assertThat(result.version()).isEqualTo(2);
+    List<Map<String, Object>> metrics = new RunLog(run).read(RunLog.METRICS);
+    assertThat(metrics).hasSize(2);
+    // version 1 trains on groups version 0 sampled: staleness 0
+    assertThat(metrics.get(0)).containsEntry("mismatch/s0/routing_diff", 0.0);
+    for (Map<String, Object> m : metrics) {
+      assertThat(m).containsEntry("routing_mismatch", 0.0);
+      m.forEach(
+          (key, value) -> {
+            if (key.endsWith("/routing_diff")) {
+              assertThat(((Number) value).doubleValue()).as(key).isZero();
+            }
+          });
+    }
   }
 }
