@@ -7,7 +7,9 @@
 # storage every TaskManager can read (the policy store); SAVEPOINT: a savepoint to resume from.
 # Environment: FLINK_REST (default http://127.0.0.1:8081, or the address of ./tributary cluster's
 # CLUSTER_DIR/rest.address when CLUSTER_DIR is set), JOB_JAR (default target/tributary-job.jar,
-# built by: mvn -Pcluster package -DskipTests). Prints the job id. Needs curl.
+# built by: mvn -Pcluster package -DskipTests), LEARNER_CONFIG (the learner's run config, at a path
+# the JobManager can read: a job whose sampling section differs from its grpo.sampling is refused at
+# submission, with both values). Prints the job id. Needs curl.
 # The jar carries libtorch's natives (over 100 MiB): the cluster's rest.server.max-content-length
 # must allow it (./tributary cluster sets 512 MiB; Flink's default is 100 MiB).
 set -euo pipefail
@@ -16,6 +18,7 @@ if [[ $# -lt 3 || $# -gt 4 ]]; then
   exit 2
 fi
 CONFIG="$(realpath "$1")"; BOOTSTRAP="$2"; POLICY="$3"; SAVEPOINT="${4:-}"
+LEARNER="${LEARNER_CONFIG:+$(realpath "$LEARNER_CONFIG")}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="${JOB_JAR:-$ROOT/target/tributary-job.jar}"
 if [[ -n "${CLUSTER_DIR:-}" ]]; then
@@ -25,7 +28,7 @@ else
 fi
 [[ -f "$JAR" ]] || { echo "no job jar at $JAR; run: mvn -Pcluster package -DskipTests" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is not on PATH" >&2; exit 1; }
-for value in "$CONFIG" "$BOOTSTRAP" "$POLICY" "$SAVEPOINT"; do
+for value in "$CONFIG" "$BOOTSTRAP" "$POLICY" "$SAVEPOINT" "$LEARNER"; do
   # the arguments go into a JSON body as they are
   [[ "$value" != *[\"\\]* ]] || { echo "an argument holds a quote or a backslash: $value" >&2; exit 2; }
 done
@@ -36,7 +39,9 @@ upload="$(curl -sS --fail-with-body -X POST -F "jarfile=@$JAR;type=application/x
 jar_id="$(sed -n 's|.*"filename" *: *"[^"]*/\([^"/]*\)".*|\1|p' <<<"$upload")"
 [[ -n "$jar_id" ]] || { echo "unexpected upload answer from $REST: $upload" >&2; exit 1; }
 
-body="{\"entryClass\":\"io.tributary.rollout.RolloutJobMain\",\"programArgsList\":[\"--config\",\"$CONFIG\",\"--bootstrap\",\"$BOOTSTRAP\",\"--policy-checkpoint\",\"$POLICY\"]"
+body="{\"entryClass\":\"io.tributary.rollout.RolloutJobMain\",\"programArgsList\":[\"--config\",\"$CONFIG\",\"--bootstrap\",\"$BOOTSTRAP\",\"--policy-checkpoint\",\"$POLICY\""
+[[ -z "$LEARNER" ]] || body+=",\"--learner-config\",\"$LEARNER\""
+body+="]"
 [[ -z "$SAVEPOINT" ]] || body+=",\"savepointPath\":\"$SAVEPOINT\",\"allowNonRestoredState\":false"
 body+="}"
 run="$(curl -sS --fail-with-body -X POST -H 'Content-Type: application/json' -d "$body" \

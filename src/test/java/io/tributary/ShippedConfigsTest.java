@@ -50,7 +50,8 @@ class ShippedConfigsTest {
           Path.of("configs/moe-stability/" + experiment + ".yaml"),
           io.tributary.stability.ExperimentConfig::read);
     }
-    // not a Tributary config: the compose file runs the rollout job on configs/rollouts.yaml
+    // not a Tributary config: the compose file runs the rollout job on configs/rollouts.yaml and
+    // the learner on configs/default.yaml
     loaders.put(Path.of("docker/compose.yaml"), ShippedConfigsTest::composeFile);
     return loaders;
   }
@@ -107,7 +108,13 @@ class ShippedConfigsTest {
     try {
       JsonNode compose = io.tributary.config.Yaml.mapper().readTree(file.toFile());
       assertThat(compose.path("services").has("taskmanager")).as(file.toString()).isTrue();
-      assertThat(Files.readString(file)).contains(ROLLOUTS.toString());
+      assertThat(compose.path("services").has("learner")).as(file.toString()).isTrue();
+      // the job is submitted against the learner's config, which it is checked against
+      assertThat(Files.readString(file))
+          .contains(ROLLOUTS.toString())
+          .contains("--learner-config /opt/tributary/" + LEARNER);
+      assertThat(compose.path("services").path("learner").path("command").toString())
+          .contains(LEARNER.toString());
     } catch (IOException e) {
       throw new IllegalStateException(file + ": " + e.getMessage(), e);
     }

@@ -140,14 +140,22 @@ public final class ClusterCommand implements Runnable {
     @Option(names = "--savepoint", description = "a savepoint to resume from")
     String savepoint;
 
+    @Option(
+        names = "--learner-config",
+        description = "the learner's run config: a job that samples otherwise is refused")
+    Path learnerConfig;
+
     @Override
     public void run() {
       if (!jar.toFile().isFile()) {
         throw new IllegalArgumentException(
             "--jar: no file " + jar + "; build it with mvn -Pcluster package -DskipTests");
       }
-      String jobId =
-          new RolloutJobSubmitter(rest(dir)).submit(jar, config, bootstrap, policy, savepoint);
+      RolloutJobSubmitter submitter = new RolloutJobSubmitter(rest(dir));
+      if (learnerConfig != null) {
+        submitter = submitter.checkedAgainst(learnerConfig);
+      }
+      String jobId = submitter.submit(jar, config, bootstrap, policy, savepoint);
       System.out.println(jobId);
     }
   }

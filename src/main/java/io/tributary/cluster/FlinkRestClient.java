@@ -79,6 +79,13 @@ public final class FlinkRestClient {
     return get("/jobs/" + jobId + "/vertices/" + vertexId + "/taskmanagers");
   }
 
+  /**
+   * {@code GET /jobs/:id/vertices/:vid}: each subtask's state and TaskManager ({@code subtasks}).
+   */
+  public JsonNode vertex(String jobId, String vertexId) {
+    return get("/jobs/" + jobId + "/vertices/" + vertexId);
+  }
+
   /** {@code GET /jobs/:id/vertices/:vid/metrics?get=...}: named metrics of a vertex's subtasks. */
   public JsonNode vertexMetrics(String jobId, String vertexId, List<String> names) {
     return get(

@@ -8,15 +8,31 @@ import java.util.List;
 /**
  * Submits the rollout job as a user does: the shaded job jar uploaded through the JobManager's REST
  * API, then run with {@link RolloutJobMain}'s arguments. The jar reaches the TaskManagers through
- * Flink's blob server, never through their class path.
+ * Flink's blob server, never through their class path. Given the learner's run config, each job is
+ * checked against it at submission ({@code --learner-config}): the job's main refuses a sampling
+ * spec the learner would refuse, and the run request fails with both values.
  */
 public final class RolloutJobSubmitter {
   public static final String ENTRY_CLASS = RolloutJobMain.class.getName();
 
   private final FlinkRestClient rest;
+  private final Path learnerConfig;
 
   public RolloutJobSubmitter(FlinkRestClient rest) {
+    this(rest, null);
+  }
+
+  private RolloutJobSubmitter(FlinkRestClient rest, Path learnerConfig) {
     this.rest = rest;
+    this.learnerConfig = learnerConfig;
+  }
+
+  /**
+   * A submitter whose jobs must sample as the learner of {@code learnerConfig} (its {@code
+   * grpo.sampling}) expects; the file must be readable by the JobManager, where main runs.
+   */
+  public RolloutJobSubmitter checkedAgainst(Path learnerConfig) {
+    return new RolloutJobSubmitter(rest, learnerConfig);
   }
 
   /**
@@ -44,16 +60,23 @@ public final class RolloutJobSubmitter {
   public String run(
       String jarId, Path config, String bootstrap, String policyCheckpoint, String savepoint) {
     return rest.runJar(
-        jarId, ENTRY_CLASS, arguments(config, bootstrap, policyCheckpoint), savepoint);
+        jarId,
+        ENTRY_CLASS,
+        arguments(config, bootstrap, policyCheckpoint, learnerConfig),
+        savepoint);
   }
 
-  static List<String> arguments(Path config, String bootstrap, String policyCheckpoint) {
+  static List<String> arguments(
+      Path config, String bootstrap, String policyCheckpoint, Path learnerConfig) {
     List<String> args = new ArrayList<>(List.of("--config", config.toAbsolutePath().toString()));
     if (bootstrap != null) {
       args.addAll(List.of("--bootstrap", bootstrap));
     }
     if (policyCheckpoint != null) {
       args.addAll(List.of("--policy-checkpoint", policyCheckpoint));
+    }
+    if (learnerConfig != null) {
+      args.addAll(List.of("--learner-config", learnerConfig.toAbsolutePath().toString()));
     }
     return args;
   }

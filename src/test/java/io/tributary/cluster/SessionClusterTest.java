@@ -1,6 +1,7 @@
 package io.tributary.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.kafka.EmbeddedKafka;
@@ -176,10 +177,11 @@ class SessionClusterTest {
     try {
       awaitSomeCommitted(kafka, Duration.ofSeconds(90));
       String generate = rest.vertexId(job, "generate").orElseThrow();
-      assertThat(awaitMetricNames(job, generate, "rolloutsPerSecond"))
+      assertThat(
+              awaitMetricNames(
+                  job, generate, 1, "generate.rolloutsPerSecond", "generate.policyVersion"))
           .as("Tributary's metrics in the JobManager's REST API")
-          .anyMatch(name -> name.endsWith("generate.rolloutsPerSecond"))
-          .anyMatch(name -> name.endsWith("generate.policyVersion"));
+          .containsExactly("0.generate.policyVersion", "0.generate.rolloutsPerSecond");
       String victim = taskManagersOf(job, generate).iterator().next();
       int index = Integer.parseInt(victim.substring("taskmanager-".length()));
 
@@ -226,50 +228,153 @@ class SessionClusterTest {
   }
 
   /**
-   * A new policy version announced on the policy topic (as the learner announces it, the checkpoint
-   * in the store both TaskManagers read) reaches the generation subtask on each TaskManager: each
-   * reports the version through its metric in the JobManager's REST API.
+   * {@code ./tributary learner} as its own JVM, beside the cluster: it trains on the job's scored
+   * groups, writes each version into the store the TaskManagers read and announces it; every
+   * generation subtask, one on each TaskManager, loads the last one. The bytes each TaskManager's
+   * generation thread read meanwhile are what the reloads cost it (the broadcast event itself is a
+   * few hundred bytes).
    */
   @Test
-  void aPolicyVersionAnnouncedWhileTheJobRunsReachesTheSubtaskOnEveryTaskManager()
+  void theLearnerProcessBesideTheClusterTrainsVersionsThatReachEverySubtaskOnEveryTaskManager()
       throws Exception {
-    KafkaConfig kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "reload");
+    int versions = 3;
+    KafkaConfig kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "learner");
     TopicAdmin.ensureTopics(kafka);
-    ClusterFixtures.publishPrompts(kafka, 0, 40);
+    ClusterFixtures.publishPrompts(kafka, 0, 24);
     RolloutsConfig config =
-        ClusterFixtures.config(policy, kafka, 2, "reload", PromptsConfig.kafka(), 12);
+        ClusterFixtures.config(policy, kafka, 2, "learner", PromptsConfig.kafka(), 12);
+    Path learnerConfig =
+        LearnerProcess.config(dir, "learner.yaml", kafka, config.sampling(), versions);
+    Path store = Files.createDirectories(dir.resolve("learner-store"));
     FlinkRestClient rest = cluster.rest();
+    // the learner's own config checks the job at submission: the two sample alike
     String job =
         new RolloutJobSubmitter(rest)
-            .run(jarId, ClusterFixtures.write(dir, "reload.yaml", config), null, null, null);
+            .checkedAgainst(learnerConfig)
+            .run(jarId, ClusterFixtures.write(dir, "learner-job.yaml", config), null, null, null);
     try {
       awaitSomeCommitted(kafka, Duration.ofSeconds(90));
       String generate = rest.vertexId(job, "generate").orElseThrow();
       assertThat(taskManagersOf(job, generate)).hasSize(2);
-      Path v1 = ClusterFixtures.tinyPolicy(policy.getParent(), 2, 1);
-      ClusterFixtures.announce(kafka, v1, 1);
-
-      // a subtask loads a new version before its next micro-batch: keep prompts coming
       List<String> gauges =
-          awaitMetricNames(job, generate, "policyVersion").stream()
-              .filter(name -> name.endsWith("generate.policyVersion"))
-              .toList();
-      assertThat(gauges).hasSize(2);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      Map<String, String> versions = Map.of();
-      for (int next = 40; System.nanoTime() < deadline; next += 8) {
-        ClusterFixtures.publishPrompts(kafka, next, next + 8);
-        versions = metricValues(job, generate, gauges);
-        if (versions.values().stream().allMatch("1"::equals)) {
-          break;
+          awaitMetricNames(
+              job, generate, TASK_MANAGERS, "generate.policyVersion", "generate.policyLoads");
+      assertThat(gauges).hasSize(2 * TASK_MANAGERS);
+      long[] readBefore = generationThreadReads();
+
+      long t0 = System.nanoTime();
+      Map<String, String> values = Map.of();
+      try (LearnerProcess learner =
+          LearnerProcess.start(
+              learnerConfig, kafka.bootstrapServers(), store, policy, dir.resolve("learner.out"))) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        // a subtask loads a new version before its next micro-batch: keep prompts coming
+        for (int next = 24; System.nanoTime() < deadline; next += 4) {
+          ClusterFixtures.publishPrompts(kafka, next, next + 4);
+          values = metricValues(job, generate, gauges);
+          if (versionsOf(values).size() == 2
+              && versionsOf(values).stream().allMatch(v -> v.equals("" + versions))) {
+            break;
+          }
+          FlinkRestClient.sleep(Duration.ofMillis(500));
         }
-        FlinkRestClient.sleep(Duration.ofSeconds(1));
+        assertThat(learner.awaitExit(Duration.ofSeconds(30)))
+            .as("the learner stops at its budget of %d versions: %s", versions, learner.output())
+            .isEqualTo(0);
+        assertThat(learner.output()).contains("version " + versions + ": reward");
       }
-      assertThat(versions).as("policy version per generation subtask").hasSize(2);
-      assertThat(versions.values()).containsOnly("1");
+      assertThat(versionsOf(values))
+          .as("policy version per generation subtask: %s", values)
+          .hasSize(2)
+          .containsOnly("" + versions);
+      long[] readAfter = generationThreadReads();
+      long checkpointBytes =
+          Files.size(store.resolve(String.format("policy-v%08d.ckpt", versions)));
+      Map<String, Integer> subtaskOn = subtasksByTaskManager(job, generate);
+      StringBuilder figures = new StringBuilder();
+      for (int i = 0; i < TASK_MANAGERS; i++) {
+        String loaded = values.get(subtaskOn.get("taskmanager-" + i) + ".generate.policyLoads");
+        assertThat(loaded).as("policy loads on taskmanager-%d: %s", i, values).isNotNull();
+        long loads = Long.parseLong(loaded);
+        long read = readAfter[i] - readBefore[i];
+        // each load reads the checkpoint at least once (its checksum, then its tensors)
+        assertThat(read)
+            .as("bytes read on taskmanager-%d", i)
+            .isGreaterThanOrEqualTo(loads * checkpointBytes);
+        figures.append(
+            String.format(
+                "; taskmanager-%d: %d loads, %d bytes read, %.2f checkpoints per load",
+                i, loads, read, (double) read / loads / checkpointBytes));
+      }
+      System.out.printf(
+          "learner process: version %d on both subtasks %.1f s after the learner started;"
+              + " checkpoint %d bytes%s%n",
+          versions, (System.nanoTime() - t0) / 1e9, checkpointBytes, figures);
     } finally {
       rest.cancel(job);
     }
+  }
+
+  /**
+   * The learner's config names another G than the job's: the job's main, run by the JobManager at
+   * submission, refuses it with both values, whether the Java client or {@code pipeline/submit.sh}
+   * submits it; no job is created.
+   */
+  @Test
+  void aJobThatSamplesOtherwiseThanTheLearnerIsRefusedAtSubmissionNamingBothValues()
+      throws Exception {
+    KafkaConfig kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "mismatch");
+    RolloutsConfig config =
+        ClusterFixtures.config(policy, kafka, 1, "mismatch", PromptsConfig.kafka(), 12);
+    Path job = ClusterFixtures.write(dir, "mismatch.yaml", config);
+    Path learner =
+        LearnerProcess.config(
+            dir, "mismatch-learner.yaml", kafka, config.sampling().withGroupSize(4), 1);
+    FlinkRestClient rest = cluster.rest();
+    int jobs = rest.jobs().path("jobs").size();
+    String message =
+        "sampling.groupSize: the learner ("
+            + learner
+            + ": grpo.sampling) has 4, the rollout job ("
+            + job
+            + ": sampling) has 3";
+
+    assertThatThrownBy(
+            () ->
+                new RolloutJobSubmitter(rest)
+                    .checkedAgainst(learner)
+                    .run(jarId, job, null, null, null))
+        .hasMessageContaining(message);
+    Script script = submitScript(job, kafka.bootstrapServers(), policy.toString(), learner);
+    assertThat(script.exitCode()).as("submit.sh: %s", script.output()).isNotZero();
+    assertThat(script.output()).contains(message);
+    assertThat(rest.jobs().path("jobs")).as("jobs on the cluster").hasSize(jobs);
+  }
+
+  /** The generation threads' bytes read so far, per TaskManager. */
+  private static long[] generationThreadReads() throws IOException {
+    long[] reads = new long[TASK_MANAGERS];
+    for (int i = 0; i < TASK_MANAGERS; i++) {
+      long pid = StandaloneCluster.process(cluster.layout().taskManager(i)).orElseThrow().pid();
+      reads[i] = ThreadReads.of(pid, "generate");
+    }
+    return reads;
+  }
+
+  private static List<String> versionsOf(Map<String, String> metrics) {
+    return metrics.entrySet().stream()
+        .filter(e -> e.getKey().endsWith("policyVersion"))
+        .map(Map.Entry::getValue)
+        .toList();
+  }
+
+  /** The subtask of {@code vertex} on each TaskManager (one slot each: one subtask). */
+  private static Map<String, Integer> subtasksByTaskManager(String job, String vertex) {
+    Map<String, Integer> on = new java.util.TreeMap<>();
+    for (JsonNode subtask : cluster.rest().vertex(job, vertex).path("subtasks")) {
+      on.put(subtask.path("taskmanager-id").asText(), subtask.path("subtask").asInt());
+    }
+    return on;
   }
 
   private static Map<String, String> metricValues(String job, String vertex, List<String> names) {
@@ -303,51 +408,70 @@ class SessionClusterTest {
   /** {@code pipeline/submit.sh CONFIG BOOTSTRAP POLICY} against this cluster; the job id. */
   private static String submitScript(Path config, String bootstrap, String policy)
       throws Exception {
+    Script run = submitScript(config, bootstrap, policy, null);
+    assertThat(run.exitCode()).as("submit.sh: %s", run.output()).isZero();
+    assertThat(run.output()).as("submit.sh prints the job id").matches("[0-9a-f]{32}");
+    return run.output();
+  }
+
+  private record Script(int exitCode, String output) {}
+
+  /** The same, checked against {@code learnerConfig} (LEARNER_CONFIG) unless it is null. */
+  private static Script submitScript(
+      Path config, String bootstrap, String policy, Path learnerConfig) throws Exception {
     ProcessBuilder builder =
         new ProcessBuilder("bash", "pipeline/submit.sh", config.toString(), bootstrap, policy)
             .redirectErrorStream(true);
     builder.environment().put("FLINK_REST", cluster.restAddress());
     builder.environment().put("JOB_JAR", jobJar.toString());
+    if (learnerConfig != null) {
+      builder.environment().put("LEARNER_CONFIG", learnerConfig.toString());
+    }
     Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes()).strip();
-    assertThat(process.waitFor()).as("submit.sh: %s", out).isZero();
-    assertThat(out).as("submit.sh prints the job id").matches("[0-9a-f]{32}");
-    return out;
+    return new Script(process.waitFor(), out);
   }
 
   /**
    * Stop with a savepoint while the job at parallelism 1 generates, resume from it at parallelism
-   * 2: the savepoint holds the prompts' offsets, the buffered micro-batches (redistributed by key
-   * group) and the sink's committed transactions, so every prompt is sampled once.
+   * 2, and back: stop at 2 while it generates, resume at 1. The savepoints hold the prompts'
+   * offsets, the buffered micro-batches (redistributed by key group) and the sink's committed
+   * transactions, so every prompt is sampled once across both rescales.
    */
   @Test
-  void aSavepointAtParallelismOneResumesAtTwoWithNoPromptLostOrSampledTwice() throws Exception {
+  void savepointsRescaleTheJobFromOneToTwoAndBackWithNoPromptLostOrSampledTwice() throws Exception {
     int n = 240;
-    int first40 = 40;
+    int half = 140;
     KafkaConfig kafka = ClusterFixtures.kafka(broker.bootstrapServers(), "rescale");
     TopicAdmin.ensureTopics(kafka);
-    ClusterFixtures.publishPrompts(kafka, 0, first40);
+    ClusterFixtures.publishPrompts(kafka, 0, 40);
     RolloutsConfig atOne =
         ClusterFixtures.config(policy, kafka, 1, "rescale", PromptsConfig.kafka(), 40);
+    Path one = ClusterFixtures.write(dir, "rescale-1.yaml", atOne);
+    Path two = ClusterFixtures.write(dir, "rescale-2.yaml", atOne.withParallelism(2));
     FlinkRestClient rest = cluster.rest();
     RolloutJobSubmitter submitter = new RolloutJobSubmitter(rest);
-    String first =
-        submitter.run(jarId, ClusterFixtures.write(dir, "rescale-1.yaml", atOne), null, null, null);
+    String first = submitter.run(jarId, one, null, null, null);
     awaitSomeCommitted(kafka, Duration.ofSeconds(90));
-    // the rest arrive over about 12 s, the savepoint is taken meanwhile: prompts are in flight
-    // in the job and still unread in the topic when it stops
-    CompletableFuture<Void> feeding = feed(kafka, first40, n);
-    String savepoint =
-        rest.stopWithSavepoint(
-            first, dir.resolve("savepoints").toUri().toString(), Duration.ofSeconds(60));
-    rest.awaitJobState(first, "FINISHED", Duration.ofSeconds(30));
-    int atStop = ScoredTopic.committedRolloutIds(kafka, Duration.ofSeconds(1)).size();
-    feeding.join();
-    assertThat(atStop).as("stopped mid-stream").isLessThan(n * ClusterFixtures.G);
+    // the next prompts arrive over about 6 s, the savepoint is taken meanwhile: prompts are in
+    // flight in the job and still unread in the topic when it stops
+    Stop firstStop = stopWhileFed(first, kafka, 40, half);
+    int atFirstStop = firstStop.committed();
+    assertThat(atFirstStop).as("stopped at 1 mid-stream").isLessThan(half * ClusterFixtures.G);
 
-    Path atTwo = ClusterFixtures.write(dir, "rescale-2.yaml", atOne.withParallelism(2));
-    String second = submitter.run(jarId, atTwo, null, null, savepoint);
+    String second = submitter.run(jarId, two, null, null, firstStop.savepoint());
+    String third = null;
     try {
+      // at 2 until it committed past the first stop, then stopped while the last prompts arrive
+      ScoredTopic.awaitRolloutIds(
+          kafka, atFirstStop + ClusterFixtures.G, Duration.ofSeconds(90), Duration.ZERO);
+      String generate = rest.vertexId(second, "generate").orElseThrow();
+      assertThat(taskManagersOf(second, generate)).hasSize(2);
+      Stop secondStop = stopWhileFed(second, kafka, half, n);
+      int atSecondStop = secondStop.committed();
+      assertThat(atSecondStop).as("stopped at 2 mid-stream").isLessThan(n * ClusterFixtures.G);
+
+      third = submitter.run(jarId, one, null, null, secondStop.savepoint());
       List<String> ids =
           ScoredTopic.awaitRolloutIds(
               kafka, n * ClusterFixtures.G, Duration.ofSeconds(120), Duration.ofSeconds(2));
@@ -356,23 +480,59 @@ class SessionClusterTest {
           ScoredTopic.committedPromptIds(kafka, Duration.ofSeconds(1)).stream()
               .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
       assertThat(perPrompt).hasSize(n).allSatisfy((p, g) -> assertThat(g).isEqualTo(3L));
-      String generate = rest.vertexId(second, "generate").orElseThrow();
-      assertThat(taskManagersOf(second, generate)).hasSize(2);
+      assertThat(taskManagersOf(third, rest.vertexId(third, "generate").orElseThrow())).hasSize(1);
       System.out.printf(
-          "rescale: %d of %d rollouts committed at the savepoint, the rest at parallelism 2%n",
-          atStop, n * ClusterFixtures.G);
+          "rescale: %d of %d rollouts committed at the savepoint at 1, %d at the one at 2, the"
+              + " rest at 1 again%n",
+          atFirstStop, n * ClusterFixtures.G, atSecondStop);
     } finally {
-      rest.cancel(second);
+      if (third != null) {
+        rest.cancel(third);
+      } else if ("RUNNING".equals(rest.jobState(second))) {
+        rest.cancel(second);
+      }
     }
   }
 
-  /** The REST API answers metric queries from a cache the JobManager refreshes every second. */
-  private static List<String> awaitMetricNames(String job, String vertex, String part) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    List<String> names = cluster.rest().vertexMetricNames(job, vertex);
-    while (names.stream().noneMatch(n -> n.contains(part)) && System.nanoTime() < deadline) {
+  /** Where a job stopped: its savepoint, and the rollouts committed by then. */
+  private record Stop(String savepoint, int committed) {}
+
+  /**
+   * Publishes prompts {@code from} to {@code to - 1} over a few seconds and stops {@code job} with
+   * a savepoint meanwhile.
+   */
+  private Stop stopWhileFed(String job, KafkaConfig kafka, int from, int to) {
+    CompletableFuture<Void> feeding = feed(kafka, from, to);
+    String savepoint =
+        cluster
+            .rest()
+            .stopWithSavepoint(
+                job, dir.resolve("savepoints").toUri().toString(), Duration.ofSeconds(60));
+    cluster.rest().awaitJobState(job, "FINISHED", Duration.ofSeconds(30));
+    int committed = ScoredTopic.committedRolloutIds(kafka, Duration.ofSeconds(1)).size();
+    feeding.join();
+    return new Stop(savepoint, committed);
+  }
+
+  /**
+   * The vertex's metric names that end with one of {@code suffixes}, once each subtask of {@code
+   * subtasks} lists them all: the REST API answers from a cache the JobManager refreshes every
+   * second, one subtask's metrics at a time.
+   */
+  private static List<String> awaitMetricNames(
+      String job, String vertex, int subtasks, String... suffixes) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    List<String> names = List.of();
+    while (System.nanoTime() < deadline) {
+      names =
+          cluster.rest().vertexMetricNames(job, vertex).stream()
+              .filter(n -> Stream.of(suffixes).anyMatch(n::endsWith))
+              .sorted()
+              .toList();
+      if (names.size() == subtasks * suffixes.length) {
+        break;
+      }
       FlinkRestClient.sleep(Duration.ofMillis(500));
-      names = cluster.rest().vertexMetricNames(job, vertex);
     }
     return names;
   }
