@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RolloutsCommand.class,
       RunCommand.class,
+      ReplayCommand.class,
       ServeCommand.class,
       LearnerCommand.class,
       TrainRewardModelCommand.class,

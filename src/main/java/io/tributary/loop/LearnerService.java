@@ -57,6 +57,7 @@ public final class LearnerService implements AutoCloseable {
   private LearnerState state = LearnerState.empty();
   private final LearnerDeadLetters deadLetters;
   private BiConsumer<Long, List<String>> beforeSave = (v, ids) -> {};
+  private TrainedGroupsLog trainedGroups;
   private long version;
   private long step;
 
@@ -87,6 +88,12 @@ public final class LearnerService implements AutoCloseable {
    */
   public LearnerService beforeSave(BiConsumer<Long, List<String>> audit) {
     this.beforeSave = audit;
+    return this;
+  }
+
+  /** Records what each version trained on, for replay from the log, just before it is saved. */
+  public LearnerService recordTrainedGroups(TrainedGroupsLog log) {
+    this.trainedGroups = log;
     return this;
   }
 
@@ -206,6 +213,7 @@ public final class LearnerService implements AutoCloseable {
   private void train(List<Held> heldGroups) {
     List<RolloutGroup> groups = new ArrayList<>();
     List<ScoredGroup> kept = new ArrayList<>();
+    List<TrainedGroupsLog.TrainedGroup> trainedAt = new ArrayList<>();
     for (Held held : heldGroups) {
       ScoredGroup group = held.group();
       long age = version - group.policyVersion();
@@ -220,8 +228,17 @@ public final class LearnerService implements AutoCloseable {
       }
       groups.add(TrainingGroups.toGroup(group, weight));
       kept.add(group);
+      trainedAt.add(
+          new TrainedGroupsLog.TrainedGroup(
+              kafka.topics().scoredRollouts(),
+              held.partition(),
+              held.offset(),
+              group.groupId(),
+              weight));
     }
+    long updateStart = System.nanoTime();
     UpdateStats stats = groups.isEmpty() ? null : trainer.update(groups, version);
+    double updateSeconds = (System.nanoTime() - updateStart) / 1e9;
     if (stats != null) {
       version++;
       step++;
@@ -254,6 +271,9 @@ public final class LearnerService implements AutoCloseable {
     }
     Map<String, Double> metrics = metrics(stats);
     beforeSave.accept(version, TrainingGroups.rolloutIds(kept));
+    if (trainedGroups != null) {
+      trainedGroups.record(version, step, updateSeconds, trainedAt);
+    }
     PolicyStore.Entry entry =
         store.save(policy, tokenizer.spec(), version, step, state.toMetadata());
     announce(entry, metrics);

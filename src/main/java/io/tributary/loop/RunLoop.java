@@ -162,6 +162,9 @@ public final class RunLoop {
               monitor::onUpdate)) {
         learner.beforeSave(log::trained);
         learner.start(0);
+        learner.recordTrainedGroups(
+            TrainedGroupsLog.open(
+                runDir, learner.version(), policy, config.learner().threads(), g.seed()));
         monitor.started(learner);
         if (learner.version() == 0 && log.read(RunLog.EVAL).isEmpty()) {
           monitor.evaluateLater(0, start);

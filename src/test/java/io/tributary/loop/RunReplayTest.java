@@ -1,0 +1,176 @@
+package io.tributary.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.tributary.config.ConfigException;
+import io.tributary.json.Json;
+import io.tributary.kafka.EmbeddedKafka;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A short real run, then replayed from its Kafka log: every version's weights bit for bit, a
+ * variant of the learner on the same stream beside the run, and a record that disagrees with the
+ * log named.
+ */
+class RunReplayTest {
+  static final int VERSIONS = 4;
+  static EmbeddedKafka broker;
+  @TempDir static Path dir;
+  static Path run;
+
+  @BeforeAll
+  static void runTheLoop() throws Exception {
+    broker = EmbeddedKafka.startTemporary();
+    String yaml =
+        RunFixtures.tinyRun(
+            RunFixtures.tinyModel(dir),
+            RunFixtures.kafkaSection(broker.bootstrapServers(), "replay"),
+            VERSIONS);
+    run = dir.resolve("run");
+    RunLoop.start(RunConfig.parse(yaml, "replay.yaml"), run, System.out);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void theRunRecordsEveryVersionsGroupsInOrder() {
+    List<TrainedGroupsLog.TrainedVersion> records =
+        TrainedGroupsLog.read(run.resolve(TrainedGroupsLog.FILE));
+
+    assertThat(records)
+        .extracting(TrainedGroupsLog.TrainedVersion::version)
+        .containsExactly(1L, 2L, 3L, 4L);
+    // maxStaleness 100: every version trained both of its groups, at full weight
+    assertThat(records)
+        .allSatisfy(r -> assertThat(r.groups()).hasSize(2).allMatch(g -> g.weight() == 1.0));
+    List<String> recordedIds =
+        records.stream().flatMap(r -> r.groups().stream()).map(g -> g.groupId()).toList();
+    List<String> auditedGroups =
+        new RunLog(run)
+            .trainedRolloutIds().stream()
+                .map(id -> id.substring(0, id.lastIndexOf('/')))
+                .distinct()
+                .toList();
+    assertThat(recordedIds).isEqualTo(auditedGroups);
+  }
+
+  @Test
+  void aReplayReproducesEveryVersionBitForBit() throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    RunReplay.Outcome outcome =
+        RunReplay.replay(
+            run, null, List.of(), new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+    assertThat(outcome.versionsTotal()).isEqualTo(VERSIONS);
+    assertThat(outcome.versionsBitExact()).contains(VERSIONS);
+    Map<String, Object> summary =
+        Json.mapper().readValue(outcome.summaryJson(), new TypeReference<Map<String, Object>>() {});
+    assertThat(summary)
+        .containsEntry("versions_total", VERSIONS)
+        .containsEntry("versions_bit_exact", VERSIONS)
+        .containsKeys("replay_seconds", "original_learner_seconds");
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("version 4: 2 groups, weights bit-exact");
+    System.out.println("replay: " + outcome.summaryJson());
+  }
+
+  @Test
+  void aReplayStopsAtTheVersionAsked() throws Exception {
+    RunReplay.Outcome outcome = RunReplay.replay(run, 2L, List.of(), System.out);
+
+    assertThat(outcome.versionsTotal()).isEqualTo(2);
+    assertThat(outcome.versionsBitExact()).contains(2);
+  }
+
+  @Test
+  void aVariantIsTrainedOnTheSameStreamAndEvaluatedBesideTheRun() throws Exception {
+    RunReplay.Outcome outcome =
+        RunReplay.replay(run, null, List.of("grpo.aggregation=gspo"), System.out);
+
+    Path dirOfVariant = run.resolve(RunReplay.REPLAYS).resolve("grpo.aggregation-gspo");
+    assertThat(outcome.outputDir()).isEqualTo(dirOfVariant);
+    assertThat(outcome.versionsBitExact()).isEmpty();
+    String table = Files.readString(dirOfVariant.resolve(ReplayComparison.MARKDOWN));
+    assertThat(table).contains("| version | run pass@1 | variant pass@1 | run pass@2 |");
+    Map<String, Object> json =
+        Json.mapper()
+            .readValue(
+                dirOfVariant.resolve(ReplayComparison.JSON).toFile(),
+                new TypeReference<Map<String, Object>>() {});
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) json.get("versions");
+    assertThat(rows)
+        .extracting(r -> ((Number) r.get("version")).longValue())
+        .containsExactly(0L, 2L, 4L);
+    assertThat(rows)
+        .allSatisfy(r -> assertThat(r).containsKeys("variant_pass_at_1", "variant_pass_at_k"));
+    // version 0 is the same policy on both sides, so the evaluation is the same one
+    assertThat(rows.get(0).get("variant_pass_at_1")).isEqualTo(rows.get(0).get("run_pass_at_1"));
+    assertThat(rows.get(0).get("variant_pass_at_k")).isEqualTo(rows.get(0).get("run_pass_at_k"));
+  }
+
+  @Test
+  void aSettingOutsideTheLearnerIsRefusedNamingIt() {
+    assertThatThrownBy(() -> RunReplay.replay(run, null, List.of("seed=4"), System.out))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--set seed");
+  }
+
+  @Test
+  void aRecordWhoseOffsetHoldsAnotherGroupIsNamed() throws Exception {
+    Path copy = copyOfTheRun("tampered");
+    Path file = copy.resolve(TrainedGroupsLog.FILE);
+    List<TrainedGroupsLog.TrainedVersion> records = TrainedGroupsLog.read(file);
+    TrainedGroupsLog.TrainedGroup first = records.get(0).groups().get(0);
+    TrainedGroupsLog.TrainedGroup other =
+        records.get(1).groups().stream()
+            .filter(g -> g.partition() == first.partition())
+            .findFirst()
+            .orElse(records.get(1).groups().get(0));
+    // version 1's first group pointed at the record of a group trained later
+    String text =
+        Files.readString(file)
+            .replaceFirst(
+                "\"partition\":" + first.partition() + ",\"offset\":" + first.offset() + ",",
+                "\"partition\":" + other.partition() + ",\"offset\":" + other.offset() + ",");
+    Files.writeString(file, text);
+
+    assertThatThrownBy(() -> RunReplay.replay(copy, null, List.of(), System.out))
+        .hasMessageContaining("trained-groups.jsonl version 1: group " + first.groupId())
+        .hasMessageContaining("offset " + other.offset())
+        .hasMessageContaining("is group " + other.groupId());
+  }
+
+  private static Path copyOfTheRun(String name) throws IOException {
+    Path copy = dir.resolve(name);
+    try (Stream<Path> files = Files.walk(run)) {
+      for (Path f : files.toList()) {
+        Path target = copy.resolve(run.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    return copy;
+  }
+}
