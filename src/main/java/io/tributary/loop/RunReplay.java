@@ -50,6 +50,7 @@ public final class RunReplay {
   public record Outcome(
       int versionsTotal,
       Optional<Integer> versionsBitExact,
+      Optional<Integer> versionsCheckedAgainstCheckpoints,
       double replaySeconds,
       double replayLearnerSeconds,
       double originalLearnerSeconds,
@@ -61,6 +62,8 @@ public final class RunReplay {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("versions_total", versionsTotal);
       versionsBitExact.ifPresent(n -> line.put("versions_bit_exact", n));
+      versionsCheckedAgainstCheckpoints.ifPresent(
+          n -> line.put("versions_checked_against_announced_checkpoints", n));
       line.put("replay_seconds", replaySeconds);
       line.put("replay_learner_seconds", replayLearnerSeconds);
       line.put("original_learner_seconds", originalLearnerSeconds);
@@ -123,8 +126,11 @@ public final class RunReplay {
       if (variant && originalEvals.containsKey(0L)) {
         variantEvals.put(0L, evaluate(evaluator, policy, heldout, original, 1));
       }
+      AnnouncedCheckpoints checkpoints =
+          AnnouncedCheckpoints.read(kafka.settings(), runDir, modelConfig.device());
       GrpoTrainer trainer = null;
       int bitExact = 0;
+      int checkedAgainstCheckpoints = 0;
       double replayLearnerSeconds = 0;
       double originalLearnerSeconds = 0;
       long began = System.nanoTime();
@@ -157,15 +163,28 @@ public final class RunReplay {
           }
         } else {
           String sha = TrainedGroupsLog.weightsSha256(policy);
+          Optional<String> inCheckpoint = checkpoints.weightsSha256(r.version());
+          if (inCheckpoint.isPresent() && !inCheckpoint.get().equals(r.weightsSha256())) {
+            throw new IllegalStateException(
+                TrainedGroupsLog.FILE
+                    + " version "
+                    + r.version()
+                    + ": recorded weights SHA-256 "
+                    + r.weightsSha256()
+                    + ", but the announced checkpoint holds "
+                    + inCheckpoint.get());
+          }
+          checkedAgainstCheckpoints += inCheckpoint.isPresent() ? 1 : 0;
           boolean same = sha.equals(r.weightsSha256());
           bitExact += same ? 1 : 0;
           out.printf(
-              "version %d: %d groups, weights %s%n",
+              "version %d: %d groups, weights %s%s%n",
               r.version(),
               groups.size(),
               same
                   ? "bit-exact (sha256 " + sha.substring(0, 12) + ")"
-                  : "DIFFER: run " + r.weightsSha256() + ", replay " + sha);
+                  : "DIFFER: run " + r.weightsSha256() + ", replay " + sha,
+              inCheckpoint.isPresent() ? "; the run's announced checkpoint holds the same" : "");
         }
       }
       double replaySeconds = (System.nanoTime() - began) / 1e9;
@@ -179,6 +198,7 @@ public final class RunReplay {
           new Outcome(
               records.size(),
               variant ? Optional.empty() : Optional.of(bitExact),
+              variant ? Optional.empty() : Optional.of(checkedAgainstCheckpoints),
               replaySeconds,
               replayLearnerSeconds,
               originalLearnerSeconds,

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * log named.
  */
 class RunReplayTest {
-  static final int VERSIONS = 4;
+  static final int VERSIONS = 2;
   static EmbeddedKafka broker;
   @TempDir static Path dir;
   static Path run;
@@ -41,7 +41,16 @@ class RunReplayTest {
             RunFixtures.kafkaSection(broker.bootstrapServers(), "replay"),
             VERSIONS);
     run = dir.resolve("run");
+    // half the versions, then resumed to the rest: the resumed learner starts a fresh trainer
     RunLoop.start(RunConfig.parse(yaml, "replay.yaml"), run, System.out);
+    Path saved = run.resolve(RunLoop.CONFIG_FILE);
+    String config = Files.readString(saved);
+    String longer =
+        config.replaceFirst(
+            "(budget:\\n  seconds: 240\\n  versions:) " + VERSIONS, "$1 " + 2 * VERSIONS);
+    assertThat(longer).as("the budget is raised").isNotEqualTo(config);
+    Files.writeString(saved, longer);
+    RunLoop.resume(run, System.out);
   }
 
   @AfterAll
@@ -57,6 +66,10 @@ class RunReplayTest {
     assertThat(records)
         .extracting(TrainedGroupsLog.TrainedVersion::version)
         .containsExactly(1L, 2L, 3L, 4L);
+    assertThat(records)
+        .as("the position of each update in its trainer's life: fresh after the resume")
+        .extracting(TrainedGroupsLog.TrainedVersion::trainerUpdate)
+        .containsExactly(0L, 1L, 0L, 1L);
     // maxStaleness 100: every version trained both of its groups, at full weight
     assertThat(records)
         .allSatisfy(r -> assertThat(r.groups()).hasSize(2).allMatch(g -> g.weight() == 1.0));
@@ -79,13 +92,15 @@ class RunReplayTest {
         RunReplay.replay(
             run, null, List.of(), new PrintStream(printed, true, StandardCharsets.UTF_8));
 
-    assertThat(outcome.versionsTotal()).isEqualTo(VERSIONS);
-    assertThat(outcome.versionsBitExact()).contains(VERSIONS);
+    assertThat(outcome.versionsTotal()).isEqualTo(4);
+    assertThat(outcome.versionsBitExact()).contains(4);
     Map<String, Object> summary =
         Json.mapper().readValue(outcome.summaryJson(), new TypeReference<Map<String, Object>>() {});
     assertThat(summary)
-        .containsEntry("versions_total", VERSIONS)
-        .containsEntry("versions_bit_exact", VERSIONS)
+        .containsEntry("versions_total", 4)
+        .containsEntry("versions_bit_exact", 4)
+        // learner.keepCheckpoints 3: versions 2 to 4 are still in the store
+        .containsEntry("versions_checked_against_announced_checkpoints", 3)
         .containsKeys("replay_seconds", "original_learner_seconds");
     assertThat(printed.toString(StandardCharsets.UTF_8))
         .contains("version 4: 2 groups, weights bit-exact");
@@ -157,6 +172,19 @@ class RunReplayTest {
         .hasMessageContaining("trained-groups.jsonl version 1: group " + first.groupId())
         .hasMessageContaining("offset " + other.offset())
         .hasMessageContaining("is group " + other.groupId());
+  }
+
+  @Test
+  void aRecordedWeightsHashThatIsNotTheAnnouncedCheckpointsIsNamed() throws Exception {
+    Path copy = copyOfTheRun("forged");
+    Path file = copy.resolve(TrainedGroupsLog.FILE);
+    String recorded = TrainedGroupsLog.read(file).get(3).weightsSha256();
+    Files.writeString(file, Files.readString(file).replace(recorded, "0".repeat(64)));
+
+    assertThatThrownBy(() -> RunReplay.replay(copy, null, List.of(), System.out))
+        .hasMessageContaining(
+            "trained-groups.jsonl version 4: recorded weights SHA-256 " + "0".repeat(64))
+        .hasMessageContaining("the announced checkpoint holds " + recorded);
   }
 
   private static Path copyOfTheRun(String name) throws IOException {
