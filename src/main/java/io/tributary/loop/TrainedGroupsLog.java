@@ -1,5 +1,7 @@
 package io.tributary.loop;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -149,7 +151,10 @@ public final class TrainedGroupsLog {
     return new ArrayList<>(byVersion.values());
   }
 
-  /** SHA-256 over every parameter's name and float32 bits, in model order. */
+  /**
+   * SHA-256 over every parameter's name and float32 bits, in model order: one pass over the weights
+   * per version, the price of checking a replay without the run's checkpoints.
+   */
   public static String weightsSha256(PolicyModel policy) {
     MessageDigest digest;
     try {
@@ -159,7 +164,16 @@ public final class TrainedGroupsLog {
     }
     for (Pair<String, Parameter> p : policy.parameters()) {
       digest.update(p.getKey().getBytes(StandardCharsets.UTF_8));
-      float[] values = p.getValue().getArray().toFloatArray();
+      NDArray array = p.getValue().getArray();
+      float[] values;
+      if (array.getDataType() == DataType.FLOAT32) {
+        values = array.toFloatArray();
+      } else {
+        // a half-precision weight hashes as its exact float32 widening
+        try (NDArray wide = array.toType(DataType.FLOAT32, true)) {
+          values = wide.toFloatArray();
+        }
+      }
       ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
       bytes.asFloatBuffer().put(values);
       digest.update(bytes);

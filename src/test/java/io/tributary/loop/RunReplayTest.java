@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.tributary.config.ConfigException;
 import io.tributary.json.Json;
 import io.tributary.kafka.EmbeddedKafka;
+import io.tributary.kafka.KafkaClients;
+import io.tributary.kafka.KafkaSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,6 +18,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +87,20 @@ class RunReplayTest {
                 .distinct()
                 .toList();
     assertThat(recordedIds).isEqualTo(auditedGroups);
+  }
+
+  @Test
+  void theRunsTopicsKeepEveryRecordForTheRunsLife() throws Exception {
+    KafkaSettings kafka = RunConfig.read(run.resolve(RunLoop.CONFIG_FILE)).kafka();
+    try (Admin admin = KafkaClients.admin(kafka)) {
+      for (String name :
+          List.of(kafka.topics().scoredRollouts(), kafka.topics().policyVersions())) {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, name);
+        Config config = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+        assertThat(config.get("retention.ms").value()).as(name).isEqualTo("-1");
+        assertThat(config.get("retention.bytes").value()).as(name).isEqualTo("-1");
+      }
+    }
   }
 
   @Test
