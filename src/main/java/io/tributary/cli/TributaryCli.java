@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       RolloutsCommand.class,
       RunCommand.class,
       ExperimentCommand.class,
+      ReplayCommand.class,
       ServeCommand.class,
       LearnerCommand.class,
       TrainRewardModelCommand.class,

@@ -19,6 +19,14 @@ public final class TopicAdmin {
   /** The topic's record size limit: a whole scored group is one record. */
   static final String MAX_MESSAGE_BYTES = "max.message.bytes";
 
+  /**
+   * A run is replayed from its scored topic, and its policy versions are checked against the
+   * announced hashes, so the topics a run creates keep every record for the run's life: no time or
+   * size limit (the broker's defaults delete after 7 days).
+   */
+  static final Map<String, String> KEEP_FOR_THE_RUN =
+      Map.of("retention.ms", "-1", "retention.bytes", "-1");
+
   private TopicAdmin() {}
 
   /** One topic after {@link #ensureTopics}: whether this call created it, and its partitions. */
@@ -71,7 +79,7 @@ public final class TopicAdmin {
       throws InterruptedException, TimeoutException {
     NewTopic topic =
         new NewTopic(name, settings.partitions(), settings.replicationFactor())
-            .configs(Map.of(MAX_MESSAGE_BYTES, Integer.toString(KafkaClients.MAX_RECORD_BYTES)));
+            .configs(topicConfigs());
     try {
       admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       return true;
@@ -81,6 +89,12 @@ public final class TopicAdmin {
       }
       throw unreachable(settings, e);
     }
+  }
+
+  static Map<String, String> topicConfigs() {
+    Map<String, String> configs = new java.util.HashMap<>(KEEP_FOR_THE_RUN);
+    configs.put(MAX_MESSAGE_BYTES, Integer.toString(KafkaClients.MAX_RECORD_BYTES));
+    return configs;
   }
 
   private static IllegalStateException unreachable(KafkaConfig settings, Exception e) {

@@ -12,7 +12,9 @@ import io.tributary.model.PolicyModel;
 import io.tributary.policy.PolicyStore;
 import io.tributary.tokenizer.Tokenizer;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -38,8 +40,10 @@ public final class LearnerService implements AutoCloseable {
   private final ScoredGroupReader reader;
   private final StalenessFilter staleness;
   private final PolicyUpdate update;
+  private final String scoredTopic;
   private LearnerState state = LearnerState.empty();
   private BiConsumer<Long, List<String>> beforeSave = (v, ids) -> {};
+  private TrainedGroupsLog trainedGroups;
 
   public LearnerService(
       LearnerConfig config,
@@ -56,6 +60,7 @@ public final class LearnerService implements AutoCloseable {
     this.reader = new ScoredGroupReader(config, kafka, trainer.config().sampling(), producer);
     this.staleness = new StalenessFilter(config);
     this.update = new PolicyUpdate(store, policy, tokenizer, trainer, producer, kafka);
+    this.scoredTopic = kafka.topics().scoredRollouts();
   }
 
   /**
@@ -65,6 +70,12 @@ public final class LearnerService implements AutoCloseable {
    */
   public LearnerService beforeSave(BiConsumer<Long, List<String>> audit) {
     this.beforeSave = audit;
+    return this;
+  }
+
+  /** Records what each version trained on, for replay from the log, just before it is saved. */
+  public LearnerService recordTrainedGroups(TrainedGroupsLog log) {
+    this.trainedGroups = log;
     return this;
   }
 
@@ -120,11 +131,21 @@ public final class LearnerService implements AutoCloseable {
     }
     List<RolloutGroup> groups = new ArrayList<>();
     List<ScoredGroup> kept = new ArrayList<>();
+    // where each kept group was read, for the replay log: the filter keeps the very same records
+    Map<ScoredGroup, ScoredGroupReader.ReadGroup> readAt = new IdentityHashMap<>();
+    batch.forEach(r -> readAt.put(r.group(), r));
+    List<TrainedGroupsLog.TrainedGroup> trainedAt = new ArrayList<>();
     for (StalenessFilter.Kept k : filtered.kept()) {
       groups.add(TrainingGroups.toGroup(k.group(), k.weight()));
       kept.add(k.group());
+      ScoredGroupReader.ReadGroup at = readAt.get(k.group());
+      trainedAt.add(
+          new TrainedGroupsLog.TrainedGroup(
+              scoredTopic, at.partition(), at.offset(), k.group().groupId(), k.weight()));
     }
+    long updateStart = System.nanoTime();
     UpdateStats stats = groups.isEmpty() ? null : update.train(groups);
+    double updateSeconds = (System.nanoTime() - updateStart) / 1e9;
     if (stats != null) {
       state.count("trained_rollouts", groups.stream().mapToLong(RolloutGroup::size).sum());
     }
@@ -149,6 +170,9 @@ public final class LearnerService implements AutoCloseable {
             trainedOn(groups, trainedVersion),
             sample(kept.get(0)));
     beforeSave.accept(update.version(), TrainingGroups.rolloutIds(kept));
+    if (trainedGroups != null) {
+      trainedGroups.record(update.version(), update.step(), updateSeconds, trainedAt);
+    }
     update.publish(state, report.trainingMetrics());
     reader.commit(state);
     onUpdate.accept(report);

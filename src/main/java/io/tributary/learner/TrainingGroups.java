@@ -15,7 +15,7 @@ import java.util.Map;
  * The learner's scored groups as the GRPO trainer's input, which the synchronous loop builds from
  * its own sampler: the same completions and prompt tokens, the totals as the trainer's scores.
  */
-final class TrainingGroups {
+public final class TrainingGroups {
   private TrainingGroups() {}
 
   /**
@@ -32,7 +32,7 @@ final class TrainingGroups {
   }
 
   /** A scored group (every member with a total) as the trainer's group, with its weight. */
-  static RolloutGroup toGroup(ScoredGroup group, double weight) {
+  public static RolloutGroup toGroup(ScoredGroup group, double weight) {
     List<Completion> completions = new ArrayList<>(group.size());
     List<String> texts = new ArrayList<>(group.size());
     List<RolloutScores> scores = new ArrayList<>(group.size());

@@ -9,6 +9,7 @@ import io.tributary.grpo.GrpoConfig;
 import io.tributary.grpo.GrpoTrainer;
 import io.tributary.kafka.KafkaSession;
 import io.tributary.learner.LearnerService;
+import io.tributary.learner.TrainedGroupsLog;
 import io.tributary.messages.SamplingSpec;
 import io.tributary.model.GenerationDefaults;
 import io.tributary.model.ModelConfig;
@@ -164,6 +165,9 @@ public final class RunLoop {
               monitor::onUpdate)) {
         learner.beforeSave(log::trained);
         learner.start(0);
+        learner.recordTrainedGroups(
+            TrainedGroupsLog.open(
+                runDir, learner.version(), policy, config.learner().threads(), g.seed()));
         monitor.started(learner);
         if (learner.version() == 0 && log.read(RunLog.EVAL).isEmpty()) {
           monitor.evaluateLater(0, start);

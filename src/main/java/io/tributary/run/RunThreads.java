@@ -151,6 +151,9 @@ final class RunThreads {
         thread(
             "run-learner",
             () -> {
+              // a fixed count, not whatever this thread inherits: replay retrains bit for bit only
+              // with the thread count it records
+              IntraOpThreads.setForThisThread(config.learner().threads());
               // the budget is checked before the first poll too: a resumed run that had reached
               // its last version must not train one more
               while (!stop && !config.budget().spent(elapsed(), learner.version())) {
