@@ -151,9 +151,8 @@ public final class LearnerBenchmark {
 
   private static GrpoConfig grpoConfig(Settings s) {
     Map<String, Object> yaml = new LinkedHashMap<>();
-    yaml.put("groupSize", s.groupSize());
+    yaml.put("sampling", Map.of("groupSize", s.groupSize(), "maxNewTokens", s.newTokens()));
     yaml.put("promptsPerStep", 1);
-    yaml.put("maxNewTokens", s.newTokens());
     yaml.put("miniBatches", s.groupSize());
     yaml.put("numIterations", 1);
     yaml.put("beta", s.beta());

@@ -113,13 +113,13 @@ final class DemoReport {
     for (Map<String, Object> m : grpo.steps_) {
       Object v = m.get(key);
       if (v instanceof Number n) {
-        points.add(new double[] {((Number) m.get("step")).doubleValue(), n.doubleValue()});
+        points.add(new double[] {((Number) m.get("version")).doubleValue(), n.doubleValue()});
       }
     }
     if (points.isEmpty()) {
       return false;
     }
-    Plots.line(dir.resolve(key + ".png"), title, "GRPO step", key, Map.of(key, points));
+    Plots.line(dir.resolve(key + ".png"), title, "policy version", key, Map.of(key, points));
     return true;
   }
 

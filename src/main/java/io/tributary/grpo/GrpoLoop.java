@@ -90,7 +90,7 @@ public final class GrpoLoop {
       double updateSeconds,
       int rounds) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("step", step);
+    m.put("version", step); // one update per iteration: the policy version it published
     double sum = 0;
     double sumSq = 0;
     int n = 0;

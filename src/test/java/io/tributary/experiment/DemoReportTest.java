@@ -22,7 +22,7 @@ class DemoReportTest {
     LearningDemo.Curve curve = new LearningDemo.Curve();
     for (int step = 1; step <= 3; step++) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("step", step);
+      m.put("version", step);
       m.put("reward_mean", 0.2 * step);
       m.put("frac_reward_zero_std", 0.5);
       m.put("completion_length_mean", 12.0);

@@ -111,7 +111,7 @@ class OffPolicyTrainerTest {
   private static GrpoTrainer trainer(
       PolicyModel policy, int iterations, int miniBatches, String correction) {
     String yaml =
-        "groupSize: 4\npromptsPerStep: 4\nmaxNewTokens: 10\ndynamicSampling: false\n"
+        "sampling: {groupSize: 4, maxNewTokens: 10}\npromptsPerStep: 4\ndynamicSampling: false\n"
             + "maxSamplingRounds: 1\nseed: 3\n"
             + ("numIterations: " + iterations + "\nminiBatches: " + miniBatches + "\n")
             + "optimizer: {learningRate: 1.0e-2, minLearningRate: 1.0e-2, warmupSteps: 0,"

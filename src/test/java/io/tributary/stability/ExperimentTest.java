@@ -45,9 +45,8 @@ class ExperimentTest {
           rewards:
             - {name: accuracy, weight: 1.0}
         grpo:
-          groupSize: 3
+          sampling: {groupSize: 3, maxNewTokens: 14}
           promptsPerStep: 2
-          maxNewTokens: 14
           optimizer: {learningRate: 1.0e-3, minLearningRate: 1.0e-3, warmupSteps: 0, totalSteps: 1000}
         learner: {maxStaleness: 4, keepCheckpoints: 3, pollMillis: 100}
         rollouts:
