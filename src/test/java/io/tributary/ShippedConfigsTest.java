@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.config.ConfigException;
 import io.tributary.experiment.DemoConfig;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.model.ModelConfig;
 import io.tributary.rollout.RolloutsConfig;
 import io.tributary.run.RunConfig;
@@ -85,20 +85,20 @@ class ShippedConfigsTest {
 
   @Test
   void theRolloutJobAndTheLearnerThatRunTogetherShareOneSamplingSpec() {
-    SamplingSpec rollouts = RolloutsConfig.read(ROLLOUTS).sampling();
-    SamplingSpec learner = RunConfig.read(LEARNER).grpo().sampling();
+    SamplingConfig rollouts = RolloutsConfig.read(ROLLOUTS).sampling();
+    SamplingConfig learner = RunConfig.read(LEARNER).grpo().sampling();
 
-    SamplingSpec.requireSame(learner, LEARNER.toString(), rollouts, ROLLOUTS.toString());
+    SamplingConfig.requireSame(learner, LEARNER.toString(), rollouts, ROLLOUTS.toString());
     assertThat(rollouts).isEqualTo(learner);
   }
 
   @Test
   void aMismatchNamesTheSettingAndBothValues() {
-    SamplingSpec learner = RunConfig.read(LEARNER).grpo().sampling();
+    SamplingConfig learner = RunConfig.read(LEARNER).grpo().sampling();
 
     assertThatThrownBy(
             () ->
-                SamplingSpec.requireSame(
+                SamplingConfig.requireSame(
                     learner, "learner", learner.withGroupSize(4), "pipeline rollouts"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("sampling.groupSize: learner has 8, pipeline rollouts has 4");

@@ -9,11 +9,11 @@ import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PromptMessage;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
-import io.tributary.reward.RewardSpec;
+import io.tributary.reward.RewardConfig;
 import io.tributary.reward.RewardsConfig;
 import io.tributary.rollout.Delivery;
 import io.tributary.rollout.MicroBatchConfig;
@@ -127,8 +127,8 @@ public final class ClusterBenchmark {
         policy.toString(),
         null,
         kafka,
-        new RewardsConfig(List.of(RewardSpec.of("accuracy", 1.0)), 1),
-        new SamplingSpec(4, 1.0, 1.0, 0, 32, List.of()),
+        new RewardsConfig(List.of(RewardConfig.of("accuracy", 1.0)), 1),
+        new SamplingConfig(4, 1.0, 1.0, 0, 32, List.of()),
         1,
         new MicroBatchConfig(8, 200L),
         parallelism,

@@ -3,7 +3,7 @@ package io.tributary.grpo;
 import static io.tributary.config.ConfigException.badValue;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.model.LoraConfig;
 import io.tributary.train.OptimizerConfig;
 
@@ -46,7 +46,7 @@ import io.tributary.train.OptimizerConfig;
  *     {@code off} (default): the learner routes every token itself
  */
 public record GrpoConfig(
-    SamplingSpec sampling,
+    SamplingConfig sampling,
     Integer promptsPerStep,
     Double epsilonLow,
     Double epsilonHigh,
@@ -70,7 +70,7 @@ public record GrpoConfig(
 
   /** Without adapters, with the defaults of the loss variants and no rollout correction. */
   public GrpoConfig(
-      SamplingSpec sampling,
+      SamplingConfig sampling,
       Integer promptsPerStep,
       Double epsilonLow,
       Double epsilonHigh,
@@ -112,7 +112,7 @@ public record GrpoConfig(
 
   @JsonCreator
   public GrpoConfig {
-    sampling = sampling != null ? sampling : SamplingSpec.defaults();
+    sampling = sampling != null ? sampling : SamplingConfig.defaults();
     promptsPerStep = promptsPerStep != null ? promptsPerStep : 32;
     int groupSize = sampling.groupSize();
     int maxNewTokens = sampling.maxNewTokens();

@@ -2,7 +2,7 @@ package io.tributary.kafka;
 
 import io.tributary.json.Json;
 import io.tributary.messages.MessageCodec;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
 import io.tributary.model.FinishReason;
 import java.io.IOException;
@@ -217,7 +217,7 @@ public final class KafkaBenchmark {
                   random.ints(prompt.length() + 1, 0, 32_000).toArray(),
                   "42",
                   Map.of(),
-                  SamplingSpec.defaults().withGroupSize(groupSize).withMaxNewTokens(tokens),
+                  SamplingConfig.defaults().withGroupSize(groupSize).withMaxNewTokens(tokens),
                   members,
                   1L,
                   2L);

@@ -4,7 +4,7 @@ import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaConfig;
 import io.tributary.messages.Message;
 import io.tributary.messages.MessageCodec;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 final class ScoredGroupReader implements AutoCloseable {
   private final LearnerConfig config;
   private final KafkaConfig kafka;
-  private final SamplingSpec sampling;
+  private final SamplingConfig sampling;
   private final KafkaConsumer<String, byte[]> consumer;
   private final LearnerDeadLetters deadLetters;
   private final List<ReadGroup> ready = new ArrayList<>();
@@ -39,7 +39,7 @@ final class ScoredGroupReader implements AutoCloseable {
   ScoredGroupReader(
       LearnerConfig config,
       KafkaConfig kafka,
-      SamplingSpec sampling,
+      SamplingConfig sampling,
       KafkaProducer<String, Message> producer) {
     this.config = config;
     this.kafka = kafka;
@@ -101,7 +101,7 @@ final class ScoredGroupReader implements AutoCloseable {
       state.count("skipped_already_trained", 1);
       return;
     }
-    SamplingSpec.requireSame(
+    SamplingConfig.requireSame(
         sampling,
         "the learner (grpo.sampling)",
         group.sampling(),

@@ -43,7 +43,7 @@ public record ScoredGroup(
     int[] promptTokenIds,
     String answer,
     Map<String, String> fields,
-    SamplingSpec sampling,
+    SamplingConfig sampling,
     List<Member> members,
     long createdAtMillis,
     long scoredAtMillis,
@@ -83,7 +83,7 @@ public record ScoredGroup(
       int[] promptTokenIds,
       String answer,
       Map<String, String> fields,
-      SamplingSpec sampling,
+      SamplingConfig sampling,
       List<Member> members,
       long createdAtMillis,
       long scoredAtMillis) {

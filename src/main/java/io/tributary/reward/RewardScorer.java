@@ -78,7 +78,7 @@ public final class RewardScorer implements AutoCloseable {
   public static RewardScorer fromConfig(RewardsConfig config, RewardRegistry registry) {
     List<WeightedReward> rewards = new ArrayList<>();
     for (int i = 0; i < config.rewards().size(); i++) {
-      RewardSpec spec = config.rewards().get(i);
+      RewardConfig spec = config.rewards().get(i);
       RewardFunction function;
       try {
         function = registry.provider(spec.name()).create(new RewardParams(spec.params()));

@@ -17,7 +17,7 @@ import java.util.Set;
  * the same jars.
  */
 public record RewardsConfig(
-    List<RewardSpec> rewards,
+    List<RewardConfig> rewards,
     Integer threads,
     OnRewardError onError,
     Integer rescoreAttempts,
@@ -31,7 +31,7 @@ public record RewardsConfig(
     }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < rewards.size(); i++) {
-      RewardSpec spec = rewards.get(i);
+      RewardConfig spec = rewards.get(i);
       if (spec == null) {
         throw ConfigException.badValue("rewards[" + i + "]", null, "a reward entry");
       }
@@ -72,7 +72,7 @@ public record RewardsConfig(
   }
 
   /** Dead-letters a group whose scoring failed, without rescoring, and loads no plug-ins. */
-  public RewardsConfig(List<RewardSpec> rewards, Integer threads) {
+  public RewardsConfig(List<RewardConfig> rewards, Integer threads) {
     this(rewards, threads, null, null, null);
   }
 
@@ -86,7 +86,7 @@ public record RewardsConfig(
     return plugins.stream().map(Path::of).toList();
   }
 
-  public static RewardsConfig of(RewardSpec... rewards) {
+  public static RewardsConfig of(RewardConfig... rewards) {
     return new RewardsConfig(List.of(rewards), null);
   }
 

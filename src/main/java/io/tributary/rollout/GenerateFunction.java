@@ -1,7 +1,7 @@
 package io.tributary.rollout;
 
 import io.tributary.messages.PolicyVersionEvent;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -32,7 +32,7 @@ final class GenerateFunction
   private static final Logger LOG = LoggerFactory.getLogger(GenerateFunction.class);
 
   private final String checkpoint;
-  private final SamplingSpec sampling;
+  private final SamplingConfig sampling;
   private final int threads;
   private final long seed;
   private final boolean recordRouting;
@@ -47,7 +47,7 @@ final class GenerateFunction
   private transient long openedNanos;
 
   GenerateFunction(
-      String checkpoint, SamplingSpec sampling, int threads, long seed, boolean recordRouting) {
+      String checkpoint, SamplingConfig sampling, int threads, long seed, boolean recordRouting) {
     this.checkpoint = checkpoint;
     this.sampling = sampling;
     this.threads = threads;

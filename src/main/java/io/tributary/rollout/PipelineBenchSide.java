@@ -6,10 +6,10 @@ import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.MessageCodec;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
+import io.tributary.reward.RewardConfig;
 import io.tributary.reward.RewardScorer;
-import io.tributary.reward.RewardSpec;
 import io.tributary.reward.RewardsConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -76,16 +76,16 @@ public final class PipelineBenchSide {
       RewardsConfig rewards =
           new RewardsConfig(
               List.of(
-                  RewardSpec.of("accuracy", 1.0),
-                  RewardSpec.of("format", 0.2),
-                  new RewardSpec("overlong", 1.0, Map.of("maxLength", 32, "buffer", 16), null)),
+                  RewardConfig.of("accuracy", 1.0),
+                  RewardConfig.of("format", 0.2),
+                  new RewardConfig("overlong", 1.0, Map.of("maxLength", 32, "buffer", 16), null)),
               1);
       return new RolloutsConfig(
           policy,
           null,
           kafka,
           rewards,
-          new SamplingSpec(groupSize, 1.0, 1.0, null, maxNewTokens, null),
+          new SamplingConfig(groupSize, 1.0, 1.0, null, maxNewTokens, null),
           null,
           new MicroBatchConfig(batchSize, 100L),
           parallelism,

@@ -4,7 +4,7 @@ import io.tributary.checkpoint.Checkpoint;
 import io.tributary.checkpoint.CheckpointException;
 import io.tributary.hf.LoraPolicies;
 import io.tributary.messages.PolicyVersionEvent;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.model.Completion;
 import io.tributary.model.GenerationDefaults;
 import io.tributary.model.GradMode;
@@ -55,16 +55,16 @@ public final class RolloutGenerator implements AutoCloseable {
    * "Grad mode is per thread").
    */
   public static RolloutGenerator open(
-      Path checkpoint, SamplingSpec sampling, int threads, long seed) {
+      Path checkpoint, SamplingConfig sampling, int threads, long seed) {
     return open(checkpoint, sampling, threads, seed, true);
   }
 
   /**
-   * {@link #open(Path, SamplingSpec, int, long)}; with {@code recordRouting} an MoE policy's
+   * {@link #open(Path, SamplingConfig, int, long)}; with {@code recordRouting} an MoE policy's
    * completions carry the experts they were routed to (a dense policy's never do).
    */
   public static RolloutGenerator open(
-      Path checkpoint, SamplingSpec sampling, int threads, long seed, boolean recordRouting) {
+      Path checkpoint, SamplingConfig sampling, int threads, long seed, boolean recordRouting) {
     Checkpoint read = Checkpoint.read(checkpoint);
     Tokenizer tokenizer = Tokenizer.fromSpec(read.tokenizer());
     // a LoRA run's start is its adapters over the base they name, e.g. an imported model's folder

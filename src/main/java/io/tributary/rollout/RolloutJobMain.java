@@ -3,7 +3,7 @@ package io.tributary.rollout;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.config.ConfigException;
 import io.tributary.config.Yaml;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ public final class RolloutJobMain {
       c = c.withPolicyCheckpoint(policy);
     }
     if (learnerConfig != null) {
-      SamplingSpec.requireSame(
+      SamplingConfig.requireSame(
           learnerSampling(learnerConfig),
           "the learner (" + learnerConfig + ": grpo.sampling)",
           c.sampling(),
@@ -72,7 +72,7 @@ public final class RolloutJobMain {
    * The {@code grpo.sampling} section of a learner's run config, defaults for a missing one. Only
    * that section is bound: the job does not depend on the learner's other settings.
    */
-  static SamplingSpec learnerSampling(Path runConfig) {
+  static SamplingConfig learnerSampling(Path runConfig) {
     JsonNode sampling;
     try {
       sampling = Yaml.mapper().readTree(Files.readString(runConfig)).path("grpo").path("sampling");
@@ -80,8 +80,8 @@ public final class RolloutJobMain {
       throw new ConfigException(runConfig + ": cannot read the learner's config: " + e, e);
     }
     return sampling.isMissingNode() || sampling.isNull()
-        ? SamplingSpec.defaults()
-        : Yaml.read(Yaml.write(sampling), SamplingSpec.class, runConfig + ": grpo.sampling");
+        ? SamplingConfig.defaults()
+        : Yaml.read(Yaml.write(sampling), SamplingConfig.class, runConfig + ": grpo.sampling");
   }
 
   private static String require(String flag, String value) {

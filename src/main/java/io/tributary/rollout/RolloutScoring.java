@@ -3,7 +3,7 @@ package io.tributary.rollout;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PromptMessage;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
 import io.tributary.model.Completion;
 import io.tributary.model.RoutingTrace;
@@ -49,7 +49,7 @@ public final class RolloutScoring implements AutoCloseable {
   /**
    * @param sampling the spec the group was drawn with, carried on the group for the learner's check
    */
-  public ScoringOutcome score(SampledGroup group, SamplingSpec sampling, long nowMillis) {
+  public ScoringOutcome score(SampledGroup group, SamplingConfig sampling, long nowMillis) {
     ValidPrompt valid = group.prompt();
     PromptMessage prompt = valid.prompt();
     Map<String, Object> fields = new LinkedHashMap<>(prompt.fields());

@@ -3,7 +3,7 @@ package io.tributary.rollout;
 import io.tributary.config.ConfigException;
 import io.tributary.config.Yaml;
 import io.tributary.kafka.KafkaConfig;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.reward.RewardsConfig;
 import java.nio.file.Path;
 
@@ -40,7 +40,7 @@ public record RolloutsConfig(
     String initModel,
     KafkaConfig kafka,
     RewardsConfig rewards,
-    SamplingSpec sampling,
+    SamplingConfig sampling,
     Integer samplingThreads,
     MicroBatchConfig microBatch,
     Integer parallelism,
@@ -61,7 +61,7 @@ public record RolloutsConfig(
     if (rewards == null) {
       throw ConfigException.badValue("rewards", null, "a rewards section (docs/rewards.md)");
     }
-    sampling = sampling == null ? SamplingSpec.defaults() : sampling;
+    sampling = sampling == null ? SamplingConfig.defaults() : sampling;
     samplingThreads = samplingThreads == null ? 1 : samplingThreads;
     if (samplingThreads < 1) {
       throw ConfigException.badValue("samplingThreads", samplingThreads, "a number >= 1");

@@ -2,7 +2,7 @@ package io.tributary.rollout;
 
 import io.tributary.config.Yaml;
 import io.tributary.messages.DeadLetter;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
 import io.tributary.reward.RewardScorer;
 import io.tributary.reward.RewardsConfig;
@@ -25,7 +25,7 @@ final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredGroup> {
   private static final double MEAN_DECAY = 0.05;
 
   private final String rewardsYaml;
-  private final SamplingSpec sampling;
+  private final SamplingConfig sampling;
   private final OutputTag<DeadLetter> deadLetters;
   private transient RolloutScoring scoring;
   private transient Counter scorerErrors;
@@ -34,7 +34,7 @@ final class ScoreFunction extends ProcessFunction<SampledGroup, ScoredGroup> {
   private transient volatile double meanReward;
   private transient boolean first;
 
-  ScoreFunction(RewardsConfig rewards, SamplingSpec sampling, OutputTag<DeadLetter> deadLetters) {
+  ScoreFunction(RewardsConfig rewards, SamplingConfig sampling, OutputTag<DeadLetter> deadLetters) {
     this.rewardsYaml = Yaml.write(rewards);
     this.sampling = sampling;
     this.deadLetters = deadLetters;

@@ -10,7 +10,7 @@ import io.tributary.grpo.GrpoTrainer;
 import io.tributary.kafka.KafkaSession;
 import io.tributary.learner.LearnerService;
 import io.tributary.learner.TrainedGroupsLog;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.model.GenerationDefaults;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
@@ -173,7 +173,7 @@ public final class RunLoop {
           monitor.evaluateLater(0, start);
         }
         RolloutsConfig rollouts = rolloutsConfig(kafka, startFile);
-        SamplingSpec.requireSame(
+        SamplingConfig.requireSame(
             g.sampling(), "the learner (grpo.sampling)", rollouts.sampling(), "the rollout job");
         try (EmbeddedRolloutJob job =
                 EmbeddedRolloutJob.start(rollouts, runDir.resolve(FLINK_CHECKPOINTS));

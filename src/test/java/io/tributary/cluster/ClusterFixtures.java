@@ -7,11 +7,11 @@ import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.PromptMessage;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.model.DeviceChoice;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
-import io.tributary.reward.RewardSpec;
+import io.tributary.reward.RewardConfig;
 import io.tributary.reward.RewardsConfig;
 import io.tributary.rollout.Delivery;
 import io.tributary.rollout.MicroBatchConfig;
@@ -90,10 +90,10 @@ final class ClusterFixtures {
         kafka,
         new RewardsConfig(
             List.of(
-                RewardSpec.of("accuracy", 1.0),
-                new RewardSpec("overlong", 1.0, Map.of("maxLength", 12, "buffer", 10), null)),
+                RewardConfig.of("accuracy", 1.0),
+                new RewardConfig("overlong", 1.0, Map.of("maxLength", 12, "buffer", 10), null)),
             1),
-        new SamplingSpec(G, 1.0, 1.0, 0, maxNewTokens, List.of()),
+        new SamplingConfig(G, 1.0, 1.0, 0, maxNewTokens, List.of()),
         null,
         new MicroBatchConfig(4, 50L),
         parallelism,

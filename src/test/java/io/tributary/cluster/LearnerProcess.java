@@ -3,7 +3,7 @@ package io.tributary.cluster;
 import io.tributary.cli.TributaryCli;
 import io.tributary.config.Yaml;
 import io.tributary.kafka.KafkaConfig;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.process.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +34,8 @@ final class LearnerProcess implements AutoCloseable {
    * A learner's run config for the cluster fixtures' tiny policy: its {@code grpo.sampling} is
    * {@code sampling}, two prompts a step, training stops at version {@code versions}.
    */
-  static Path config(Path dir, String name, KafkaConfig kafka, SamplingSpec sampling, int versions)
+  static Path config(
+      Path dir, String name, KafkaConfig kafka, SamplingConfig sampling, int versions)
       throws IOException {
     Path model = dir.resolve("tiny-model.yaml");
     Files.writeString(

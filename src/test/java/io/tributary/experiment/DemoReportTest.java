@@ -3,7 +3,7 @@ package io.tributary.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.grpo.Evaluator;
-import io.tributary.reward.RewardSpec;
+import io.tributary.reward.RewardConfig;
 import io.tributary.reward.RewardsConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -46,7 +46,7 @@ class DemoReportTest {
             null,
             null,
             null,
-            RewardsConfig.of(RewardSpec.of("format", 1.0)),
+            RewardsConfig.of(RewardConfig.of("format", 1.0)),
             null,
             null,
             null,

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.SamplingParams;
@@ -33,7 +33,7 @@ class GrpoTrainerTest {
 
   static GrpoConfig config(double beta, int iterations, int miniBatches) {
     return new GrpoConfig(
-        new SamplingSpec(4, 1.0, 1.0, 0, 10, null),
+        new SamplingConfig(4, 1.0, 1.0, 0, 10, null),
         4,
         0.2,
         0.28,
@@ -192,7 +192,7 @@ class GrpoTrainerTest {
   void aBatchWhoseCompletionsWereAllTruncatedAndMaskedLeavesTheWeightsUnchanged() {
     GrpoConfig masking =
         new GrpoConfig(
-            new SamplingSpec(4, 1.0, 1.0, 0, 10, null),
+            new SamplingConfig(4, 1.0, 1.0, 0, 10, null),
             4,
             0.2,
             0.28,

@@ -10,7 +10,7 @@ import io.tributary.grpo.GrpoConfig;
 import io.tributary.grpo.GrpoTrainer;
 import io.tributary.grpo.LossAggregation;
 import io.tributary.grpo.RolloutGroup;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.SamplingParams;
 import io.tributary.reward.RewardResult;
@@ -60,7 +60,7 @@ class HfTrainingTest {
   void oneGrpoStepChangesEveryTrainableParameter(String family) {
     GrpoConfig config =
         new GrpoConfig(
-            new SamplingSpec(4, 1.0, 1.0, 0, 12, null),
+            new SamplingConfig(4, 1.0, 1.0, 0, 12, null),
             8,
             0.2,
             0.28,

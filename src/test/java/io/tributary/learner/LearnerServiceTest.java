@@ -17,7 +17,7 @@ import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
 import io.tributary.messages.Message;
 import io.tributary.messages.PolicyVersionEvent;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
 import io.tributary.model.Completion;
 import io.tributary.model.ModelConfig;
@@ -95,8 +95,8 @@ class LearnerServiceTest {
   }
 
   /** The sampling spec of the learner and of every group these tests publish. */
-  static SamplingSpec spec() {
-    return new SamplingSpec(G, 1.0, 1.0, 0, 10, List.of());
+  static SamplingConfig spec() {
+    return new SamplingConfig(G, 1.0, 1.0, 0, 10, List.of());
   }
 
   static SamplingParams sampling() {
@@ -257,7 +257,7 @@ class LearnerServiceTest {
               g.promptTokenIds(),
               g.answer(),
               g.fields(),
-              new SamplingSpec(G, 0.7, 1.0, 0, 10, List.of()),
+              new SamplingConfig(G, 0.7, 1.0, 0, 10, List.of()),
               g.members(),
               g.createdAtMillis(),
               g.scoredAtMillis());

@@ -41,8 +41,8 @@ public final class MessageFixtures {
   }
 
   /** The four sampling settings every fixture group was drawn with. */
-  public static SamplingSpec samplingOfFour() {
-    return new SamplingSpec(4, 1.0, 1.0, 0, 5, List.of());
+  public static SamplingConfig samplingOfFour() {
+    return new SamplingConfig(4, 1.0, 1.0, 0, 5, List.of());
   }
 
   /** A scored group of four for {@code promptId}, sampled by policy version 3. */

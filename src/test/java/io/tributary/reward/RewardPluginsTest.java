@@ -206,7 +206,7 @@ class RewardPluginsTest {
     RewardPlugins.activate(List.of(plugins));
 
     assertThatThrownBy(
-            () -> RewardScorer.fromConfig(RewardsConfig.of(RewardSpec.of("throwing", 1.0))))
+            () -> RewardScorer.fromConfig(RewardsConfig.of(RewardConfig.of("throwing", 1.0))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("rewards[0]")
         .hasMessageContaining("throwing.jar")
@@ -223,7 +223,7 @@ class RewardPluginsTest {
             () ->
                 RewardScorer.fromConfig(
                     RewardsConfig.of(
-                        new RewardSpec("length_chars", 1.0, Map.of("scael", 2.0), null))))
+                        new RewardConfig("length_chars", 1.0, Map.of("scael", 2.0), null))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("rewards[0].params: unknown key 'scael'")
         .hasMessageContaining("lengthprovider.jar")

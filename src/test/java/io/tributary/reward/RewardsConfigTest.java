@@ -30,7 +30,7 @@ class RewardsConfigTest {
     assertThat(config.threads()).isEqualTo(2);
     assertThat(config.rewards().get(0))
         .isEqualTo(
-            new RewardSpec(
+            new RewardConfig(
                 "accuracy", 1.0, Map.of("extract", List.of("boxed", "last_number")), 2000L));
     assertThat(config.rewards().get(1).weight()).isEqualTo(0.5);
     assertThat(config.rewards().get(1).timeoutMs()).isEqualTo(300);

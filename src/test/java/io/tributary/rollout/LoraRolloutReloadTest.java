@@ -3,7 +3,7 @@ package io.tributary.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.checkpoint.Checkpoint;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.model.LoraConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.TinyModels;
@@ -39,7 +39,7 @@ class LoraRolloutReloadTest {
     Path v2 = adapterVersion(base, "v2", 2, 12);
     assertThat(Files.size(v1)).isLessThan(Files.size(base) / 2);
     try (RolloutGenerator generator =
-        RolloutGenerator.open(base, new SamplingSpec(4, 1.0, 1.0, 0, 10, null), 1, 3)) {
+        RolloutGenerator.open(base, new SamplingConfig(4, 1.0, 1.0, 0, 10, null), 1, 3)) {
       List<ValidPrompt> prompts = RolloutGeneratorTest.prompts(generator, 2);
       float[] before = generator.generate(prompts, 1).get(0).completions().get(0).logProbs();
       assertThat(generator.reload(RolloutGeneratorTest.event(1, v1, Checkpoint.sha256(v1))))
@@ -60,7 +60,7 @@ class LoraRolloutReloadTest {
     Path other = StreamFixtures.tinyPolicy(dir, "other", 2, 0);
     Path v1 = adapterVersion(other, "v1", 1, 11);
     try (RolloutGenerator generator =
-        RolloutGenerator.open(base, new SamplingSpec(4, 1.0, 1.0, 0, 10, null), 1, 3)) {
+        RolloutGenerator.open(base, new SamplingConfig(4, 1.0, 1.0, 0, 10, null), 1, 3)) {
       assertThat(generator.reload(RolloutGeneratorTest.event(1, v1, Checkpoint.sha256(v1))))
           .isInstanceOfSatisfying(
               PolicySwap.Refused.class, r -> assertThat(r.reason()).contains("SHA-256"));

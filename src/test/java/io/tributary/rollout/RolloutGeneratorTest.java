@@ -3,7 +3,7 @@ package io.tributary.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.messages.PolicyVersionEvent;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ class RolloutGeneratorTest {
   }
 
   RolloutGenerator open(Path policy) {
-    return RolloutGenerator.open(policy, new SamplingSpec(4, 1.0, 1.0, 0, 10, null), 1, 3);
+    return RolloutGenerator.open(policy, new SamplingConfig(4, 1.0, 1.0, 0, 10, null), 1, 3);
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.messages.MessageCodec;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The rollout side records the default MoE policy's routing into the groups it publishes. */
 class RolloutRoutingTest {
-  private static final SamplingSpec SAMPLING = new SamplingSpec(4, 1.0, 1.0, 0, 12, null);
+  private static final SamplingConfig SAMPLING = new SamplingConfig(4, 1.0, 1.0, 0, 12, null);
 
   @TempDir Path dir;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.messages.DeadLetter;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PromptMessage;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
 import io.tributary.model.Completion;
 import io.tributary.model.FinishReason;
@@ -41,7 +41,7 @@ class RolloutScoringTest {
 
   static ScoringOutcome score(RolloutScoring scoring, SampledGroup group) {
     return scoring.score(
-        group, SamplingSpec.defaults().withGroupSize(group.completions().size()), 200);
+        group, SamplingConfig.defaults().withGroupSize(group.completions().size()), 200);
   }
 
   /** Throws on "<crash>" completions, the first {@code times} calls only; scores 1 for a "2". */

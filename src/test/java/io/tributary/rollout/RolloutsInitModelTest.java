@@ -3,7 +3,7 @@ package io.tributary.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.checkpoint.Checkpoint;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.model.Precision;
 import io.tributary.tokenizer.HfTokenizer;
 import io.tributary.tokenizer.TokenizerSpec;
@@ -45,7 +45,7 @@ class RolloutsInitModelTest {
     assertThat(written.header().modelConfig().huggingFace().modelType()).isEqualTo("qwen3");
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("the imported model");
     try (RolloutGenerator generator =
-        RolloutGenerator.open(policy, SamplingSpec.defaults(), 1, 1)) {
+        RolloutGenerator.open(policy, SamplingConfig.defaults(), 1, 1)) {
       assertThat(generator.tokenizer()).isInstanceOf(HfTokenizer.class);
       assertThat(generator.policyVersion()).isZero();
     }
@@ -64,7 +64,7 @@ class RolloutsInitModelTest {
     assertThat(written.header().modelConfig().dtype()).isEqualTo(Precision.FLOAT16);
     assertThat(written.header().tensors()).anyMatch(t -> t.dtype().equals("FLOAT16"));
     try (RolloutGenerator generator =
-        RolloutGenerator.open(policy, new SamplingSpec(2, 1.0, 1.0, 0, 4, null), 1, 1)) {
+        RolloutGenerator.open(policy, new SamplingConfig(2, 1.0, 1.0, 0, 4, null), 1, 1)) {
       List<ValidPrompt> prompts = RolloutGeneratorTest.prompts(generator, 1);
       assertThat(generator.generate(prompts, 1).get(0).completions()).hasSize(2);
     }

@@ -3,7 +3,7 @@ package io.tributary.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.messages.DeadLetter;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
 import io.tributary.reward.RewardsConfig;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ class ScoreFunctionTest {
     try (OneInputStreamOperatorTestHarness<SampledGroup, ScoredGroup> harness =
         ProcessFunctionTestHarnesses.forProcessFunction(
             new ScoreFunction(
-                config, SamplingSpec.defaults().withGroupSize(2), RolloutJob.DEAD_LETTERS))) {
+                config, SamplingConfig.defaults().withGroupSize(2), RolloutJob.DEAD_LETTERS))) {
       for (SampledGroup group : groups) {
         harness.processElement(group, 0);
       }

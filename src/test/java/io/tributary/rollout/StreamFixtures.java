@@ -6,11 +6,11 @@ import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.messages.MessageCodec;
 import io.tributary.messages.PromptMessage;
-import io.tributary.messages.SamplingSpec;
+import io.tributary.messages.SamplingConfig;
 import io.tributary.model.DeviceChoice;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
-import io.tributary.reward.RewardSpec;
+import io.tributary.reward.RewardConfig;
 import io.tributary.reward.RewardsConfig;
 import io.tributary.tokenizer.CharTokenizer;
 import java.nio.file.Path;
@@ -57,8 +57,8 @@ final class StreamFixtures {
   static RewardsConfig rewards() {
     return new RewardsConfig(
         List.of(
-            RewardSpec.of("accuracy", 1.0),
-            new RewardSpec("overlong", 1.0, Map.of("maxLength", 12, "buffer", 10), null)),
+            RewardConfig.of("accuracy", 1.0),
+            new RewardConfig("overlong", 1.0, Map.of("maxLength", 12, "buffer", 10), null)),
         1);
   }
 
@@ -68,7 +68,7 @@ final class StreamFixtures {
         null,
         kafka,
         rewards(),
-        new SamplingSpec(3, 1.0, 1.0, 0, 12, null),
+        new SamplingConfig(3, 1.0, 1.0, 0, 12, null),
         null,
         new MicroBatchConfig(4, 50L),
         parallelism,

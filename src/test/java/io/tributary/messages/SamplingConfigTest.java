@@ -10,20 +10,20 @@ import io.tributary.tokenizer.CharTokenizer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SamplingSpecTest {
+class SamplingConfigTest {
   @Test
   void missingKeysTakeTheDefaultsOfTheRun() {
-    SamplingSpec spec = Yaml.read("groupSize: 4\n", SamplingSpec.class, "t");
+    SamplingConfig spec = Yaml.read("groupSize: 4\n", SamplingConfig.class, "t");
 
-    assertThat(spec).isEqualTo(new SamplingSpec(4, 1.0, 1.0, 0, 64, List.of()));
+    assertThat(spec).isEqualTo(new SamplingConfig(4, 1.0, 1.0, 0, 64, List.of()));
   }
 
   @Test
   void aMismatchNamesEverySettingThatDiffersWithBothValues() {
-    SamplingSpec learner = SamplingSpec.defaults();
-    SamplingSpec rollouts = new SamplingSpec(4, 0.7, 1.0, 0, 64, List.of());
+    SamplingConfig learner = SamplingConfig.defaults();
+    SamplingConfig rollouts = new SamplingConfig(4, 0.7, 1.0, 0, 64, List.of());
 
-    assertThatThrownBy(() -> SamplingSpec.requireSame(learner, "learner", rollouts, "rollouts"))
+    assertThatThrownBy(() -> SamplingConfig.requireSame(learner, "learner", rollouts, "rollouts"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("sampling.groupSize: learner has 8, rollouts has 4")
         .hasMessageContaining("sampling.temperature: learner has 1.0, rollouts has 0.7")
@@ -32,15 +32,15 @@ class SamplingSpecTest {
 
   @Test
   void equalSpecsPass() {
-    SamplingSpec.requireSame(
-        SamplingSpec.defaults(), "a", new SamplingSpec(8, 1.0, null, null, 64, null), "b");
+    SamplingConfig.requireSame(
+        SamplingConfig.defaults(), "a", new SamplingConfig(8, 1.0, null, null, 64, null), "b");
   }
 
   @Test
   void theSamplerGetsEverySettingAndEachStopTextAsAStopToken() {
     CharTokenizer tokenizer = new CharTokenizer();
     SamplingParams params =
-        new SamplingSpec(4, 0.8, 0.9, 5, 20, List.of("</answer>")).params(tokenizer);
+        new SamplingConfig(4, 0.8, 0.9, 5, 20, List.of("</answer>")).params(tokenizer);
 
     assertThat(params.temperature()).isEqualTo(0.8);
     assertThat(params.topP()).isEqualTo(0.9);
@@ -53,17 +53,17 @@ class SamplingSpecTest {
   @Test
   void aStopTextOfSeveralTokensIsAnErrorNamingIt() {
     assertThatThrownBy(
-            () -> new SamplingSpec(4, 1.0, 1.0, 0, 20, List.of("ab")).params(new CharTokenizer()))
+            () -> new SamplingConfig(4, 1.0, 1.0, 0, 20, List.of("ab")).params(new CharTokenizer()))
         .hasMessageContaining("sampling.stop[0]: got 'ab'");
   }
 
   @Test
   void badValuesNameTheirKey() {
-    assertThatThrownBy(() -> new SamplingSpec(1, null, null, null, null, null))
+    assertThatThrownBy(() -> new SamplingConfig(1, null, null, null, null, null))
         .hasMessageContaining("sampling.groupSize: got 1");
-    assertThatThrownBy(() -> new SamplingSpec(null, 0.0, null, null, null, null))
+    assertThatThrownBy(() -> new SamplingConfig(null, 0.0, null, null, null, null))
         .hasMessageContaining("sampling.temperature: got 0.0");
-    assertThatThrownBy(() -> new SamplingSpec(null, null, null, -1, null, null))
+    assertThatThrownBy(() -> new SamplingConfig(null, null, null, -1, null, null))
         .hasMessageContaining("sampling.topK: got -1");
   }
 }

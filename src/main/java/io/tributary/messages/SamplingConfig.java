@@ -26,7 +26,7 @@ import java.util.Objects;
  * @param stop texts that end a completion besides the end-of-sequence token; each must be one token
  *     of the policy's tokenizer
  */
-public record SamplingSpec(
+public record SamplingConfig(
     Integer groupSize,
     Double temperature,
     Double topP,
@@ -36,7 +36,7 @@ public record SamplingSpec(
     implements Serializable {
 
   @JsonCreator
-  public SamplingSpec {
+  public SamplingConfig {
     groupSize = groupSize == null ? 8 : groupSize;
     temperature = temperature == null ? 1.0 : temperature;
     topP = topP == null ? 1.0 : topP;
@@ -66,8 +66,8 @@ public record SamplingSpec(
     }
   }
 
-  public static SamplingSpec defaults() {
-    return new SamplingSpec(null, null, null, null, null, null);
+  public static SamplingConfig defaults() {
+    return new SamplingConfig(null, null, null, null, null, null);
   }
 
   /**
@@ -97,13 +97,13 @@ public record SamplingSpec(
   }
 
   /** The same spec with G = {@code n}. */
-  public SamplingSpec withGroupSize(int n) {
-    return new SamplingSpec(n, temperature, topP, topK, maxNewTokens, stop);
+  public SamplingConfig withGroupSize(int n) {
+    return new SamplingConfig(n, temperature, topP, topK, maxNewTokens, stop);
   }
 
   /** The same spec with a budget of {@code n} new tokens. */
-  public SamplingSpec withMaxNewTokens(int n) {
-    return new SamplingSpec(groupSize, temperature, topP, topK, n, stop);
+  public SamplingConfig withMaxNewTokens(int n) {
+    return new SamplingConfig(groupSize, temperature, topP, topK, n, stop);
   }
 
   /**
@@ -114,7 +114,7 @@ public record SamplingSpec(
    * @param otherName where {@code other} comes from ("rollouts", "group q7@p0o3")
    */
   public static void requireSame(
-      SamplingSpec expected, String expectedName, SamplingSpec other, String otherName) {
+      SamplingConfig expected, String expectedName, SamplingConfig other, String otherName) {
     StringBuilder diff = new StringBuilder();
     differ(diff, "groupSize", expected.groupSize, other.groupSize, expectedName, otherName);
     differ(diff, "temperature", expected.temperature, other.temperature, expectedName, otherName);

@@ -15,10 +15,10 @@ import java.util.Map;
  *   timeoutMs: 2000
  * </pre>
  */
-public record RewardSpec(String name, Double weight, Map<String, Object> params, Long timeoutMs) {
+public record RewardConfig(String name, Double weight, Map<String, Object> params, Long timeoutMs) {
   public static final long DEFAULT_TIMEOUT_MS = 2000;
 
-  public RewardSpec {
+  public RewardConfig {
     if (name == null || name.isBlank()) {
       throw ConfigException.badValue("name", name, "the name of a reward, e.g. 'accuracy'");
     }
@@ -39,8 +39,8 @@ public record RewardSpec(String name, Double weight, Map<String, Object> params,
     }
   }
 
-  public static RewardSpec of(String name, double weight) {
-    return new RewardSpec(name, weight, null, null);
+  public static RewardConfig of(String name, double weight) {
+    return new RewardConfig(name, weight, null, null);
   }
 
   public Duration timeout() {
