@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.config.ConfigException;
+import io.tributary.config.DottedKeys;
 import io.tributary.config.Yaml;
 import io.tributary.model.GenerationDefaults;
 
@@ -36,11 +37,8 @@ final class ModelSamplingDefaults {
     } catch (JsonProcessingException e) {
       throw new ConfigException(source + ": " + e.getOriginalMessage(), e);
     }
-    if (!(tree instanceof ObjectNode root)) {
-      return bound;
-    }
-    ObjectNode grpo = objectAt(root, "grpo");
-    ObjectNode sampling = objectAt(grpo, "sampling");
+    ObjectNode root = DottedKeys.mapping(tree, source);
+    ObjectNode sampling = DottedKeys.section(root, "grpo.sampling");
     boolean changed = false;
     if (!sampling.has("temperature") && defaults.temperature().isPresent()) {
       sampling.put("temperature", defaults.temperature().getAsDouble());
@@ -65,14 +63,5 @@ final class ModelSamplingDefaults {
     } catch (JsonProcessingException e) {
       throw new ConfigException(source + ": " + e.getOriginalMessage(), e);
     }
-  }
-
-  private static ObjectNode objectAt(ObjectNode parent, String key) {
-    JsonNode node = parent.get(key);
-    if (node instanceof ObjectNode o) {
-      return o;
-    }
-    // absent or null: the record's defaults apply, so an empty section changes nothing else
-    return parent.putObject(key);
   }
 }

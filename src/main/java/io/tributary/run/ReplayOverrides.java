@@ -1,8 +1,8 @@
 package io.tributary.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.config.ConfigException;
+import io.tributary.config.DottedKeys;
 import io.tributary.config.Yaml;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,24 +42,13 @@ public final class ReplayOverrides {
             value,
             "a learner setting (grpo.* but grpo.sampling, or learner.*): the stream stays the run's");
       }
-      String[] path = key.split("\\.");
-      ObjectNode node = (ObjectNode) tree;
-      for (int i = 0; i < path.length - 1; i++) {
-        JsonNode child = node.get(path[i]);
-        if (child == null || child.isNull()) {
-          child = node.putObject(path[i]);
-        } else if (!child.isObject()) {
-          throw ConfigException.badValue("--set " + key, value, path[i] + " to be a section");
-        }
-        node = (ObjectNode) child;
-      }
       JsonNode parsed;
       try {
         parsed = Yaml.mapper().readTree(value.isEmpty() ? "null" : value);
       } catch (IOException e) {
         throw ConfigException.badValue("--set " + key, value, "a YAML value");
       }
-      node.set(path[path.length - 1], parsed);
+      DottedKeys.put(DottedKeys.mapping(tree, savedConfig.toString()), key, parsed);
     }
     return RunConfig.parse(Yaml.write(tree), savedConfig + " with --set " + String.join(" ", sets));
   }

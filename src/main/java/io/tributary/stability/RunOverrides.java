@@ -1,10 +1,9 @@
 package io.tributary.stability;
 
-import static io.tributary.config.ConfigException.badValue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.config.ConfigException;
+import io.tributary.config.DottedKeys;
 import io.tributary.config.Yaml;
 import io.tributary.run.RunConfig;
 import java.util.Map;
@@ -28,30 +27,11 @@ public final class RunOverrides {
     } catch (Exception e) {
       throw new ConfigException(source + ": not YAML: " + e.getMessage(), e);
     }
-    if (!(root instanceof ObjectNode tree)) {
-      throw new ConfigException(source + ": expected a run config (a mapping of keys)");
-    }
-    set.forEach((key, value) -> put(tree, key, value, source));
-    put(tree, "seed", seed, source);
-    put(tree, "grpo.seed", seed, source);
-    return Yaml.read(Yaml.write(tree), RunConfig.class, source + " with " + set + ", seed " + seed);
-  }
-
-  private static void put(ObjectNode tree, String dotted, Object value, String source) {
-    String[] parts = dotted.split("\\.");
-    ObjectNode node = tree;
-    for (int i = 0; i < parts.length - 1; i++) {
-      JsonNode child = node.get(parts[i]);
-      if (child == null || child.isNull()) {
-        child = node.putObject(parts[i]);
-      } else if (!(child instanceof ObjectNode)) {
-        throw badValue(
-            source + ": " + dotted,
-            value,
-            "a key inside a mapping, but " + parts[i] + " is a value");
-      }
-      node = (ObjectNode) child;
-    }
-    node.set(parts[parts.length - 1], Yaml.mapper().valueToTree(value));
+    ObjectNode tree = DottedKeys.mapping(root, source);
+    set.forEach((key, value) -> DottedKeys.put(tree, key, Yaml.mapper().valueToTree(value)));
+    DottedKeys.put(tree, "seed", Yaml.mapper().valueToTree(seed));
+    DottedKeys.put(tree, "grpo.seed", Yaml.mapper().valueToTree(seed));
+    // RunConfig.parse, as for a file: an imported model's sampling defaults apply here too
+    return RunConfig.parse(Yaml.write(tree), source + " with " + set + ", seed " + seed);
   }
 }
