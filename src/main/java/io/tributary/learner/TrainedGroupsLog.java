@@ -1,26 +1,19 @@
 package io.tributary.learner;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tributary.checkpoint.WeightsDigest;
 import io.tributary.json.Json;
 import io.tributary.model.PolicyModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -152,32 +145,10 @@ public final class TrainedGroupsLog {
   }
 
   /**
-   * SHA-256 over every parameter's name and float32 bits, in model order: one pass over the weights
-   * per version, the price of checking a replay without the run's checkpoints.
+   * The hash of every weight ({@link WeightsDigest}): one pass over the weights per version, the
+   * price of checking a replay without the run's checkpoints.
    */
   public static String weightsSha256(PolicyModel policy) {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-    for (Pair<String, Parameter> p : policy.parameters()) {
-      digest.update(p.getKey().getBytes(StandardCharsets.UTF_8));
-      NDArray array = p.getValue().getArray();
-      float[] values;
-      if (array.getDataType() == DataType.FLOAT32) {
-        values = array.toFloatArray();
-      } else {
-        // a half-precision weight hashes as its exact float32 widening
-        try (NDArray wide = array.toType(DataType.FLOAT32, true)) {
-          values = wide.toFloatArray();
-        }
-      }
-      ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-      bytes.asFloatBuffer().put(values);
-      digest.update(bytes);
-    }
-    return HexFormat.of().formatHex(digest.digest());
+    return WeightsDigest.sha256(policy);
   }
 }
