@@ -50,8 +50,10 @@ public final class Experiment {
       }
     }
     Path sft = coldStart(RunConfig.parse(baseYaml, config.base().toString()));
-    for (Setting s : config.settings()) {
-      for (long seed : config.seeds()) {
+    // seed-major: a matrix cut short has every setting on the first seeds, not every seed of the
+    // first settings, so what exists can still be compared
+    for (long seed : config.seeds()) {
+      for (Setting s : config.settings()) {
         Path dir = runDir(s, seed);
         if (Files.exists(dir.resolve("report.md"))) {
           log.printf("experiment: %s seed %d finished before, kept%n", s.name(), seed);
