@@ -127,6 +127,25 @@ public final class ExperimentReport {
 
   private static void plots(Path out, StringBuilder md, List<RunSummary> runs) {
     md.append("## Plots\n\n");
+    // one line per setting first: with three seeds of six settings, eighteen lines hide the answer
+    meanPlot(out, md, runs, RunLog.EVAL, "pass_at_1", "mean_heldout_pass_at_1", "Held-out pass@1");
+    meanPlot(out, md, runs, RunLog.EVAL, "pass_at_k", "mean_heldout_pass_at_k", "Held-out pass@k");
+    meanPlot(
+        out,
+        md,
+        runs,
+        RunLog.METRICS,
+        "entropy",
+        "mean_entropy",
+        "Policy entropy (nats per token)");
+    meanPlot(
+        out,
+        md,
+        runs,
+        RunLog.METRICS,
+        "mismatch/s3plus/k3_kl",
+        "mean_mismatch_k3_s3plus",
+        "Mismatch KL(behaviour || learner), k3, staleness 3 or more");
     plot(out, md, runs, RunLog.EVAL, "pass_at_1", "heldout_pass_at_1", "Held-out pass@1");
     plot(out, md, runs, RunLog.EVAL, "pass_at_k", "heldout_pass_at_k", "Held-out pass@k");
     plot(out, md, runs, RunLog.METRICS, "entropy", "entropy", "Policy entropy (nats per token)");
@@ -154,6 +173,69 @@ public final class ExperimentReport {
         "mismatch/s0/routing_diff",
         "routing_diff_s0",
         "Routing decisions that differ, staleness 0");
+    plot(
+        out,
+        md,
+        runs,
+        RunLog.METRICS,
+        "mismatch/s3plus/routing_diff",
+        "routing_diff_s3plus",
+        "Routing decisions that differ, staleness 3 or more");
+  }
+
+  /** One line per setting: the mean over its seeds; absent when no run computed the metric. */
+  private static void meanPlot(
+      Path out,
+      StringBuilder md,
+      List<RunSummary> runs,
+      String file,
+      String key,
+      String name,
+      String title) {
+    Map<String, List<List<CollapseRule.Point>>> bySetting = new LinkedHashMap<>();
+    for (RunSummary r : runs) {
+      List<CollapseRule.Point> points = RunSummary.points(new RunLog(r.runDir()).read(file), key);
+      if (!points.isEmpty()) {
+        bySetting.computeIfAbsent(r.setting(), k -> new ArrayList<>()).add(points);
+      }
+    }
+    Map<String, List<double[]>> series = new LinkedHashMap<>();
+    bySetting.forEach(
+        (setting, seeds) -> {
+          List<double[]> mean = meanOverSeeds(seeds);
+          if (!mean.isEmpty()) {
+            series.put(setting + " (mean of " + seeds.size() + ")", mean);
+          }
+        });
+    if (series.isEmpty()) {
+      return; // the per-run plot below says it was not computed
+    }
+    String titled = title + ", mean over seeds";
+    Plots.line(out.resolve(name + ".png"), titled, "policy version", "", series);
+    md.append("![").append(titled).append("](").append(name).append(".png)\n\n");
+  }
+
+  /**
+   * The mean of several runs' series at the versions every one of them has: a version only some
+   * seeds reached (a run stopped short) would otherwise mix different sets of runs into one line.
+   */
+  static List<double[]> meanOverSeeds(List<List<CollapseRule.Point>> seeds) {
+    Map<Long, double[]> sumAndCount = new java.util.TreeMap<>();
+    for (List<CollapseRule.Point> points : seeds) {
+      for (CollapseRule.Point p : points) {
+        double[] acc = sumAndCount.computeIfAbsent(p.version(), v -> new double[2]);
+        acc[0] += p.value();
+        acc[1] += 1;
+      }
+    }
+    List<double[]> mean = new ArrayList<>();
+    sumAndCount.forEach(
+        (version, acc) -> {
+          if (acc[1] == seeds.size()) {
+            mean.add(new double[] {version, acc[0] / acc[1]});
+          }
+        });
+    return mean;
   }
 
   /** One line per run that computed the metric; none computed it: a sentence, not a plot. */

@@ -170,4 +170,36 @@ class ExperimentReportTest {
     assertThat(s.finished()).isFalse();
     assertThat(md).contains("| no so far (stopped unfinished) |");
   }
+
+  @Test
+  void aSettingsMeanLineHoldsOnlyTheVersionsEverySeedReached() {
+    List<CollapseRule.Point> seed1 =
+        List.of(new CollapseRule.Point(0, 0.30), new CollapseRule.Point(20, 0.10));
+    List<CollapseRule.Point> seed2 =
+        List.of(
+            new CollapseRule.Point(0, 0.20),
+            new CollapseRule.Point(20, 0.30),
+            new CollapseRule.Point(40, 0.50));
+
+    List<double[]> mean = ExperimentReport.meanOverSeeds(List.of(seed1, seed2));
+
+    assertThat(mean).hasSize(2);
+    assertThat(mean.get(0)).containsExactly(0, 0.25);
+    assertThat(mean.get(1)).containsExactly(20, 0.20);
+  }
+
+  @Test
+  void theResultsPlotEachSettingsMeanBesideEveryRun() throws IOException {
+    List<RunSummary> runs =
+        List.of(
+            RunSummary.read("dapo", 1, collapsingRun(), CollapseRule.defaults()),
+            RunSummary.read("gspo", 1, steadyRunWithoutRouting(), CollapseRule.defaults()));
+    Path out = dir.resolve("out");
+
+    String md = Files.readString(ExperimentReport.write(out, runs, CollapseRule.defaults()));
+
+    assertThat(out.resolve("mean_heldout_pass_at_1.png")).isRegularFile();
+    assertThat(out.resolve("heldout_pass_at_1.png")).isRegularFile();
+    assertThat(md).contains("![Held-out pass@1, mean over seeds](mean_heldout_pass_at_1.png)");
+  }
 }
