@@ -52,11 +52,19 @@ public final class StandaloneLearner {
     PolicySource source = config.model().resolved();
     // an imported model is its own version 0; a model YAML's policy needs --init (its SFT start)
     boolean fromImport = initial == null && source.isImported();
-    PolicyStore store =
-        new PolicyStore(
-            storeDir,
-            config.learner().keepCheckpoints(),
-            initial != null ? initial.toString() : fromImport ? source.location() : null);
+    // the run's first checkpoint, under the name a replay looks for; it is also the KL reference
+    Path startFile =
+        storeDir.resolve(
+            source.isImported() ? RunLoop.IMPORTED_CHECKPOINT : RunLoop.SFT_CHECKPOINT);
+    // a LoRA version names its base: --init, the import, or (resumed without --init) the store's
+    // copy of the first checkpoint
+    String adapterBase =
+        initial != null
+            ? initial.toString()
+            : fromImport
+                ? source.location()
+                : Files.exists(startFile) ? startFile.toString() : null;
+    PolicyStore store = new PolicyStore(storeDir, config.learner().keepCheckpoints(), adapterBase);
     Path start =
         store
             .latest()
@@ -65,10 +73,6 @@ public final class StandaloneLearner {
     Checkpoint checkpoint = start == null ? null : Checkpoint.read(start);
     Files.createDirectories(storeDir);
     saveConfig(config.withKafka(settings), storeDir);
-    // the run's first checkpoint, under the name a replay looks for; it is also the KL reference
-    Path startFile =
-        storeDir.resolve(
-            source.isImported() ? RunLoop.IMPORTED_CHECKPOINT : RunLoop.SFT_CHECKPOINT);
     if (initial != null && !Files.exists(startFile)) {
       copyWhole(initial, startFile);
     }

@@ -83,7 +83,9 @@ class StandaloneLearnerReplayTest {
   static RunConfig config(int versions, String learningRate) {
     String yaml =
         RunFixtures.tinyRun(model, RunFixtures.kafkaSection("localhost:1", "standalone"), versions)
-            .replace("learningRate: 1.0e-3,", "learningRate: " + learningRate + ",");
+            .replace("learningRate: 1.0e-3,", "learningRate: " + learningRate + ",")
+            // a KL term: the resumed learner's reference must be the first policy, as the replay's
+            .replace("promptsPerStep: 2", "promptsPerStep: 2\n  beta: 0.05");
     return RunConfig.parse(yaml, "standalone.yaml");
   }
 
