@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Runs the learner alone: reads scored rollouts from Kafka, trains, writes policy"
-            + " versions to the store and announces them (pipeline/README.md, deployment).")
+            + " versions to the store and announces them (pipeline/README.md, deployment). The"
+            + " store records what each version trained on, for ./tributary replay --run-dir"
+            + " STORE.")
 public final class LearnerCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers")
   String bootstrap;

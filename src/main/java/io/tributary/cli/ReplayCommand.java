@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
             + " run's. With --set, trains a variant of the learner on the same stream and puts its"
             + " held-out accuracy beside the run's. Ends with one JSON line.")
 public final class ReplayCommand implements Callable<Integer> {
-  @Option(names = "--run-dir", required = true, description = "the run to replay")
+  @Option(
+      names = "--run-dir",
+      required = true,
+      description = "the run to replay: a run directory, or a standalone learner's policy store")
   Path runDir;
 
   @Option(names = "--to-version", description = "the last version to replay (default: all)")

@@ -42,8 +42,11 @@ final class AnnouncedCheckpoints {
     this.device = device;
   }
 
-  /** The run's announcements, read from the beginning of its policy-versions topic. */
-  static AnnouncedCheckpoints read(KafkaConfig kafka, Path runDir, DeviceChoice device) {
+  /**
+   * The run's announcements, read from the beginning of its policy-versions topic, for the versions
+   * in the policy store {@code policies}.
+   */
+  static AnnouncedCheckpoints read(KafkaConfig kafka, Path policies, DeviceChoice device) {
     Map<Long, String> announced = new HashMap<>();
     try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bytesConsumer(kafka, null)) {
       List<TopicPartition> partitions = new ArrayList<>();
@@ -63,8 +66,7 @@ final class AnnouncedCheckpoints {
         }
       }
     }
-    return new AnnouncedCheckpoints(
-        announced, new PolicyStore(runDir.resolve(RunLoop.POLICIES), 1), device);
+    return new AnnouncedCheckpoints(announced, new PolicyStore(policies, 1), device);
   }
 
   /**
@@ -72,6 +74,20 @@ final class AnnouncedCheckpoints {
    * holds it; empty when it was pruned. A file that is not what was announced is an error.
    */
   Optional<String> weightsSha256(long version) {
+    Optional<PolicyModel> policy = policy(version);
+    if (policy.isEmpty()) {
+      return Optional.empty();
+    }
+    try (PolicyModel model = policy.get()) {
+      return Optional.of(TrainedGroupsLog.weightsSha256(model));
+    }
+  }
+
+  /**
+   * The policy of the announced checkpoint of {@code version} when the store still holds it, for
+   * the caller to close; a file that is not what was announced is an error.
+   */
+  Optional<PolicyModel> policy(long version) {
     Path file = store.pathOf(version);
     if (!Files.exists(file)) {
       return Optional.empty();
@@ -86,8 +102,6 @@ final class AnnouncedCheckpoints {
       throw new IllegalStateException(
           file + ": SHA-256 " + sha + ", but the run announced " + expected + " for it");
     }
-    try (PolicyModel model = LoraPolicies.load(Checkpoint.read(file), null, device)) {
-      return Optional.of(TrainedGroupsLog.weightsSha256(model));
-    }
+    return Optional.of(LoraPolicies.load(Checkpoint.read(file), null, device));
   }
 }

@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
- * The run and a replayed variant side by side: held-out pass@1 and pass@k at each version the run
- * evaluated, as {@code comparison.md} and {@code comparison.json} in the variant's directory. A
- * version the variant was not evaluated at shows "-" and is absent from the JSON.
+ * The run and a replayed variant side by side: held-out pass@1 and pass@k at each version either
+ * was evaluated at, as {@code comparison.md} and {@code comparison.json} in the variant's
+ * directory. A side not evaluated at a version shows "-" and is absent from the JSON.
  */
 final class ReplayComparison {
   static final String MARKDOWN = "comparison.md";
@@ -37,13 +39,17 @@ final class ReplayComparison {
         .append(k)
         .append(" |\n|---|---|---|---|---|\n");
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (Map.Entry<Long, Map<String, Object>> e : original.entrySet()) {
-      long version = e.getKey();
+    SortedSet<Long> versions = new TreeSet<>(original.keySet());
+    versions.addAll(variant.keySet());
+    for (long version : versions) {
+      Map<String, Object> o = original.get(version);
       Evaluator.Result v = variant.get(version);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("version", version);
-      row.put("run_pass_at_1", e.getValue().get("pass_at_1"));
-      row.put("run_pass_at_k", e.getValue().get("pass_at_k"));
+      if (o != null) {
+        row.put("run_pass_at_1", o.get("pass_at_1"));
+        row.put("run_pass_at_k", o.get("pass_at_k"));
+      }
       if (v != null) {
         row.put("variant_pass_at_1", v.passAt1());
         row.put("variant_pass_at_k", v.passAtK());

@@ -205,8 +205,7 @@ public final class RunLoop {
    * Version 0 of an imported model, the rollout workers' starting point: with LoRA only the (still
    * zero) adapters over the model's directory, else every weight.
    */
-  private static void writeImported(
-      Path file, PolicyModel policy, String base, Tokenizer tokenizer) {
+  static void writeImported(Path file, PolicyModel policy, String base, Tokenizer tokenizer) {
     Map<String, String> metadata = Map.of("stage", "imported", "origin", base);
     if (policy.adapters() != null) {
       Checkpoint.saveAdapters(file, policy, base, tokenizer.spec(), 0, 0, metadata);

@@ -33,7 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * {@code ./tributary replay}: retrains a run from its first checkpoint on the groups it recorded
@@ -42,6 +44,12 @@ import java.util.TreeMap;
  * recorded with it; with {@code --set} a variant of the learner is trained on the same stream into
  * {@code RUN_DIR/replays/NAME} and evaluated on the run's held-out prompts at the versions the run
  * was, beside the run ({@link ReplayComparison}): an ablation with the data held fixed.
+ *
+ * <p>A run directory is a closed loop's ({@link RunLoop}, its policy versions in {@code policies/})
+ * or a standalone learner's store ({@link StandaloneLearner}, the versions beside the rest). A run
+ * that evaluated nothing on its held-out prompts (a standalone learner runs no evaluations) is
+ * replayed bit for bit as any other; a variant of it is evaluated at the config's evaluation
+ * schedule, beside the run's checkpoints of those versions that the store still holds.
  */
 public final class RunReplay {
   public static final String REPLAYS = "replays";
@@ -109,6 +117,13 @@ public final class RunReplay {
     }
     long lastVersion = records.get(records.size() - 1).version();
     originalEvals.keySet().removeIf(v -> v > lastVersion);
+    Path policies = policies(runDir);
+    // what the run did not evaluate, the replay evaluates from the run's own checkpoints
+    boolean runEvaluated = !originalEvals.isEmpty();
+    SortedSet<Long> evalVersions =
+        runEvaluated
+            ? new TreeSet<>(originalEvals.keySet())
+            : schedule(original.evalEveryVersions(), lastVersion);
     out.printf(
         "replay: %s, versions 1 to %d from %s%s%n",
         runDir, lastVersion, startFile.getFileName(), variant ? " with " + sets : "");
@@ -125,12 +140,22 @@ public final class RunReplay {
           GenerationDefaults.of(policy.config()).withStopTokens(g.sampling().params(tokenizer));
       Evaluator evaluator = new Evaluator(tokenizer, sampling);
       List<TaskPrompt> heldout = variant ? heldout(original, source, runDir) : List.of();
+      if (variant && !runEvaluated) {
+        out.printf(
+            "replay: the run recorded no held-out evaluations; the variant, and the run's"
+                + " checkpoints still in %s, are evaluated on %d held-out prompts at versions %s%n",
+            policies, heldout.size(), evalVersions);
+      }
       Map<Long, Evaluator.Result> variantEvals = new TreeMap<>();
-      if (variant && originalEvals.containsKey(0L)) {
-        variantEvals.put(0L, evaluate(evaluator, policy, heldout, original, 1));
+      if (variant && evalVersions.contains(0L)) {
+        Evaluator.Result e = evaluate(evaluator, policy, heldout, original, 1);
+        variantEvals.put(0L, e);
+        if (!runEvaluated) {
+          originalEvals.put(0L, row(e)); // version 0 is the run's first checkpoint on both sides
+        }
       }
       AnnouncedCheckpoints checkpoints =
-          AnnouncedCheckpoints.read(kafka.settings(), runDir, modelConfig.device());
+          AnnouncedCheckpoints.read(kafka.settings(), policies, modelConfig.device());
       GrpoTrainer trainer = null;
       int bitExact = 0;
       int checkedAgainstCheckpoints = 0;
@@ -157,12 +182,24 @@ public final class RunReplay {
         originalLearnerSeconds += r.updateSeconds();
         if (variant) {
           out.printf("version %d: trained on %d groups%n", r.version(), groups.size());
-          if (originalEvals.containsKey(r.version())) {
+          if (evalVersions.contains(r.version())) {
             Evaluator.Result e = evaluate(evaluator, policy, heldout, original, r.threads());
             variantEvals.put(r.version(), e);
             out.printf(
                 "version %d: held-out pass@1 %.3f, pass@%d %.3f%n",
                 r.version(), e.passAt1(), e.k(), e.passAtK());
+            if (!runEvaluated) {
+              Optional<PolicyModel> run = checkpoints.policy(r.version());
+              if (run.isPresent()) {
+                try (PolicyModel model = run.get()) {
+                  Evaluator.Result o = evaluate(evaluator, model, heldout, original, r.threads());
+                  originalEvals.put(r.version(), row(o));
+                  out.printf(
+                      "version %d: the run's checkpoint: held-out pass@1 %.3f, pass@%d %.3f%n",
+                      r.version(), o.passAt1(), o.k(), o.passAtK());
+                }
+              }
+            }
           }
         } else {
           String sha = TrainedGroupsLog.weightsSha256(policy);
@@ -218,6 +255,27 @@ public final class RunReplay {
     PolicyStore.Entry saved = scratch.save(policy, tokenizer.spec(), version, 0, Map.of());
     Checkpoint.read(saved.path()).loadInto(policy);
     Files.delete(saved.path());
+  }
+
+  /** Where the run's policy versions lie: a closed loop's {@code policies/}, else a store's own. */
+  static Path policies(Path runDir) {
+    Path closedLoop = runDir.resolve(RunLoop.POLICIES);
+    return Files.isDirectory(closedLoop) ? closedLoop : runDir;
+  }
+
+  /** Version 0, every {@code every} versions, and the last, as a run evaluates. */
+  static SortedSet<Long> schedule(int every, long lastVersion) {
+    SortedSet<Long> versions = new TreeSet<>();
+    for (long v = 0; v < lastVersion; v += every) {
+      versions.add(v);
+    }
+    versions.add(lastVersion);
+    return versions;
+  }
+
+  /** An evaluation in the run log's terms. */
+  private static Map<String, Object> row(Evaluator.Result e) {
+    return Map.of("pass_at_1", e.passAt1(), "pass_at_k", e.passAtK());
   }
 
   /** The run's records up to {@code toVersion}, which must run 1, 2, 3, ... without a gap. */
