@@ -153,8 +153,9 @@ public final class LearnerService implements AutoCloseable {
     if (stats == null) {
       return; // everything was stale: nothing new to save, the positions move on at the next update
     }
-    OptionalLong maxAge =
-        batch.stream().mapToLong(h -> trainedVersion - h.group().policyVersion()).max();
+    // of the groups trained, not of all read: beside a staleness bound that drops, the dropped
+    // groups' age would show a maximum above the bound the update never trained on
+    OptionalLong maxAge = kept.stream().mapToLong(g -> trainedVersion - g.policyVersion()).max();
     UpdateReport report =
         new UpdateReport(
             update.version(),

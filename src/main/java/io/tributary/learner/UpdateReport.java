@@ -14,7 +14,8 @@ import java.util.OptionalLong;
  * @param version the policy version this update published (updates published so far)
  * @param step optimizer steps taken so far, over all versions
  * @param groups groups trained in this update
- * @param maxAge versions between the oldest sampling policy of the batch and the one trained
+ * @param maxAge versions between the oldest sampling policy of the groups trained (a dropped stale
+ *     group does not count) and the one trained
  * @param sample one trained group's first member, for a reader to look at
  */
 public record UpdateReport(

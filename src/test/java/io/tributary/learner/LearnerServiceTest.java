@@ -284,18 +284,21 @@ class LearnerServiceTest {
       store.save(policy, TOKENIZER.spec(), 5, 5, Map.of()); // the learner is at version 5
       List<ScoredGroup> stale = groups(policy, 2, 1, "old"); // age 4 > 2
       List<ScoredGroup> fresh = groups(policy, 2, 4, "new"); // age 1
-      produce(settings, stale);
-      produce(settings, fresh);
+      // interleaved, so that some batch holds both a dropped and a trained group
+      produce(settings, List.of(stale.get(0), fresh.get(0), stale.get(1), fresh.get(1)));
       try (LearnerService learner =
           learner(settings, store, policy, LearnerConfig.defaults(), updates)) {
         learner.start(0);
-        pollUntil(learner, () -> learner.version() >= 6);
+        pollUntil(learner, () -> learner.version() >= 7);
         for (int i = 0; i < 10; i++) {
           learner.pollOnce();
         }
         assertThat(learner.counter("stale_dropped")).isEqualTo(2L * G);
         assertThat(learner.counter("trained_rollouts")).isEqualTo(2L * G);
-        assertThat(learner.version()).isEqualTo(6);
+        assertThat(learner.version()).isEqualTo(7); // one trained group per batch of two
+        // the reported maximum age is that of what was trained: within the bound of 2, though
+        // each batch also read a group of age 4 or 5 that was dropped
+        assertThat(updates).extracting(u -> u.get("max_age")).containsExactly(1L, 2L);
       }
     }
   }
