@@ -29,10 +29,11 @@ public final class DecodeProduct {
   public static final String PROPERTY = "tributary.javaMatvec";
 
   /**
-   * Rows of x up to which the kernel beats oneMKL's product: it reads the weight once for all rows,
-   * but its arithmetic does not grow faster with them (docs/decode-bandwidth.md, section 5).
+   * Rows of x up to which the kernel beats oneMKL's product. It reads the weight from memory once
+   * for all rows, but computes each row's dots separately, so past two rows its arithmetic, not the
+   * memory, sets its pace (docs/decode-bandwidth.md, section 5).
    */
-  static final long MAX_ROWS = 4;
+  static final long MAX_ROWS = 2;
 
   private DecodeProduct() {}
 
@@ -73,7 +74,12 @@ public final class DecodeProduct {
       return null;
     }
     ByteBuffer w = pw.toByteBuffer(true).order(ByteOrder.nativeOrder()); // a view, no copy
-    float[] in = px.toFloatArray();
+    float[] in = new float[(int) (rows * k)];
+    if (Holder.contiguous(px)) {
+      px.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(in);
+    } else {
+      in = px.toFloatArray();
+    }
     float[] out = new float[(int) (rows * n)];
     VectorMatVec.multiply(w, (int) n, (int) k, in, (int) rows, out, JniUtils.getNumThreads());
     if (bias != null) {
@@ -84,7 +90,11 @@ public final class DecodeProduct {
     }
     long[] dims = xShape.getShape().clone(); // Shape hands out its own array
     dims[dims.length - 1] = n;
-    return x.getManager().create(out, new Shape(dims));
+    // written in place into a tensor libtorch allocated: NDManager.create(float[]) stages the
+    // values in a fresh direct buffer first, which cost more than the product of a small matrix
+    PtNDArray y = (PtNDArray) x.getManager().create(new Shape(dims), DataType.FLOAT32);
+    y.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().put(out);
+    return y;
   }
 
   /** Initialised on first use, so that a JVM without the module never resolves the kernel. */
