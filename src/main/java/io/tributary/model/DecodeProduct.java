@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Supplier;
 
 /**
  * The float32 product x W^T (+ b) of a decode step, computed by {@link VectorMatVec} on the
@@ -35,7 +36,21 @@ public final class DecodeProduct {
    */
   static final long MAX_ROWS = 2;
 
+  /** Set on a thread that is to multiply with libtorch for a while: a benchmark's comparison. */
+  private static final ThreadLocal<Boolean> LIBTORCH_HERE = ThreadLocal.withInitial(() -> false);
+
   private DecodeProduct() {}
+
+  /** {@code work}'s value, with every product of this thread meanwhile left to libtorch. */
+  public static <T> T withLibtorch(Supplier<T> work) {
+    boolean previous = LIBTORCH_HERE.get();
+    LIBTORCH_HERE.set(true);
+    try {
+      return work.get();
+    } finally {
+      LIBTORCH_HERE.set(previous);
+    }
+  }
 
   /** Whether the kernel is in use in this JVM: the module is present and the switch is on. */
   public static boolean enabled() {
@@ -46,8 +61,9 @@ public final class DecodeProduct {
    * x (..., K) W^T (+ b) with W (N, K), as (..., N) on x's manager, or null where this product is
    * not the kernel's (see the class comment).
    */
-  static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+  public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
     if (!Holder.ENABLED
+        || LIBTORCH_HERE.get()
         || !(x instanceof PtNDArray px)
         || !(weight instanceof PtNDArray pw)
         || x.getDataType() != DataType.FLOAT32
