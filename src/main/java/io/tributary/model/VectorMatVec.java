@@ -98,6 +98,7 @@ final class VectorMatVec {
     private final int chunks;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
+    private volatile RuntimeException failure;
 
     Shared(ByteBuffer weight, int n, int k, float[] x, int m, float[] y) {
       this.weight = weight;
@@ -114,8 +115,13 @@ final class VectorMatVec {
       int c;
       while ((c = next.getAndIncrement()) < chunks) {
         int from = c * chunkRows;
-        rows(weight, k, x, m, n, y, from, Math.min(n, from + chunkRows));
-        done.incrementAndGet(); // publishes this chunk's outputs to the waiting caller
+        try {
+          rows(weight, k, x, m, n, y, from, Math.min(n, from + chunkRows));
+        } catch (RuntimeException e) {
+          failure = e; // the caller rethrows it rather than wait for a chunk never finished
+        } finally {
+          done.incrementAndGet(); // publishes this chunk's outputs to the waiting caller
+        }
       }
     }
 
@@ -127,6 +133,9 @@ final class VectorMatVec {
         } else {
           Thread.yield(); // a helper preempted mid-chunk: let it run
         }
+      }
+      if (failure != null) {
+        throw failure;
       }
     }
   }
