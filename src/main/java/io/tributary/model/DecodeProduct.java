@@ -31,10 +31,10 @@ public final class DecodeProduct {
 
   /**
    * Rows of x up to which the kernel beats oneMKL's product. It reads the weight from memory once
-   * for all rows, but computes each row's dots separately, so past two rows its arithmetic, not the
-   * memory, sets its pace (docs/decode-bandwidth.md, section 5).
+   * for all rows, but its arithmetic grows with them while oneMKL's product does better with more:
+   * at four rows the two were level (docs/decode-bandwidth.md, section 5).
    */
-  static final long MAX_ROWS = 2;
+  static final long MAX_ROWS = 3;
 
   /** Set on a thread that is to multiply with libtorch for a while: a benchmark's comparison. */
   private static final ThreadLocal<Boolean> LIBTORCH_HERE = ThreadLocal.withInitial(() -> false);

@@ -13,9 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * y = x W^T for a float32 weight W (N rows of K) read in place from native memory, and a few rows
  * of x: the product a decode step spends its time in. Each output is one row of W dotted with one
  * row of x, W streamed once from memory front to back with four independent vector accumulators (a
- * single accumulator is bound by the add latency, not by memory); the rows of x after the first
- * read the same row of W again from L1. On a CPU where libtorch's oneMKL takes its generic path
- * this reads the weight markedly faster (docs/decode-bandwidth.md, section 5).
+ * single accumulator is bound by the add latency, not by memory); rows of x go in pairs, each
+ * loaded vector of W serving both, and a pair after the first reads the row of W again from L1. On
+ * a CPU where libtorch's oneMKL takes its generic path this reads the weight markedly faster
+ * (docs/decode-bandwidth.md, section 5).
  *
  * <p>Only {@link DecodeProduct} touches this class, after checking that the incubator module is
  * present: loading it without {@code --add-modules jdk.incubator.vector} fails.
@@ -145,7 +146,11 @@ final class VectorMatVec {
       ByteBuffer w, int k, float[] x, int m, int n, float[] y, int from, int to) {
     for (int r = from; r < to; r++) {
       int rowOffset = r * k * Float.BYTES;
-      for (int i = 0; i < m; i++) {
+      int i = 0;
+      for (; i + 2 <= m; i += 2) {
+        dot2(w, rowOffset, x, i * k, k, y, i * n + r, n);
+      }
+      if (i < m) {
         y[i * n + r] = dot(w, rowOffset, x, i * k, k);
       }
     }
@@ -179,6 +184,42 @@ final class VectorMatVec {
       sum += w.getFloat(wOffset + c * Float.BYTES) * x[xOffset + c];
     }
     return sum;
+  }
+
+  /**
+   * One row of W against rows xOffset/k to xOffset/k + 1 of x, each vector of W loaded once for
+   * both: y[yIndex], y[yIndex + n].
+   */
+  private static void dot2(
+      ByteBuffer w, int wOffset, float[] x, int xOffset, int k, float[] y, int yIndex, int n) {
+    FloatVector a0 = FloatVector.zero(SPECIES);
+    FloatVector a1 = FloatVector.zero(SPECIES);
+    FloatVector b0 = FloatVector.zero(SPECIES);
+    FloatVector b1 = FloatVector.zero(SPECIES);
+    int x1 = xOffset + k;
+    int c = 0;
+    for (; c + 2 * LANES <= k; c += 2 * LANES) {
+      FloatVector w0 = load(w, wOffset + c * Float.BYTES);
+      FloatVector w1 = load(w, wOffset + (c + LANES) * Float.BYTES);
+      a0 = w0.fma(FloatVector.fromArray(SPECIES, x, xOffset + c), a0);
+      a1 = w1.fma(FloatVector.fromArray(SPECIES, x, xOffset + c + LANES), a1);
+      b0 = w0.fma(FloatVector.fromArray(SPECIES, x, x1 + c), b0);
+      b1 = w1.fma(FloatVector.fromArray(SPECIES, x, x1 + c + LANES), b1);
+    }
+    for (; c + LANES <= k; c += LANES) {
+      FloatVector w0 = load(w, wOffset + c * Float.BYTES);
+      a0 = w0.fma(FloatVector.fromArray(SPECIES, x, xOffset + c), a0);
+      b0 = w0.fma(FloatVector.fromArray(SPECIES, x, x1 + c), b0);
+    }
+    float sa = a0.add(a1).reduceLanes(VectorOperators.ADD);
+    float sb = b0.add(b1).reduceLanes(VectorOperators.ADD);
+    for (; c < k; c++) {
+      float wc = w.getFloat(wOffset + c * Float.BYTES);
+      sa += wc * x[xOffset + c];
+      sb += wc * x[x1 + c];
+    }
+    y[yIndex] = sa;
+    y[yIndex + n] = sb;
   }
 
   private static FloatVector load(ByteBuffer w, int offset) {

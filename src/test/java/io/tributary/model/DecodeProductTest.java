@@ -36,8 +36,9 @@ class DecodeProductTest {
     "1, 5, 3, false", // shorter than one vector
     "1, 1031, 257, true", // neither size a multiple of any vector length
     "2, 1031, 257, false",
-    "2, 67, 129, true",
-    "2, 1024, 1000, true",
+    "2, 50, 7, false", // one vector past the unrolled loop, then single columns
+    "3, 67, 129, true", // a pair and a single row
+    "3, 1024, 1000, true",
   })
   void equalsLibtorchsLinearToFloatRounding(int rows, int in, int out, boolean withBias) {
     try (NDManager manager = NDManager.newBaseManager();
@@ -116,15 +117,15 @@ class DecodeProductTest {
     for (int i = 0; i < n * k; i++) {
       weight.putFloat(i * Float.BYTES, (float) random.nextGaussian());
     }
-    float[] x = new float[2 * k];
+    float[] x = new float[3 * k];
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) random.nextGaussian();
     }
-    float[] one = new float[2 * n];
-    float[] two = new float[2 * n];
+    float[] one = new float[3 * n];
+    float[] two = new float[3 * n];
 
-    VectorMatVec.multiply(weight, n, k, x, 2, one, 1);
-    VectorMatVec.multiply(weight, n, k, x, 2, two, 2);
+    VectorMatVec.multiply(weight, n, k, x, 3, one, 1);
+    VectorMatVec.multiply(weight, n, k, x, 3, two, 2);
 
     assertThat(two).containsExactly(one);
   }
