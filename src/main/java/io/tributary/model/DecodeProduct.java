@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.lang.invoke.MethodHandle;
@@ -83,9 +84,11 @@ public final class DecodeProduct {
         || rows < 1
         || rows > MAX_ROWS
         || n * k * Float.BYTES > Integer.MAX_VALUE
+        || (bias != null && bias.size() != n)
         || JniUtils.isGradMode()
         || !Device.Type.CPU.equals(x.getDevice().getDeviceType())
         || !Device.Type.CPU.equals(weight.getDevice().getDeviceType())
+        || (bias != null && !Device.Type.CPU.equals(bias.getDevice().getDeviceType()))
         || !Holder.contiguous(pw)) {
       return null;
     }
@@ -108,7 +111,9 @@ public final class DecodeProduct {
     dims[dims.length - 1] = n;
     // written in place into a tensor libtorch allocated: NDManager.create(float[]) stages the
     // values in a fresh direct buffer first, which cost more than the product of a small matrix
-    PtNDArray y = (PtNDArray) x.getManager().create(new Shape(dims), DataType.FLOAT32);
+    PtNDArray y =
+        JniUtils.createEmptyNdArray(
+            px.getManager(), new Shape(dims), DataType.FLOAT32, x.getDevice(), SparseFormat.DENSE);
     y.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().put(out);
     return y;
   }
