@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.tributary.model.DecodeProduct;
 import io.tributary.model.GradMode;
 
 /**
@@ -21,6 +22,8 @@ import io.tributary.model.GradMode;
  * @param matVecGbPerS matrix bytes read per second by W·x, W of 1024 columns
  * @param matVecFloat16GbPerS the same with W and x in float16 (a {@code Precision.FLOAT16} policy's
  *     kernel): W holds the same elements in half the bytes
+ * @param matVecJavaGbPerS the same product by the Java kernel a float32 decode step uses in place
+ *     of libtorch's ({@link DecodeProduct}), null where that kernel is off
  * @param arrayBytes bytes of one array
  */
 public record MemoryBandwidth(
@@ -29,6 +32,7 @@ public record MemoryBandwidth(
     double readGbPerS,
     double matVecGbPerS,
     double matVecFloat16GbPerS,
+    Double matVecJavaGbPerS,
     long arrayBytes) {
   private static final int COLUMNS = 1024;
 
@@ -52,6 +56,8 @@ public record MemoryBandwidth(
     double[] read = new double[repeats];
     double[] matVec = new double[repeats];
     double[] matVecHalf = new double[repeats];
+    double[] matVecJava = new double[repeats];
+    boolean java = DecodeProduct.enabled() && bytes <= Integer.MAX_VALUE; // its buffer's limit
     try (GradMode ignored = GradMode.disabled();
         NDManager manager = NDManager.newBaseManager()) {
       // ones, not zeros: the pages must be written once so that no timing pays first touch
@@ -62,20 +68,23 @@ public record MemoryBandwidth(
       NDArray vector = manager.ones(new Shape(COLUMNS));
       NDArray matrixHalf = matrix.toType(DataType.FLOAT16, true);
       NDArray vectorHalf = vector.toType(DataType.FLOAT16, true);
+      NDArray row = vector.reshape(1, COLUMNS);
       Runnable[] kernels = {
         () -> a.muli(one),
         () -> a.addi(b),
         () -> a.sum().close(),
         () -> matrix.matMul(vector).close(),
-        () -> matrixHalf.matMul(vectorHalf).close()
+        () -> matrixHalf.matMul(vectorHalf).close(),
+        () -> DecodeProduct.linear(row, matrix, null).close()
       };
-      double[] traffic = {2 * bytes, 3 * bytes, bytes, bytes, bytes / 2};
-      double[][] rates = {scale, add, read, matVec, matVecHalf};
-      for (Runnable kernel : kernels) {
-        kernel.run(); // warm-up
+      double[] traffic = {2 * bytes, 3 * bytes, bytes, bytes, bytes / 2, bytes};
+      double[][] rates = {scale, add, read, matVec, matVecHalf, matVecJava};
+      int count = java ? kernels.length : kernels.length - 1;
+      for (int k = 0; k < count; k++) {
+        kernels[k].run(); // warm-up (for the Java kernel, also of the JIT's vector code)
       }
       for (int i = 0; i < repeats; i++) {
-        for (int k = 0; k < kernels.length; k++) {
+        for (int k = 0; k < count; k++) {
           Runnable kernel = kernels[k];
           double seconds =
               Measure.seconds(
@@ -94,6 +103,7 @@ public record MemoryBandwidth(
         Measure.median(read),
         Measure.median(matVec),
         Measure.median(matVecHalf),
+        java ? Measure.median(matVecJava) : null,
         elements * Float.BYTES);
   }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.tributary.json.Json;
 import io.tributary.model.Completion;
+import io.tributary.model.DecodeProduct;
 import io.tributary.model.Dispatch;
 import io.tributary.model.GradMode;
 import io.tributary.model.ModelConfig;
@@ -172,6 +173,15 @@ public final class ModelBenchmark {
           "decode_tokens_per_s_batch1",
           GenerationRates.decodeTokensPerS(
               model, 1, s.decodePrompt(), s.decodeNewTokens(), s.repeats()));
+      if (DecodeProduct.enabled() && s.precision() == Precision.FLOAT32) {
+        // the same decode with libtorch's product, for the Java kernel's share of the rate
+        r.put(
+            "decode_tokens_per_s_batch1_libtorch",
+            DecodeProduct.withLibtorch(
+                () ->
+                    GenerationRates.decodeTokensPerS(
+                        model, 1, s.decodePrompt(), s.decodeNewTokens(), s.repeats())));
+      }
       r.put(
           "decode_tokens_per_s_batch" + s.decodeBatch(),
           GenerationRates.decodeTokensPerS(
@@ -201,10 +211,16 @@ public final class ModelBenchmark {
     r.put("bandwidth_gb_per_s", bandwidth.ceilingGbPerS());
     r.put("matvec_gb_per_s", bandwidth.matVecGbPerS());
     r.put("matvec_float16_gb_per_s", bandwidth.matVecFloat16GbPerS());
+    if (bandwidth.matVecJavaGbPerS() != null) {
+      r.put("matvec_java_gb_per_s", bandwidth.matVecJavaGbPerS());
+    }
+    // the product a decode step at batch 1 uses: float16's, the Java kernel's, or libtorch's
     double matVec =
         s.precision() == Precision.FLOAT16
             ? bandwidth.matVecFloat16GbPerS()
-            : bandwidth.matVecGbPerS();
+            : bandwidth.matVecJavaGbPerS() != null
+                ? bandwidth.matVecJavaGbPerS()
+                : bandwidth.matVecGbPerS();
 
     long active = ((Number) r.get("params_active")).longValue();
     if (r.get("train_tokens_per_s") instanceof Double trainRate) {
@@ -214,6 +230,9 @@ public final class ModelBenchmark {
     double stepsPerSecond = (Double) r.get("decode_tokens_per_s_batch1"); // one token per step
     r.put("decode_weight_bytes_per_step", bytesPerStep);
     r.put("decode_gb_per_s_batch1", bytesPerStep * stepsPerSecond / 1e9);
+    if (r.get("decode_tokens_per_s_batch1_libtorch") instanceof Double libtorchSteps) {
+      r.put("decode_gb_per_s_batch1_libtorch", bytesPerStep * libtorchSteps / 1e9);
+    }
     r.put(
         "decode_bandwidth_efficiency",
         DecodeTraffic.efficiency(bytesPerStep, stepsPerSecond, bandwidth.ceilingGbPerS()));
@@ -485,10 +504,18 @@ public final class ModelBenchmark {
         r.get("bandwidth_gb_per_s"));
     out.printf(
         "the engine's matrix-vector product alone reads %.2f GB/s (float16: %.2f); a whole decode step"
-            + " keeps %.0f%% of the one of its precision%n",
+            + " keeps %.0f%% of the one it uses%n",
         r.get("matvec_gb_per_s"),
         r.get("matvec_float16_gb_per_s"),
         100 * (Double) r.get("decode_matvec_efficiency"));
+    if (r.containsKey("decode_gb_per_s_batch1_libtorch")) {
+      out.printf(
+          "the Java product (%.2f GB/s alone) in place of libtorch's: decode at batch 1 reads %.2f"
+              + " GB/s of weights with it, %.2f without%n",
+          r.get("matvec_java_gb_per_s"),
+          r.get("decode_gb_per_s_batch1"),
+          r.get("decode_gb_per_s_batch1_libtorch"));
+    }
     if (!r.containsKey("train_step_peak_rss_mb")) {
       return;
     }

@@ -142,6 +142,10 @@ abstract class ModelBlock extends AbstractBlock {
   }
 
   private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    NDArray decode = DecodeProduct.linear(x, weight, bias);
+    if (decode != null) {
+      return decode;
+    }
     return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias))
         .singletonOrThrow();
   }

@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
  * pipeline}). A child stops when its standard input closes, so it cannot outlive its parent.
  */
 public final class ChildJvm {
+  /** The incubator module of model/DecodeProduct's kernel, passed on where this JVM has it. */
+  private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
   private ChildJvm() {}
 
   /**
@@ -23,6 +26,9 @@ public final class ChildJvm {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    if (ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()) {
+      command.add("--add-modules=" + VECTOR_MODULE); // as this JVM has it: the decode kernel's
+    }
     String plugins = System.getProperty(RewardPlugins.PROPERTY);
     if (plugins != null && !plugins.isBlank()) {
       command.add("-D" + RewardPlugins.PROPERTY + "=" + plugins);

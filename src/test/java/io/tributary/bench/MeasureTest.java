@@ -43,6 +43,7 @@ class MeasureTest {
     assertThat(measured.readGbPerS()).isPositive();
     assertThat(measured.matVecGbPerS()).isPositive();
     assertThat(measured.matVecFloat16GbPerS()).isPositive();
+    assertThat(measured.matVecJavaGbPerS()).as("the Java kernel, on in the tests").isPositive();
     assertThat(measured.ceilingGbPerS())
         .isEqualTo(
             Math.max(

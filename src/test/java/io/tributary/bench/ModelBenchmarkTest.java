@@ -102,7 +102,10 @@ class ModelBenchmarkTest {
             "rss_mb_step2",
             "train_loss_last",
             "train_tokens_per_s",
-            "train_mfu");
+            "train_mfu",
+            "matvec_java_gb_per_s",
+            "decode_tokens_per_s_batch1_libtorch",
+            "decode_gb_per_s_batch1_libtorch");
     for (String rate :
         List.of(
             "prefill_tokens_per_s",

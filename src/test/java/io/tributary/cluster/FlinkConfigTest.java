@@ -67,6 +67,8 @@ class FlinkConfigTest {
     assertThat(command)
         .contains("-XX:+UseSerialGC", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp")
         .contains("org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "--configDir")
+        // as the test JVM has it: the rollout job's decode steps use the Java product
+        .contains("--add-modules=jdk.incubator.vector")
         .anyMatch(flag -> flag.startsWith("-Xmx"))
         .anyMatch(flag -> flag.startsWith("-XX:MaxDirectMemorySize="))
         .anyMatch(flag -> flag.startsWith("taskmanager.memory.task.heap.size="));
