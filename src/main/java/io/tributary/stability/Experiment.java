@@ -2,6 +2,7 @@ package io.tributary.stability;
 
 import io.tributary.config.ConfigException;
 import io.tributary.experiment.ColdStart;
+import io.tributary.json.Json;
 import io.tributary.model.ModelConfig;
 import io.tributary.run.RunConfig;
 import io.tributary.run.RunLoop;
@@ -11,7 +12,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs the experiment's matrix one run at a time (the runs would only slow each other down on a
@@ -26,6 +29,9 @@ import java.util.List;
  */
 public final class Experiment {
   public static final String SFT_DIR = "sft";
+
+  /** Beside the cold start: the settings it was trained with, checked when it is reused. */
+  public static final String COLD_START_SETTINGS = "cold-start.json";
 
   private final ExperimentConfig config;
   private final Path runsDir;
@@ -49,7 +55,9 @@ public final class Experiment {
             .validate();
       }
     }
-    Path sft = coldStart(RunConfig.parse(baseYaml, config.base().toString()));
+    // the experiment's own keys reach the cold start too (a longer sftSteps, a harder task);
+    // settings may not change them (ExperimentConfig), so one cold start fits every run
+    Path sft = coldStart(RunOverrides.apply(baseYaml, config.base().toString(), config.set()));
     // seed-major: a matrix cut short has every setting on the first seeds, not every seed of the
     // first settings, so what exists can still be compared
     for (long seed : config.seeds()) {
@@ -117,7 +125,24 @@ public final class Experiment {
     }
     Path dir = runsDir.resolve(SFT_DIR);
     Path checkpoint = dir.resolve(RunLoop.SFT_CHECKPOINT);
+    Path trainedWith = dir.resolve(COLD_START_SETTINGS);
+    String settings = coldStartSettings(base);
     if (Files.exists(checkpoint)) {
+      // a cold start of other settings would silently make every run start from the wrong model
+      String saved = Files.exists(trainedWith) ? Files.readString(trainedWith).strip() : null;
+      if (saved != null && !saved.equals(settings)) {
+        throw new ConfigException(
+            trainedWith
+                + ": the SFT cold start in "
+                + dir
+                + " was trained with "
+                + saved
+                + ", but this experiment's cold start is "
+                + settings
+                + "; use another --runs-dir, or delete "
+                + dir
+                + " to train it again");
+      }
       log.println("experiment: SFT cold start " + checkpoint + " reused");
       return checkpoint;
     }
@@ -135,9 +160,23 @@ public final class Experiment {
         base.seed(),
         partial,
         log);
+    Files.writeString(trainedWith, settings + "\n");
     // a kill mid-training must not leave a checkpoint the next sitting would take as finished
     Files.move(partial, checkpoint);
     return checkpoint;
+  }
+
+  /** What the cold start is trained from, as one JSON line. */
+  static String coldStartSettings(RunConfig base) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put(
+        "model", String.valueOf(base.model())); // as configured: a moved checkout still matches
+    settings.put("task", base.task());
+    settings.put("sftSteps", base.sftSteps());
+    settings.put("sftBatch", base.sftBatch());
+    settings.put("sftLearningRate", base.sftLearningRate());
+    settings.put("seed", base.seed());
+    return Json.write(settings);
   }
 
   private String readBase() {

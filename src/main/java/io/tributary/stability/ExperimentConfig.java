@@ -43,6 +43,18 @@ public record ExperimentConfig(
     if (settings.stream().map(Setting::name).distinct().count() != settings.size()) {
       throw badValue("settings", settings.stream().map(Setting::name).toList(), "distinct names");
     }
+    for (Setting s : settings) {
+      for (String key : s.set().keySet()) {
+        if (shapesColdStart(key)) {
+          throw badValue(
+              "settings." + s.name() + ".set." + key,
+              s.set().get(key),
+              "a key the settings may differ in: every setting starts from one SFT cold start,"
+                  + " so the model, the task, the seed and the sft* keys belong in the"
+                  + " experiment's set:, which the cold start is trained with");
+        }
+      }
+    }
     seeds = List.copyOf(seeds);
     settings = List.copyOf(settings);
     collapse = collapse != null ? collapse : CollapseRule.defaults();
@@ -54,6 +66,17 @@ public record ExperimentConfig(
     Map<String, Object> all = new LinkedHashMap<>(set);
     all.putAll(setting.set());
     return all;
+  }
+
+  /** Whether {@code dottedKey} changes what the shared SFT cold start is trained from. */
+  static boolean shapesColdStart(String dottedKey) {
+    String top =
+        dottedKey.contains(".") ? dottedKey.substring(0, dottedKey.indexOf('.')) : dottedKey;
+    return top.equals("model")
+        || top.equals("task")
+        || top.equals("dataset")
+        || top.equals("seed")
+        || top.startsWith("sft");
   }
 
   public static ExperimentConfig read(Path file) {

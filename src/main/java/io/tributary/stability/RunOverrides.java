@@ -21,6 +21,21 @@ public final class RunOverrides {
    */
   public static RunConfig apply(
       String baseYaml, String source, Map<String, Object> set, long seed) {
+    ObjectNode tree = changed(baseYaml, source, set);
+    DottedKeys.put(tree, "seed", Yaml.mapper().valueToTree(seed));
+    DottedKeys.put(tree, "grpo.seed", Yaml.mapper().valueToTree(seed));
+    // RunConfig.parse, as for a file: an imported model's sampling defaults apply here too
+    return RunConfig.parse(Yaml.write(tree), source + " with " + set + ", seed " + seed);
+  }
+
+  /** {@code baseYaml} with each dotted key of {@code set} replaced, its own seed kept. */
+  public static RunConfig apply(String baseYaml, String source, Map<String, Object> set) {
+    return RunConfig.parse(
+        Yaml.write(changed(baseYaml, source, set)),
+        set.isEmpty() ? source : source + " with " + set);
+  }
+
+  private static ObjectNode changed(String baseYaml, String source, Map<String, Object> set) {
     JsonNode root;
     try {
       root = Yaml.mapper().readTree(baseYaml);
@@ -29,9 +44,6 @@ public final class RunOverrides {
     }
     ObjectNode tree = DottedKeys.mapping(root, source);
     set.forEach((key, value) -> DottedKeys.put(tree, key, Yaml.mapper().valueToTree(value)));
-    DottedKeys.put(tree, "seed", Yaml.mapper().valueToTree(seed));
-    DottedKeys.put(tree, "grpo.seed", Yaml.mapper().valueToTree(seed));
-    // RunConfig.parse, as for a file: an imported model's sampling defaults apply here too
-    return RunConfig.parse(Yaml.write(tree), source + " with " + set + ", seed " + seed);
+    return tree;
   }
 }

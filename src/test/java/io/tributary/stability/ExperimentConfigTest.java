@@ -13,7 +13,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ExperimentConfigTest {
   @ParameterizedTest
-  @ValueSource(strings = {"experiment.yaml", "reduced.yaml", "reduced-lr3e-4.yaml"})
+  @ValueSource(
+      strings = {
+        "experiment.yaml",
+        "experiment-lr1.5e-4.yaml",
+        "control-on-policy.yaml",
+        "reduced.yaml",
+        "reduced-lr3e-4.yaml"
+      })
   void everyRunOfTheShippedExperimentsIsAValidRunConfig(String file) throws Exception {
     ExperimentConfig c = ExperimentConfig.read(Path.of("configs/moe-stability", file));
     String base = Files.readString(c.base());
@@ -70,5 +77,27 @@ class ExperimentConfigTest {
                     "base: b.yaml\nseeds: [1]\nsettings: [{name: a}, {name: a}]\n", "e.yaml"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("settings");
+  }
+
+  @Test
+  void aSettingCannotChangeWhatTheSharedColdStartIsTrainedFrom() {
+    for (String key : new String[] {"sftSteps", "task.maxOperand", "model", "seed"}) {
+      assertThatThrownBy(
+              () ->
+                  ExperimentConfig.parse(
+                      "base: b.yaml\nseeds: [1]\nsettings: [{name: a, set: {%s: 3}}]\n"
+                          .formatted(key),
+                      "e.yaml"))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("settings.a.set." + key)
+          .hasMessageContaining("the experiment's set:");
+    }
+    // the learner's keys are what settings are for
+    assertThat(
+            ExperimentConfig.parse(
+                    "base: b.yaml\nseeds: [1]\nsettings: [{name: a, set: {grpo.seedless: 3}}]\n",
+                    "e.yaml")
+                .settings())
+        .hasSize(1);
   }
 }

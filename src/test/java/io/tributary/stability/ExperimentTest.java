@@ -1,7 +1,9 @@
 package io.tributary.stability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,18 +67,17 @@ class ExperimentTest {
 
   @Test
   void twoSettingsFromOneColdStartGiveTheTableAndThePlots() throws Exception {
-    ExperimentConfig config =
-        ExperimentConfig.parse(
-            """
-            base: %s
-            seeds: [5]
-            set: {budget.versions: 2}
-            settings:
-              - {name: dapo, set: {grpo.aggregation: dapo, grpo.routingReplay: "off"}}
-              - {name: cispo, set: {grpo.aggregation: cispo}}
-            """
-                .formatted(tinyBase()),
-            "experiment.yaml");
+    String yaml =
+        """
+        base: %s
+        seeds: [5]
+        set: {budget.versions: 2, sftSteps: 6}
+        settings:
+          - {name: dapo, set: {grpo.aggregation: dapo, grpo.routingReplay: "off"}}
+          - {name: cispo, set: {grpo.aggregation: cispo}}
+        """
+            .formatted(tinyBase());
+    ExperimentConfig config = ExperimentConfig.parse(yaml, "experiment.yaml");
     Path runs = dir.resolve("runs");
     Path out = dir.resolve("out");
 
@@ -108,5 +109,17 @@ class ExperimentTest {
     new Experiment(config, runs, out, System.out).run();
     assertThat(Files.getLastModifiedTime(summaries.get(0).runDir().resolve("report.md")).toMillis())
         .isEqualTo(before);
+
+    // the experiment's own keys reach the cold start, and a cold start of other settings is
+    // never reused: a third sitting with more SFT steps is refused before anything runs
+    assertThat(Files.readString(runs.resolve("sft").resolve(Experiment.COLD_START_SETTINGS)))
+        .contains("\"sftSteps\":6");
+    ExperimentConfig longerSft =
+        ExperimentConfig.parse(yaml.replace("sftSteps: 6", "sftSteps: 7"), "experiment.yaml");
+    assertThatThrownBy(() -> new Experiment(longerSft, runs, out, System.out).run())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(Experiment.COLD_START_SETTINGS)
+        .hasMessageContaining("\"sftSteps\":6")
+        .hasMessageContaining("\"sftSteps\":7");
   }
 }
