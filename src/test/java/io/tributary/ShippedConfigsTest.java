@@ -45,7 +45,13 @@ class ShippedConfigsTest {
       loaders.put(Path.of("configs/" + demo + ".yaml"), DemoConfig::load);
     }
     loaders.put(Path.of("configs/moe-stability/base.yaml"), f -> RunConfig.read(f).validate());
-    for (String experiment : List.of("experiment", "reduced", "reduced-lr3e-4")) {
+    for (String experiment :
+        List.of(
+            "experiment",
+            "experiment-lr1.5e-4",
+            "control-on-policy",
+            "reduced",
+            "reduced-lr3e-4")) {
       loaders.put(
           Path.of("configs/moe-stability/" + experiment + ".yaml"),
           io.tributary.stability.ExperimentConfig::read);
