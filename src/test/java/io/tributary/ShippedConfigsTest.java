@@ -49,6 +49,7 @@ class ShippedConfigsTest {
         List.of(
             "experiment",
             "experiment-lr1.5e-4",
+            "experiment-stronger-start",
             "control-on-policy",
             "reduced",
             "reduced-lr3e-4")) {

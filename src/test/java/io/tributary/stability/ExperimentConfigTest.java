@@ -17,6 +17,7 @@ class ExperimentConfigTest {
       strings = {
         "experiment.yaml",
         "experiment-lr1.5e-4.yaml",
+        "experiment-stronger-start.yaml",
         "control-on-policy.yaml",
         "reduced.yaml",
         "reduced-lr3e-4.yaml"
