@@ -70,7 +70,7 @@ class LearnerBadRecordsTest {
       sampled = LearnerServiceTest.groups(source, 7, 0, "q");
     }
     // one partition, in this order: 2 good groups, 2 undecodable records, 3 broken groups, 2 good
-    LearnerServiceTest.produce(kafka, sampled.subList(0, 2));
+    PublishedGroups.produce(kafka, sampled.subList(0, 2));
     long notJson =
         send(kafka, "{\"schemaVersion\": 1, \"groupId\": ".getBytes(StandardCharsets.UTF_8));
     long newerSchema = send(kafka, "{\"schemaVersion\": 9}".getBytes(StandardCharsets.UTF_8));
@@ -85,7 +85,7 @@ class LearnerBadRecordsTest {
                 o -> member(o, 1).withArray("completionTokenIds").set(0, "x")));
     long noFinish =
         send(kafka, broken(sampled.get(4), "q4@p0o14", o -> member(o, 2).remove("finishReason")));
-    LearnerServiceTest.produce(kafka, sampled.subList(5, 7));
+    PublishedGroups.produce(kafka, sampled.subList(5, 7));
 
     try (PolicyModel policy = PolicyModel.create(LearnerServiceTest.tiny(), 1);
         LearnerService learner = learner(kafka, store, policy, config, updates)) {

@@ -5,29 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.config.ConfigException;
 import io.tributary.grpo.AdvantageScaling;
-import io.tributary.grpo.GroupSampler;
 import io.tributary.grpo.GrpoConfig;
 import io.tributary.grpo.GrpoTrainer;
 import io.tributary.grpo.LossAggregation;
-import io.tributary.grpo.RolloutGroup;
 import io.tributary.kafka.EmbeddedKafka;
 import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicAdmin;
-import io.tributary.messages.Message;
 import io.tributary.messages.PolicyVersionEvent;
 import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
-import io.tributary.model.Completion;
 import io.tributary.model.ModelConfig;
 import io.tributary.model.PolicyModel;
 import io.tributary.model.SamplingParams;
 import io.tributary.model.TinyModels;
 import io.tributary.policy.PolicyStore;
-import io.tributary.reward.RewardResult;
-import io.tributary.reward.RewardScorer;
-import io.tributary.tasks.TaskPrompt;
 import io.tributary.tokenizer.CharTokenizer;
 import io.tributary.train.OptimizerConfig;
 import java.nio.file.Path;
@@ -38,8 +31,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,71 +96,8 @@ class LearnerServiceTest {
 
   /** Real sampled groups, as the rollout job would publish them. */
   static List<ScoredGroup> groups(PolicyModel policy, int count, long version, String tag) {
-    List<TaskPrompt> prompts = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      prompts.add(
-          new TaskPrompt(
-              tag + i, i + "+" + (i + 1) + "=", String.valueOf(2 * i + 1), "arithmetic", Map.of()));
-    }
-    try (RewardScorer scorer =
-        new RewardScorer(
-            List.of(
-                new RewardScorer.WeightedReward(
-                    "digits",
-                    r ->
-                        RewardResult.score(
-                            r.completion().chars().filter(Character::isDigit).count()
-                                / (1.0 + r.completion().length())),
-                    1.0,
-                    Duration.ofSeconds(5))),
-            1)) {
-      List<RolloutGroup> sampled =
-          new GroupSampler(TOKENIZER, scorer, sampling(), G, 3).sample(policy, prompts, version, 0);
-      List<ScoredGroup> out = new ArrayList<>();
-      for (int g = 0; g < sampled.size(); g++) {
-        RolloutGroup group = sampled.get(g);
-        List<ScoredGroup.Member> members = new ArrayList<>();
-        for (int j = 0; j < G; j++) {
-          Completion c = group.completions().get(j);
-          double total = group.scores().get(j).requireTotal();
-          members.add(
-              new ScoredGroup.Member(
-                  group.texts().get(j),
-                  c.tokens(),
-                  c.logProbs(),
-                  c.finishReason(),
-                  version,
-                  Map.of("digits", total),
-                  Map.of(),
-                  total));
-        }
-        out.add(
-            new ScoredGroup(
-                ScoredGroup.SCHEMA_VERSION,
-                group.promptId() + "@l" + g,
-                group.promptId(),
-                "arithmetic",
-                prompts.get(g).prompt(),
-                group.promptTokens(),
-                prompts.get(g).answer(),
-                Map.of(),
-                spec(),
-                members,
-                0L,
-                0L));
-      }
-      return out;
-    }
-  }
-
-  /** Publishes each group as one record, in order. */
-  static void produce(KafkaConfig settings, List<ScoredGroup> groups) {
-    try (KafkaProducer<String, Message> producer = KafkaClients.producer(settings)) {
-      for (ScoredGroup group : groups) {
-        producer.send(new ProducerRecord<>(settings.topics().scoredRollouts(), group.key(), group));
-      }
-      producer.flush();
-    }
+    return PublishedGroups.sampledAndScored(
+        policy, TOKENIZER, spec(), PublishedGroups.sums(tag, count, 1), version, 3, "l");
   }
 
   static LearnerService learner(
@@ -196,7 +124,7 @@ class LearnerServiceTest {
     PolicyStore store = new PolicyStore(dir.resolve("policies"), 10);
     List<Map<String, Object>> updates = new ArrayList<>();
     try (PolicyModel source = PolicyModel.create(tiny(), 1)) {
-      produce(settings, groups(source, 6, 0, "q"));
+      PublishedGroups.produce(settings, groups(source, 6, 0, "q"));
     }
     try (PolicyModel policy = PolicyModel.create(tiny(), 1);
         LearnerService first =
@@ -261,7 +189,7 @@ class LearnerServiceTest {
               g.members(),
               g.createdAtMillis(),
               g.scoredAtMillis());
-      produce(settings, List.of(hotter));
+      PublishedGroups.produce(settings, List.of(hotter));
       try (LearnerService learner =
           learner(settings, store, policy, LearnerConfig.defaults(), new ArrayList<>())) {
         learner.start(0);
@@ -285,7 +213,8 @@ class LearnerServiceTest {
       List<ScoredGroup> stale = groups(policy, 2, 1, "old"); // age 4 > 2
       List<ScoredGroup> fresh = groups(policy, 2, 4, "new"); // age 1
       // interleaved, so that some batch holds both a dropped and a trained group
-      produce(settings, List.of(stale.get(0), fresh.get(0), stale.get(1), fresh.get(1)));
+      PublishedGroups.produce(
+          settings, List.of(stale.get(0), fresh.get(0), stale.get(1), fresh.get(1)));
       try (LearnerService learner =
           learner(settings, store, policy, LearnerConfig.defaults(), updates)) {
         learner.start(0);

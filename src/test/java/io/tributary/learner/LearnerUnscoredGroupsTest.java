@@ -91,12 +91,12 @@ class LearnerUnscoredGroupsTest {
     try (PolicyModel source = PolicyModel.create(LearnerServiceTest.tiny(), 1)) {
       sampled = LearnerServiceTest.groups(source, 5, 0, "q");
     }
-    LearnerServiceTest.produce(kafka, sampled.subList(0, 2));
+    PublishedGroups.produce(kafka, sampled.subList(0, 2));
     ScoredGroup unscored =
         withFailedMember(
             sampled.get(2), "q2@p0o12", 1, "TimeoutException: timed out after 2000 ms");
-    LearnerServiceTest.produce(kafka, List.of(unscored));
-    LearnerServiceTest.produce(kafka, sampled.subList(3, 5));
+    PublishedGroups.produce(kafka, List.of(unscored));
+    PublishedGroups.produce(kafka, sampled.subList(3, 5));
 
     try (PolicyModel policy = PolicyModel.create(LearnerServiceTest.tiny(), 1);
         LearnerService learner =

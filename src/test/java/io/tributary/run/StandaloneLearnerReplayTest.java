@@ -6,34 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.tributary.checkpoint.Checkpoint;
 import io.tributary.config.ConfigException;
-import io.tributary.grpo.GroupSampler;
-import io.tributary.grpo.RolloutGroup;
 import io.tributary.json.Json;
 import io.tributary.kafka.EmbeddedKafka;
-import io.tributary.kafka.KafkaClients;
 import io.tributary.kafka.KafkaConfig;
 import io.tributary.kafka.TopicAdmin;
+import io.tributary.learner.PublishedGroups;
 import io.tributary.learner.TrainedGroupsLog;
-import io.tributary.messages.Message;
 import io.tributary.messages.SamplingConfig;
 import io.tributary.messages.ScoredGroup;
-import io.tributary.model.Completion;
 import io.tributary.model.PolicyModel;
-import io.tributary.reward.RewardResult;
-import io.tributary.reward.RewardScorer;
-import io.tributary.tasks.TaskPrompt;
 import io.tributary.tokenizer.CharTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,9 +55,9 @@ class StandaloneLearnerReplayTest {
     try (PolicyModel policy = PolicyModel.create(first.validate(), 5)) {
       Checkpoint.save(init, policy, TOKENIZER.spec(), 0, 0, Map.of("stage", "sft"));
       // promptsPerStep 2: two versions from the first four groups, two more after the resume
-      produce(kafka, groups(policy, first.grpo().sampling(), 4, "a"));
+      PublishedGroups.produce(kafka, groups(policy, first.grpo().sampling(), 4, "a"));
       StandaloneLearner.run(first, broker.bootstrapServers(), store, init, System.out);
-      produce(kafka, groups(policy, first.grpo().sampling(), 4, "b"));
+      PublishedGroups.produce(kafka, groups(policy, first.grpo().sampling(), 4, "b"));
     }
     // a resume passes no --init: the store holds the run's first checkpoint
     StandaloneLearner.run(config(4, "1.0e-3"), broker.bootstrapServers(), store, null, System.out);
@@ -176,69 +165,7 @@ class StandaloneLearnerReplayTest {
 
   /** Groups sampled from {@code policy} and scored, as the rollout job would publish them. */
   static List<ScoredGroup> groups(PolicyModel policy, SamplingConfig spec, int count, String tag) {
-    List<TaskPrompt> prompts = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      prompts.add(
-          new TaskPrompt(
-              tag + i, i + "+" + (i + 3) + "=", String.valueOf(2 * i + 3), "arithmetic", Map.of()));
-    }
-    // a share of digits: a reward that differs within a group, so every group has advantages
-    RewardScorer.WeightedReward digits =
-        new RewardScorer.WeightedReward(
-            "digits",
-            r ->
-                RewardResult.score(
-                    r.completion().chars().filter(Character::isDigit).count()
-                        / (1.0 + r.completion().length())),
-            1.0,
-            Duration.ofSeconds(5));
-    List<ScoredGroup> out = new ArrayList<>();
-    try (RewardScorer scorer = new RewardScorer(List.of(digits), 1)) {
-      List<RolloutGroup> sampled =
-          new GroupSampler(TOKENIZER, scorer, spec.params(TOKENIZER), spec.groupSize(), 7)
-              .sample(policy, prompts, 0, 0);
-      for (int g = 0; g < sampled.size(); g++) {
-        RolloutGroup group = sampled.get(g);
-        List<ScoredGroup.Member> members = new ArrayList<>();
-        for (int j = 0; j < spec.groupSize(); j++) {
-          Completion c = group.completions().get(j);
-          double total = group.scores().get(j).requireTotal();
-          members.add(
-              new ScoredGroup.Member(
-                  group.texts().get(j),
-                  c.tokens(),
-                  c.logProbs(),
-                  c.finishReason(),
-                  0,
-                  Map.of("digits", total),
-                  Map.of(),
-                  total));
-        }
-        out.add(
-            new ScoredGroup(
-                ScoredGroup.SCHEMA_VERSION,
-                group.promptId() + "@" + g,
-                group.promptId(),
-                "arithmetic",
-                prompts.get(g).prompt(),
-                group.promptTokens(),
-                prompts.get(g).answer(),
-                Map.of(),
-                spec,
-                members,
-                0L,
-                0L));
-      }
-    }
-    return out;
-  }
-
-  static void produce(KafkaConfig kafka, List<ScoredGroup> groups) {
-    try (KafkaProducer<String, Message> producer = KafkaClients.producer(kafka)) {
-      for (ScoredGroup group : groups) {
-        producer.send(new ProducerRecord<>(kafka.topics().scoredRollouts(), group.key(), group));
-      }
-      producer.flush();
-    }
+    return PublishedGroups.sampledAndScored(
+        policy, TOKENIZER, spec, PublishedGroups.sums(tag, count, 3), 0, 7, "");
   }
 }
