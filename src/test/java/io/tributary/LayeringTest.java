@@ -154,6 +154,7 @@ class LayeringTest {
               "kafka",
               "messages",
               "model",
+              "process",
               "reward",
               "rollout",
               "tokenizer"),

@@ -1,5 +1,6 @@
 package io.tributary.cluster;
 
+import io.tributary.process.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -90,10 +91,7 @@ final class FlinkJvm {
     // small heaps on a shared machine: the serial collector keeps a process's footprint lowest
     c.add("-XX:+UseSerialGC");
     c.addAll(FLINK_JAVA_OPENS);
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-      // as this JVM has it: a TaskManager's decode steps use model/DecodeProduct's kernel
-      c.add("--add-modules=jdk.incubator.vector");
-    }
+    c.addAll(ChildJvm.inheritedModules()); // a TaskManager's decode uses the same kernel
     c.add("-Dlog.file=" + dirs.logFile());
     c.add("-Dlog4j.configurationFile=" + dirs.conf().resolve("log4j2.properties").toUri());
     // DJL's settings of this program (offline, libtorch threads) reach the TaskManagers

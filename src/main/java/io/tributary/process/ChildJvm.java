@@ -26,9 +26,7 @@ public final class ChildJvm {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
-    if (ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()) {
-      command.add("--add-modules=" + VECTOR_MODULE); // as this JVM has it: the decode kernel's
-    }
+    command.addAll(inheritedModules());
     String plugins = System.getProperty(RewardPlugins.PROPERTY);
     if (plugins != null && !plugins.isBlank()) {
       command.add("-D" + RewardPlugins.PROPERTY + "=" + plugins);
@@ -38,6 +36,16 @@ public final class ChildJvm {
     command.add(main.getName());
     command.addAll(args);
     return command;
+  }
+
+  /**
+   * The modules this JVM was given that every JVM it starts needs too: the decode kernel's vector
+   * module (model/DecodeProduct), where this JVM has it, so a child multiplies as its parent does.
+   */
+  public static List<String> inheritedModules() {
+    return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()
+        ? List.of("--add-modules=" + VECTOR_MODULE)
+        : List.of();
   }
 
   /**
