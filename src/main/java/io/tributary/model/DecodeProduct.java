@@ -93,11 +93,12 @@ public final class DecodeProduct {
       return null;
     }
     ByteBuffer w = pw.toByteBuffer(true).order(ByteOrder.nativeOrder()); // a view, no copy
-    float[] in = new float[(int) (rows * k)];
+    float[] in;
     if (Holder.contiguous(px)) {
+      in = new float[(int) (rows * k)];
       px.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(in);
     } else {
-      in = px.toFloatArray();
+      in = px.toFloatArray(); // a strided view: DJL gathers it
     }
     float[] out = new float[(int) (rows * n)];
     VectorMatVec.multiply(w, (int) n, (int) k, in, (int) rows, out, JniUtils.getNumThreads());
