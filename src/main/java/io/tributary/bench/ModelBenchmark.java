@@ -174,7 +174,14 @@ public final class ModelBenchmark {
           GenerationRates.decodeTokensPerS(
               model, 1, s.decodePrompt(), s.decodeNewTokens(), s.repeats()));
       if (DecodeProduct.enabled() && s.precision() == Precision.FLOAT32) {
-        // the same decode with libtorch's product, for the Java kernel's share of the rate
+        // the same decode with the step op by op in libtorch and only the products in Java, then
+        // with libtorch's product too: what the step in Java and the kernel each add
+        r.put(
+            "decode_tokens_per_s_batch1_java_products",
+            DecodeProduct.withStepInLibtorch(
+                () ->
+                    GenerationRates.decodeTokensPerS(
+                        model, 1, s.decodePrompt(), s.decodeNewTokens(), s.repeats())));
         r.put(
             "decode_tokens_per_s_batch1_libtorch",
             DecodeProduct.withLibtorch(
@@ -230,6 +237,9 @@ public final class ModelBenchmark {
     double stepsPerSecond = (Double) r.get("decode_tokens_per_s_batch1"); // one token per step
     r.put("decode_weight_bytes_per_step", bytesPerStep);
     r.put("decode_gb_per_s_batch1", bytesPerStep * stepsPerSecond / 1e9);
+    if (r.get("decode_tokens_per_s_batch1_java_products") instanceof Double productSteps) {
+      r.put("decode_gb_per_s_batch1_java_products", bytesPerStep * productSteps / 1e9);
+    }
     if (r.get("decode_tokens_per_s_batch1_libtorch") instanceof Double libtorchSteps) {
       r.put("decode_gb_per_s_batch1_libtorch", bytesPerStep * libtorchSteps / 1e9);
     }
@@ -510,10 +520,12 @@ public final class ModelBenchmark {
         100 * (Double) r.get("decode_matvec_efficiency"));
     if (r.containsKey("decode_gb_per_s_batch1_libtorch")) {
       out.printf(
-          "the Java product (%.2f GB/s alone) in place of libtorch's: decode at batch 1 reads %.2f"
-              + " GB/s of weights with it, %.2f without%n",
-          r.get("matvec_java_gb_per_s"),
+          "decode at batch 1 reads %.2f GB/s of weights with the step in Java, %.2f with the step"
+              + " op by op in libtorch and the Java product (%.2f GB/s alone), %.2f all in"
+              + " libtorch%n",
           r.get("decode_gb_per_s_batch1"),
+          r.get("decode_gb_per_s_batch1_java_products"),
+          r.get("matvec_java_gb_per_s"),
           r.get("decode_gb_per_s_batch1_libtorch"));
     }
     if (!r.containsKey("train_step_peak_rss_mb")) {

@@ -88,6 +88,42 @@ final class CausalSelfAttention extends ModelBlock implements Attention {
     return linear(y, output, null); // (B, T, C)
   }
 
+  /**
+   * One new position of a one-row cache, in Java: h (C) is the normed input; its key and value are
+   * appended to {@code cache}, and the output projection (C) of its attention over all cached
+   * positions returned. {@link #forward}'s computation, op for op, for a decode step.
+   */
+  float[] decode(float[] h, Rotary.Angles angles, float[] mask, KvCache cache) {
+    float[][] qkv =
+        linear(
+            h,
+            new Parameter[] {query, key, value},
+            new Parameter[] {queryBias, keyBias, valueBias});
+    float[] q = qkv[0]; // (H·D)
+    float[] k = qkv[1]; // (Hkv·D)
+    float[] v = qkv[2];
+    if (queryNorm != null) {
+      q = queryNorm.forward(q, heads);
+      k = keyNorm.forward(k, kvHeads);
+    }
+    q = angles.rotate(q, heads);
+    k = angles.rotate(k, kvHeads);
+    int s = cache.appendOne(layer, k, v);
+    float[] mixed =
+        DecodeAttention.attend(
+            q,
+            heads,
+            kvHeads,
+            headDim,
+            cache.keyMemory(layer),
+            cache.valueMemory(layer),
+            cache.capacity(),
+            s,
+            mask,
+            scale);
+    return linear(mixed, output, null); // (C)
+  }
+
   /** x rotated, x closed: the rotation's backward reads only the angles (see AttentionWeights). */
   private static NDArray rotated(Rotary.Tables rotary, NDArray x) {
     NDArray out = rotary.apply(x);

@@ -2,6 +2,7 @@ package io.tributary.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -12,6 +13,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +43,12 @@ public final class DecodeProduct {
   /** Set on a thread that is to multiply with libtorch for a while: a benchmark's comparison. */
   private static final ThreadLocal<Boolean> LIBTORCH_HERE = ThreadLocal.withInitial(() -> false);
 
+  /**
+   * Set on a thread whose decode steps are to run in libtorch, op by op, with only the products in
+   * Java for a while: the benchmark's comparison with {@link MoeTransformer}'s step in Java.
+   */
+  private static final ThreadLocal<Boolean> STEP_IN_LIBTORCH = ThreadLocal.withInitial(() -> false);
+
   private DecodeProduct() {}
 
   /** {@code work}'s value, with every product of this thread meanwhile left to libtorch. */
@@ -51,6 +60,29 @@ public final class DecodeProduct {
     } finally {
       LIBTORCH_HERE.set(previous);
     }
+  }
+
+  /** {@code work}'s value, with decode steps of this thread meanwhile run op by op in libtorch. */
+  public static <T> T withStepInLibtorch(Supplier<T> work) {
+    boolean previous = STEP_IN_LIBTORCH.get();
+    STEP_IN_LIBTORCH.set(true);
+    try {
+      return work.get();
+    } finally {
+      STEP_IN_LIBTORCH.set(previous);
+    }
+  }
+
+  /**
+   * Whether a decode step of one row may run in Java on this thread (see {@link
+   * MoeTransformer#hidden}): the kernel is enabled, neither comparison is in force, and no autograd
+   * graph is being recorded.
+   */
+  static boolean stepInJava() {
+    return Holder.ENABLED
+        && !LIBTORCH_HERE.get()
+        && !STEP_IN_LIBTORCH.get()
+        && !JniUtils.isGradMode();
   }
 
   /** Whether the kernel is in use in this JVM: the module is present and the switch is on. */
@@ -116,6 +148,89 @@ public final class DecodeProduct {
         JniUtils.createEmptyNdArray(
             px.getManager(), new Shape(dims), DataType.FLOAT32, x.getDevice(), SparseFormat.DENSE);
     y.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().put(out);
+    return y;
+  }
+
+  /**
+   * x W^T (+ b) for one row x of K values, W (N, K): the kernel on W's memory where W is a
+   * contiguous float32 CPU tensor, libtorch's product otherwise (N values either way). Only a step
+   * that {@link #stepInJava} allowed calls this.
+   */
+  static float[] vector(float[] x, NDArray weight, NDArray bias) {
+    return vectors(x, new NDArray[] {weight}, new NDArray[] {bias})[0];
+  }
+
+  /**
+   * x W_i^T (+ b_i) for each weight, with one hand-off to the kernel's threads for all of them (see
+   * {@link VectorMatVec#multiply(VectorMatVec.Product[], int)}); {@code biases[i]} may be null.
+   */
+  static float[][] vectors(float[] x, NDArray[] weights, NDArray[] biases) {
+    float[][] out = new float[weights.length][];
+    boolean[] inKernel = new boolean[weights.length];
+    List<VectorMatVec.Product> kernel = new ArrayList<>(weights.length);
+    for (int i = 0; i < weights.length; i++) {
+      NDArray weight = weights[i];
+      NDArray bias = biases[i];
+      Shape wShape = weight.getShape();
+      int n = (int) wShape.get(0);
+      int k = (int) wShape.get(1);
+      if (x.length != k) {
+        throw new IllegalArgumentException(
+            "decode product: x of " + x.length + " values for a weight of shape " + wShape);
+      }
+      ByteBuffer w = memory(weight);
+      if (w == null || (bias != null && bias.getDataType() != DataType.FLOAT32)) {
+        // a scratch manager: the product's temporaries must not outlive it on the model's manager
+        try (NDManager scratch = weight.getManager().newSubManager()) {
+          out[i] =
+              ModelBlock.storedLinear(scratch.create(x, new Shape(1, k)), weight, bias)
+                  .toFloatArray();
+        }
+      } else {
+        out[i] = new float[n];
+        inKernel[i] = true;
+        kernel.add(new VectorMatVec.Product(w, n, k, x, 1, out[i]));
+      }
+    }
+    VectorMatVec.multiply(kernel.toArray(new VectorMatVec.Product[0]), JniUtils.getNumThreads());
+    for (int i = 0; i < weights.length; i++) {
+      if (inKernel[i] && biases[i] != null) {
+        float[] b = biases[i].toFloatArray();
+        for (int j = 0; j < b.length; j++) {
+          out[i][j] += b[j];
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A native-order view of a contiguous float32 CPU tensor's own memory (writes through it are seen
+   * by libtorch), or null for any other tensor.
+   */
+  static ByteBuffer memory(NDArray array) {
+    if (!(array instanceof PtNDArray pt)
+        || array.getDataType() != DataType.FLOAT32
+        || !Device.Type.CPU.equals(array.getDevice().getDeviceType())
+        || array.size() * Float.BYTES > Integer.MAX_VALUE
+        || !Holder.contiguous(pt)) {
+      return null;
+    }
+    return pt.toByteBuffer(true).order(ByteOrder.nativeOrder());
+  }
+
+  /** A (dims) float32 tensor on {@code like}'s manager and device holding {@code values}. */
+  static NDArray array(NDArray like, float[] values, long... dims) {
+    // written in place into a tensor libtorch allocated: NDManager.create(float[]) stages the
+    // values in a fresh direct buffer first, which cost more than the product of a small matrix
+    PtNDArray y =
+        JniUtils.createEmptyNdArray(
+            (ai.djl.pytorch.engine.PtNDManager) like.getManager(),
+            new Shape(dims),
+            DataType.FLOAT32,
+            like.getDevice(),
+            SparseFormat.DENSE);
+    y.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().put(values);
     return y;
   }
 

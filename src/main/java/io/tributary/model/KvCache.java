@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 
 /**
  * Keys and values of past positions, per layer. Buffers of (B, H, capacity, D) are allocated at the
@@ -53,6 +54,69 @@ public final class KvCache implements AutoCloseable {
       length += t;
     }
     return out;
+  }
+
+  /**
+   * Writes the key and value (Hkv·D each, head-major) of one new position of a one-row cache into
+   * layer {@code layer}'s buffers in place, as {@link #append} would, and returns the positions S
+   * now cached for that layer: a decode step in Java (see {@link DecodeAttention}). The buffers
+   * exist once a first append (the prefill) has made them.
+   */
+  int appendOne(int layer, float[] k, float[] v) {
+    if (length + 1 > capacity) {
+      throw new IllegalStateException("KV cache full: " + length + " + 1 > " + capacity);
+    }
+    ByteBuffer keyMemory = memory(keys, layer);
+    ByteBuffer valueMemory = memory(values, layer);
+    long[] shape = keys[layer].getShape().getShape(); // (1, Hkv, capacity, D)
+    int heads = (int) shape[1];
+    int d = (int) shape[3];
+    if (shape[0] != 1 || k.length != heads * d || v.length != heads * d) {
+      throw new IllegalArgumentException(
+          "KV cache of shape "
+              + keys[layer].getShape()
+              + ": one position of one row needs "
+              + heads * d
+              + " keys and values, got "
+              + k.length
+              + " and "
+              + v.length);
+    }
+    for (int h = 0; h < heads; h++) {
+      int at = (h * capacity + length) * d;
+      keyMemory.asFloatBuffer().put(at, k, h * d, d);
+      valueMemory.asFloatBuffer().put(at, v, h * d, d);
+    }
+    int s = length + 1;
+    if (layer == keys.length - 1) {
+      length = s;
+    }
+    return s;
+  }
+
+  /**
+   * Layer {@code layer}'s keys, (1, Hkv, capacity, D), as native memory: see {@link #appendOne}.
+   */
+  ByteBuffer keyMemory(int layer) {
+    return memory(keys, layer);
+  }
+
+  /** Layer {@code layer}'s values, as {@link #keyMemory}. */
+  ByteBuffer valueMemory(int layer) {
+    return memory(values, layer);
+  }
+
+  int capacity() {
+    return capacity;
+  }
+
+  private static ByteBuffer memory(NDArray[] buffers, int layer) {
+    ByteBuffer memory = buffers[layer] == null ? null : DecodeProduct.memory(buffers[layer]);
+    if (memory == null) {
+      throw new IllegalStateException(
+          "KV cache layer " + layer + ": no float32 CPU buffer to decode into in Java");
+    }
+    return memory;
   }
 
   /**

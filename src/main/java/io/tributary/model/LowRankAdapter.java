@@ -89,6 +89,22 @@ final class LowRankAdapter extends ModelBlock {
     return sum;
   }
 
+  /**
+   * y + Δ(x) for one row in Java, y updated in place, while adapters are on: a decode step's
+   * product. No dropout: a step in Java never runs while autograd records.
+   */
+  float[] addTo(float[] y, float[] x) {
+    if (!state.enabled()) {
+      return y;
+    }
+    float[] h = DecodeProduct.vector(x, down.getArray(), null); // (r)
+    float[] delta = DecodeProduct.vector(h, up.getArray(), null); // (out)
+    for (int i = 0; i < y.length; i++) {
+      y[i] += delta[i] * scale;
+    }
+    return y;
+  }
+
   /** Whether the adapters are switched on. */
   boolean active() {
     return state.enabled();

@@ -111,6 +111,32 @@ abstract class ModelBlock extends AbstractBlock {
   }
 
   /**
+   * The same for one row x in Java (a decode step's product, see {@link DecodeProduct#vector}),
+   * with the adapter's update where one acts.
+   */
+  protected final float[] linear(float[] x, Parameter weight, Parameter bias) {
+    return linear(x, new Parameter[] {weight}, new Parameter[] {bias})[0];
+  }
+
+  /** The same for several weights that read the same x, as one job for the kernel's threads. */
+  protected final float[][] linear(float[] x, Parameter[] weights, Parameter[] biases) {
+    NDArray[] w = new NDArray[weights.length];
+    NDArray[] b = new NDArray[weights.length];
+    for (int i = 0; i < weights.length; i++) {
+      w[i] = weights[i].getArray();
+      b[i] = biases[i] == null ? null : biases[i].getArray();
+    }
+    float[][] y = DecodeProduct.vectors(x, w, b);
+    for (int i = 0; i < weights.length; i++) {
+      LowRankAdapter adapter = adapters.get(weights[i]);
+      if (adapter != null) {
+        y[i] = adapter.addTo(y[i], x);
+      }
+    }
+    return y;
+  }
+
+  /**
    * Rows up to which a float16 weight is multiplied in float16. libtorch's float16 product is a
    * matrix-vector kernel: at one row it streams the weight far faster than the float32 product, but
    * its arithmetic rate does not grow with the rows, so beyond a few (prefill, a large decode

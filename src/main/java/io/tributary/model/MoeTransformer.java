@@ -52,6 +52,9 @@ public final class MoeTransformer extends ModelBlock {
   /** The same forward up to the final norm: the states the LM head reads, (B, T, C). */
   public NDArray hidden(
       NDArray tokens, int[][] positions, NDArray mask, KvCache cache, RoutingContext routing) {
+    if (stepsInJava(tokens, cache)) {
+      return decodeInJava(tokens, positions[0][0], mask, cache, routing);
+    }
     Rotary.Tables tables = rotary.tables(tokens.getManager(), positions);
     NDArray x =
         Embedding.embedding(tokens, embedding.getArray(), SparseFormat.DENSE).singletonOrThrow();
@@ -62,6 +65,62 @@ public final class MoeTransformer extends ModelBlock {
       x = block.forward(x, tables, mask, cache, routing);
     }
     return finalNorm.forward(x); // (B, T, C)
+  }
+
+  /**
+   * Whether this forward is a decode step that runs in Java: one new token of one row after a
+   * prefill, float32 on CPU, with no autograd recording, standard attention (MLA stays in libtorch)
+   * and the kernel enabled. At one token a step is mostly small ops whose per-op dispatch in
+   * libtorch cost a quarter of the step beside the products (docs/decode-bandwidth.md, section 6).
+   */
+  boolean stepsInJava(NDArray tokens, KvCache cache) {
+    return cache != null
+        && cache.length() > 0
+        && config.mla() == null
+        && config.dtype() == Precision.FLOAT32
+        && tokens.getShape().dimension() == 2
+        && tokens.getShape().get(0) == 1
+        && tokens.getShape().get(1) == 1
+        && ai.djl.Device.Type.CPU.equals(tokens.getDevice().getDeviceType())
+        && DecodeProduct.stepInJava();
+  }
+
+  /** {@link #hidden} of one token of one row at {@code position}, computed in Java: (1, 1, C). */
+  private NDArray decodeInJava(
+      NDArray tokens, int position, NDArray mask, KvCache cache, RoutingContext routing) {
+    int token = (int) tokens.toLongArray()[0];
+    int c = config.dim();
+    NDArray table = embedding.getArray();
+    java.nio.ByteBuffer rows = DecodeProduct.memory(table);
+    float[] x = new float[c];
+    if (rows != null) {
+      rows.asFloatBuffer().get(token * c, x); // (V, C) row-major
+    } else {
+      try (NDArray row = table.get(token)) {
+        x = row.toType(DataType.FLOAT32, false).toFloatArray();
+      }
+    }
+    float[] masks = keyMask(mask, cache.length() + 1);
+    Rotary.Angles angles = rotary.angles(position);
+    for (TransformerBlock block : blocks) {
+      block.decode(x, angles, masks, cache, routing, tokens);
+    }
+    return DecodeProduct.array(tokens, finalNorm.forward(x, 1), 1, 1, c);
+  }
+
+  /**
+   * The additive mask of the one query over s keys; one value broadcasts to all, as in libtorch.
+   */
+  private static float[] keyMask(NDArray mask, int s) {
+    float[] values = mask == null ? new float[s] : mask.toFloatArray();
+    if (values.length == 1 && s > 1) {
+      java.util.Arrays.fill(values = new float[s], mask.toFloatArray()[0]);
+    }
+    if (values.length != s) {
+      throw new IllegalArgumentException(
+          "mask of shape " + mask.getShape() + " for one query over " + s + " cached keys");
+    }
+    return values;
   }
 
   /** The LM head: hidden states (..., C) -> logits (..., V). */

@@ -62,6 +62,43 @@ final class Rotary {
     return new Tables(manager.create(cos, shape), manager.create(sin, shape), half, interleaved);
   }
 
+  /** Cosines and sines (D/2 each) of one position, for a decode step in Java. */
+  Angles angles(int position) {
+    int half = inverseFrequency.length;
+    float[] cos = new float[half];
+    float[] sin = new float[half];
+    for (int k = 0; k < half; k++) {
+      double angle = position * inverseFrequency[k]; // as tables() computes it, to the bit
+      cos[k] = (float) (Math.cos(angle) * attentionFactor);
+      sin[k] = (float) (Math.sin(angle) * attentionFactor);
+    }
+    return new Angles(cos, sin, interleaved);
+  }
+
+  /** One position's rotation: {@link Tables#apply} for a (heads · D) vector in Java. */
+  record Angles(float[] cos, float[] sin, boolean interleaved) {
+    /** x (heads · D) head-major, rotated; interleaved pairs come out de-interleaved, as apply's. */
+    float[] rotate(float[] x, int heads) {
+      int half = cos.length;
+      int d = 2 * half;
+      if (x.length != heads * d) {
+        throw new IllegalArgumentException(
+            "rotary of width " + d + ": " + x.length + " values for " + heads + " heads");
+      }
+      float[] out = new float[x.length];
+      for (int h = 0; h < heads; h++) {
+        int at = h * d;
+        for (int i = 0; i < half; i++) {
+          float x1 = interleaved ? x[at + 2 * i] : x[at + i];
+          float x2 = interleaved ? x[at + 2 * i + 1] : x[at + half + i];
+          out[at + i] = x1 * cos[i] - x2 * sin[i]; // each product rounded, as libtorch's mul
+          out[at + half + i] = x2 * cos[i] + x1 * sin[i];
+        }
+      }
+      return out;
+    }
+  }
+
   record Tables(NDArray cos, NDArray sin, int half, boolean interleaved) {
     /**
      * Rotates (B, H, T, D) by the angles of its positions. Interleaved, pair i is dims (2i, 2i+1),

@@ -33,6 +33,18 @@ final class SwiGlu extends ModelBlock implements FeedForward {
     return linear(h, down, null); // (..., C)
   }
 
+  /** One row (C) in Java: a decode step's feed-forward. */
+  float[] forward(float[] x) {
+    float[][] gateAndUp = linear(x, new Parameter[] {gate, up}, new Parameter[] {null, null});
+    float[] g = gateAndUp[0]; // (F)
+    float[] u = gateAndUp[1];
+    for (int i = 0; i < g.length; i++) {
+      float sigmoid = (float) (1.0 / (1.0 + Math.exp(-g[i])));
+      g[i] = g[i] * sigmoid * u[i];
+    }
+    return linear(g, down, null); // (C)
+  }
+
   @Override
   public NDArray forward(NDArray x, RoutingContext context) {
     return forward(x);

@@ -29,6 +29,35 @@ final class TransformerBlock extends ModelBlock {
     return x;
   }
 
+  /**
+   * One new position of one row, in Java, x (C) updated in place: a decode step (see {@link
+   * MoeTransformer#hidden}). A Mixture-of-Experts feed-forward runs in libtorch, on a (1, 1, C)
+   * array made like {@code like}, so that its router records and balances as always.
+   */
+  void decode(
+      float[] x,
+      Rotary.Angles angles,
+      float[] mask,
+      KvCache cache,
+      RoutingContext routing,
+      NDArray like) {
+    float[] a =
+        ((CausalSelfAttention) attention).decode(attentionNorm.forward(x, 1), angles, mask, cache);
+    for (int i = 0; i < x.length; i++) {
+      x[i] += a[i];
+    }
+    float[] h = ffnNorm.forward(x, 1);
+    float[] f;
+    if (ffn instanceof SwiGlu dense) {
+      f = dense.forward(h);
+    } else {
+      f = ffn.forward(DecodeProduct.array(like, h, 1, 1, h.length), routing).toFloatArray();
+    }
+    for (int i = 0; i < x.length; i++) {
+      x[i] += f[i];
+    }
+  }
+
   MoeFeedForward moe() {
     return ffn instanceof MoeFeedForward m ? m : null;
   }

@@ -2,9 +2,9 @@ package io.tributary.model;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -29,95 +29,185 @@ final class VectorMatVec {
   /** Rows of W one claim covers when threads share a product: large enough to amortise a claim. */
   private static final int CHUNK_BYTES = 128 * 1024;
 
-  private static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
-  private static final ExecutorService POOL =
-      HELPERS == 0
-          ? null
-          : Executors.newFixedThreadPool(
-              HELPERS,
-              r -> {
-                Thread t = new Thread(r, "tributary-matvec");
-                t.setDaemon(true);
-                return t;
-              });
+  /**
+   * How long a helper waits for the next product, spinning, before it parks. A decode step's
+   * products follow each other a few to a few tens of microseconds apart (norms, rotary, the
+   * attention over the cache), and waking a parked thread takes about as long as one chunk of a
+   * product: spinning that long keeps the helper at hand through a step, and parking after it gives
+   * the core back between steps and to other work.
+   */
+  private static final long SPIN_NANOS = 200_000;
+
+  private static final Helper[] HELPERS = startHelpers();
 
   private VectorMatVec() {}
 
+  /** y (M, N) row-major = x (M, K) row-major times W^T, W (N, K) row-major in {@code weight}. */
+  record Product(ByteBuffer weight, int n, int k, float[] x, int m, float[] y) {
+    Product {
+      if ((long) n * k * Float.BYTES > weight.capacity() || x.length < m * k || y.length < m * n) {
+        throw new IllegalArgumentException(
+            "matvec: weight of "
+                + weight.capacity()
+                + " bytes, x of "
+                + x.length
+                + ", y of "
+                + y.length
+                + " floats for ("
+                + m
+                + ", "
+                + k
+                + ") x ("
+                + n
+                + ", "
+                + k
+                + ")^T");
+      }
+    }
+
+    int chunkRows() {
+      return Math.max(4, CHUNK_BYTES / (k * Float.BYTES));
+    }
+
+    int chunks() {
+      return (n + chunkRows() - 1) / chunkRows();
+    }
+  }
+
   /**
    * y (M, N) row-major = x (M, K) row-major times W^T, W (N, K) row-major in {@code weight} (native
-   * byte order from position 0), on up to {@code threads} threads (the caller and pool helpers).
+   * byte order from position 0), on up to {@code threads} threads (the caller and helpers).
    */
   static void multiply(ByteBuffer weight, int n, int k, float[] x, int m, float[] y, int threads) {
-    if ((long) n * k * Float.BYTES > weight.capacity() || x.length < m * k || y.length < m * n) {
-      throw new IllegalArgumentException(
-          "matvec: weight of "
-              + weight.capacity()
-              + " bytes, x of "
-              + x.length
-              + ", y of "
-              + y.length
-              + " floats for ("
-              + m
-              + ", "
-              + k
-              + ") x ("
-              + n
-              + ", "
-              + k
-              + ")^T");
+    multiply(new Product[] {new Product(weight, n, k, x, m, y)}, threads);
+  }
+
+  /**
+   * Independent products as one job on up to {@code threads} threads: the threads claim chunks of
+   * rows across all of them, so a decode step's query, key and value products (or gate and up) cost
+   * one hand-off to the helpers instead of one each, and no thread idles at the end of one product
+   * while the other finishes it.
+   */
+  static void multiply(Product[] products, int threads) {
+    int chunks = 0;
+    for (Product p : products) {
+      chunks += p.chunks();
     }
-    int helpers = Math.min(Math.min(threads - 1, HELPERS), n / rowsPerChunk(k) - 1);
+    int helpers = Math.min(Math.min(threads - 1, HELPERS.length), chunks - 1);
     if (helpers <= 0) {
-      rows(weight, k, x, m, n, y, 0, n);
+      for (Product p : products) {
+        rows(p.weight(), p.k(), p.x(), p.m(), p.n(), p.y(), 0, p.n());
+      }
       return;
     }
-    Shared shared = new Shared(weight, n, k, x, m, y);
+    Shared shared = new Shared(products, chunks);
     for (int i = 0; i < helpers; i++) {
-      POOL.execute(shared::work);
+      HELPERS[i].offer(shared);
     }
     shared.work();
     shared.awaitAll();
   }
 
-  private static int rowsPerChunk(int k) {
-    return Math.max(4, CHUNK_BYTES / (k * Float.BYTES));
+  private static Helper[] startHelpers() {
+    Helper[] helpers = new Helper[Math.max(0, Runtime.getRuntime().availableProcessors() - 1)];
+    for (int i = 0; i < helpers.length; i++) {
+      helpers[i] = new Helper("tributary-matvec-" + i);
+      helpers[i].start();
+    }
+    return helpers;
   }
 
   /**
-   * One product shared by threads that claim chunks of rows until none are left. The caller works
-   * too and waits only for chunks already claimed, never for a helper that has not started: on a
-   * busy machine a helper may be scheduled late, and then finds nothing left to do.
+   * A thread that works on the products offered to it. One job slot: a caller that finds it taken
+   * (another thread's product in flight) does its own product without this helper.
+   */
+  private static final class Helper extends Thread {
+    private final AtomicReference<Shared> slot = new AtomicReference<>();
+    private volatile boolean parked;
+
+    Helper(String name) {
+      super(name);
+      setDaemon(true);
+    }
+
+    void offer(Shared job) {
+      if (slot.compareAndSet(null, job) && parked) {
+        LockSupport.unpark(this);
+      }
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        Shared job = take();
+        job.work();
+      }
+    }
+
+    private Shared take() {
+      long deadline = System.nanoTime() + SPIN_NANOS;
+      while (true) {
+        Shared job = slot.getAndSet(null);
+        if (job != null) {
+          return job;
+        }
+        if (System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+          continue;
+        }
+        // the offer writes the slot before it reads parked, and this reads the slot after
+        // writing parked: one of the two sees the other, so no offer is left unwoken
+        parked = true;
+        if (slot.get() == null) {
+          LockSupport.park(this);
+        }
+        parked = false;
+        deadline = System.nanoTime() + SPIN_NANOS;
+      }
+    }
+  }
+
+  /**
+   * Products shared by threads that claim chunks of rows until none are left. The caller works too
+   * and waits only for chunks already claimed, never for a helper that has not started: on a busy
+   * machine a helper may be scheduled late, and then finds nothing left to do.
    */
   private static final class Shared {
-    private final ByteBuffer weight;
-    private final int n;
-    private final int k;
-    private final float[] x;
-    private final int m;
-    private final float[] y;
-    private final int chunkRows;
+    private final Product[] products;
+    private final int[] firstChunk; // of each product, in the job's chunk numbering
     private final int chunks;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private volatile RuntimeException failure;
 
-    Shared(ByteBuffer weight, int n, int k, float[] x, int m, float[] y) {
-      this.weight = weight;
-      this.n = n;
-      this.k = k;
-      this.x = x;
-      this.m = m;
-      this.y = y;
-      this.chunkRows = rowsPerChunk(k);
-      this.chunks = (n + chunkRows - 1) / chunkRows;
+    Shared(Product[] products, int chunks) {
+      this.products = products;
+      this.chunks = chunks;
+      firstChunk = new int[products.length];
+      for (int i = 1; i < products.length; i++) {
+        firstChunk[i] = firstChunk[i - 1] + products[i - 1].chunks();
+      }
     }
 
     void work() {
       int c;
       while ((c = next.getAndIncrement()) < chunks) {
-        int from = c * chunkRows;
+        int i = products.length - 1;
+        while (firstChunk[i] > c) {
+          i--;
+        }
+        Product p = products[i];
+        int from = (c - firstChunk[i]) * p.chunkRows();
         try {
-          rows(weight, k, x, m, n, y, from, Math.min(n, from + chunkRows));
+          rows(
+              p.weight(),
+              p.k(),
+              p.x(),
+              p.m(),
+              p.n(),
+              p.y(),
+              from,
+              Math.min(p.n(), from + p.chunkRows()));
         } catch (RuntimeException e) {
           failure = e; // the caller rethrows it rather than wait for a chunk never finished
         } finally {
@@ -138,6 +228,34 @@ final class VectorMatVec {
       if (failure != null) {
         throw failure;
       }
+    }
+  }
+
+  /**
+   * out[outOffset, outOffset + d) = the sum over j &lt; rows of p[pOffset + j] · V[j], V (rows, d)
+   * row-major in {@code v} (native byte order from position 0): attention's mix of cached values.
+   */
+  static void weightedSum(
+      ByteBuffer v, int rows, int d, float[] p, int pOffset, float[] out, int outOffset) {
+    if ((long) rows * d * Float.BYTES > v.capacity()) {
+      throw new IllegalArgumentException(
+          "weighted sum: " + rows + " rows of " + d + " in " + v.capacity() + " bytes");
+    }
+    int c = 0;
+    for (; c + LANES <= d; c += LANES) {
+      FloatVector acc = FloatVector.zero(SPECIES);
+      for (int j = 0; j < rows; j++) {
+        FloatVector weight = FloatVector.broadcast(SPECIES, p[pOffset + j]);
+        acc = load(v, (j * d + c) * Float.BYTES).fma(weight, acc);
+      }
+      acc.intoArray(out, outOffset + c);
+    }
+    for (; c < d; c++) {
+      float sum = 0;
+      for (int j = 0; j < rows; j++) {
+        sum += p[pOffset + j] * v.getFloat((j * d + c) * Float.BYTES);
+      }
+      out[outOffset + c] = sum;
     }
   }
 

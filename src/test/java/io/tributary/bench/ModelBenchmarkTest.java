@@ -105,7 +105,9 @@ class ModelBenchmarkTest {
             "train_mfu",
             "matvec_java_gb_per_s",
             "decode_tokens_per_s_batch1_libtorch",
-            "decode_gb_per_s_batch1_libtorch");
+            "decode_gb_per_s_batch1_libtorch",
+            "decode_tokens_per_s_batch1_java_products",
+            "decode_gb_per_s_batch1_java_products");
     for (String rate :
         List.of(
             "prefill_tokens_per_s",

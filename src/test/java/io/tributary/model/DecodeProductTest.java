@@ -131,6 +131,109 @@ class DecodeProductTest {
   }
 
   @Test
+  void severalProductsAsOneJobGiveWhatEachGivesAlone() {
+    Random random = new Random(10);
+    int[][] shapes = {{1000, 777}, {64, 777}, {333, 777}}; // (N, K): q, k and v of odd sizes
+    float[] x = gaussians(random, 777);
+    VectorMatVec.Product[] job = new VectorMatVec.Product[shapes.length];
+    float[][] alone = new float[shapes.length][];
+    for (int i = 0; i < shapes.length; i++) {
+      ByteBuffer weight = gaussianBuffer(random, shapes[i][0] * shapes[i][1]);
+      alone[i] = new float[shapes[i][0]];
+      VectorMatVec.multiply(weight, shapes[i][0], shapes[i][1], x, 1, alone[i], 1);
+      job[i] =
+          new VectorMatVec.Product(
+              weight, shapes[i][0], shapes[i][1], x, 1, new float[shapes[i][0]]);
+    }
+
+    VectorMatVec.multiply(job, 2);
+
+    for (int i = 0; i < shapes.length; i++) {
+      assertThat(job[i].y()).as("product %d", i).containsExactly(alone[i]);
+    }
+  }
+
+  @Test
+  void productsOfSeveralCallersAtOnceAreEachTheirOwn() throws Exception {
+    // the helpers take one job at a time: a caller that finds them busy works alone, and a
+    // helper that picks up a job late finds nothing left of it
+    Random random = new Random(12);
+    int n = 700;
+    int k = 513;
+    ByteBuffer weight = gaussianBuffer(random, n * k);
+    int callers = 4;
+    float[][] inputs = new float[callers][];
+    float[][] expected = new float[callers][];
+    for (int c = 0; c < callers; c++) {
+      inputs[c] = gaussians(random, k);
+      expected[c] = new float[n];
+      VectorMatVec.multiply(weight, n, k, inputs[c], 1, expected[c], 1);
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(callers);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> wrong = new java.util.ArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        int caller = c;
+        wrong.add(
+            pool.submit(
+                () -> {
+                  int mismatches = 0;
+                  for (int round = 0; round < 200; round++) {
+                    float[] y = new float[n];
+                    VectorMatVec.multiply(weight, n, k, inputs[caller], 1, y, 2);
+                    mismatches += java.util.Arrays.equals(y, expected[caller]) ? 0 : 1;
+                  }
+                  return mismatches;
+                }));
+      }
+      for (java.util.concurrent.Future<Integer> f : wrong) {
+        assertThat(f.get()).isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void weightedSumOfCachedRowsIsTheSumOfEachRowTimesItsWeight() {
+    Random random = new Random(14);
+    int rows = 23;
+    int d = 37; // lanes and a scalar tail
+    ByteBuffer values = gaussianBuffer(random, rows * d);
+    float[] p = gaussians(random, rows + 5);
+    float[] out = new float[d + 3];
+
+    VectorMatVec.weightedSum(values, rows, d, p, 5, out, 3);
+
+    for (int c = 0; c < d; c++) {
+      double sum = 0;
+      for (int j = 0; j < rows; j++) {
+        sum += (double) p[5 + j] * values.getFloat((j * d + c) * Float.BYTES);
+      }
+      assertThat((double) out[3 + c]).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-5));
+    }
+    assertThat(out[0]).as("before the offset, untouched").isZero();
+  }
+
+  private static float[] gaussians(Random random, int count) {
+    float[] values = new float[count];
+    for (int i = 0; i < count; i++) {
+      values[i] = (float) random.nextGaussian();
+    }
+    return values;
+  }
+
+  private static ByteBuffer gaussianBuffer(Random random, int count) {
+    ByteBuffer buffer =
+        ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder());
+    for (int i = 0; i < count; i++) {
+      buffer.putFloat(i * Float.BYTES, (float) random.nextGaussian());
+    }
+    return buffer;
+  }
+
+  @Test
   void leavesToLibtorchWhatItDoesNotTake() {
     try (NDManager manager = NDManager.newBaseManager()) {
       Random random = new Random(7);
