@@ -78,6 +78,38 @@ public final class MoeFeedForward extends ModelBlock implements FeedForward {
     return out.reshape(shape);
   }
 
+  /**
+   * One row (C) of a decode step in Java (see {@link TransformerBlock#decode}): the router runs as
+   * in {@link #forward(NDArray, RoutingContext)}, in libtorch, so it records and replays routes as
+   * always; the K chosen experts and the shared one then run in Java, their weighted outputs summed
+   * in the order the sparse path sums them.
+   */
+  float[] forward(float[] x, RoutingContext context, NDArray like) {
+    NDArray row = DecodeProduct.array(like, x, 1, x.length);
+    Router.Routing routing = router.route(row, context, moeLayer);
+    float[] gates = routing.gates().toFloatArray(); // (E), K of them non-zero
+    float[] out = new float[x.length];
+    for (int j = 0; j < topK; j++) {
+      int e = routing.chosen()[j];
+      float[] y = experts.get(e).forward(x);
+      for (int i = 0; i < out.length; i++) {
+        out[i] += y[i] * gates[e];
+      }
+    }
+    if (routedScale != 1f) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] *= routedScale;
+      }
+    }
+    if (shared != null) {
+      float[] y = shared.forward(x);
+      for (int i = 0; i < out.length; i++) {
+        out[i] += y[i];
+      }
+    }
+    return out;
+  }
+
   private NDArray sparse(NDArray tokens, Router.Routing routing) {
     int assignments = routing.tokens() * topK;
     int[] chosen = routing.chosen(); // token-major: assignment a = token·K + j

@@ -31,8 +31,8 @@ final class TransformerBlock extends ModelBlock {
 
   /**
    * One new position of one row, in Java, x (C) updated in place: a decode step (see {@link
-   * MoeTransformer#hidden}). A Mixture-of-Experts feed-forward runs in libtorch, on a (1, 1, C)
-   * array made like {@code like}, so that its router records and balances as always.
+   * MoeTransformer#hidden}). A Mixture-of-Experts feed-forward routes in libtorch, on an array made
+   * like {@code like}, so that its router records and replays as always; its experts run in Java.
    */
   void decode(
       float[] x,
@@ -50,6 +50,8 @@ final class TransformerBlock extends ModelBlock {
     float[] f;
     if (ffn instanceof SwiGlu dense) {
       f = dense.forward(h);
+    } else if (ffn instanceof MoeFeedForward moe) {
+      f = moe.forward(h, routing, like);
     } else {
       f = ffn.forward(DecodeProduct.array(like, h, 1, 1, h.length), routing).toFloatArray();
     }

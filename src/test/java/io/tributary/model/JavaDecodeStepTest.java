@@ -40,6 +40,18 @@ class JavaDecodeStepTest {
   }
 
   @Test
+  void equalsTheStepInLibtorchWithSigmoidGroupLimitedRoutingAndARoutedScale() {
+    ModelConfig config =
+        TinyModels.tiny().toBuilder()
+            .scoring(ScoringFunction.SIGMOID)
+            .routedScale(2.5)
+            .routerGroups(2)
+            .routerTopKGroups(1)
+            .build();
+    assertThat(worstDifference(config, randomized(), null)).isLessThanOrEqualTo(1e-5);
+  }
+
+  @Test
   void equalsTheStepInLibtorchWithLowRankAdaptersOnEveryProjection() {
     Consumer<PolicyModel> adapters =
         model -> {
