@@ -1,5 +1,6 @@
 package io.tributary.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -9,7 +10,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -81,20 +84,24 @@ public final class MoeTransformer extends ModelBlock {
         && tokens.getShape().dimension() == 2
         && tokens.getShape().get(0) == 1
         && tokens.getShape().get(1) == 1
-        && ai.djl.Device.Type.CPU.equals(tokens.getDevice().getDeviceType())
+        && Device.Type.CPU.equals(tokens.getDevice().getDeviceType())
         && DecodeProduct.stepInJava();
   }
 
   /** {@link #hidden} of one token of one row at {@code position}, computed in Java: (1, 1, C). */
   private NDArray decodeInJava(
       NDArray tokens, int position, NDArray mask, KvCache cache, RoutingContext routing) {
-    int token = (int) tokens.toLongArray()[0];
+    long token = tokens.toLongArray()[0];
+    if (token < 0 || token >= config.vocabSize()) {
+      throw new IllegalArgumentException(
+          "token " + token + " is outside the vocabulary of " + config.vocabSize());
+    }
     int c = config.dim();
     NDArray table = embedding.getArray();
-    java.nio.ByteBuffer rows = DecodeProduct.memory(table);
+    ByteBuffer rows = DecodeProduct.memory(table);
     float[] x = new float[c];
     if (rows != null) {
-      rows.asFloatBuffer().get(token * c, x); // (V, C) row-major
+      rows.asFloatBuffer().get((int) token * c, x); // (V, C) row-major, under 2 GB
     } else {
       try (NDArray row = table.get(token)) {
         x = row.toType(DataType.FLOAT32, false).toFloatArray();
@@ -114,7 +121,9 @@ public final class MoeTransformer extends ModelBlock {
   private static float[] keyMask(NDArray mask, int s) {
     float[] values = mask == null ? new float[s] : mask.toFloatArray();
     if (values.length == 1 && s > 1) {
-      java.util.Arrays.fill(values = new float[s], mask.toFloatArray()[0]);
+      float only = values[0];
+      values = new float[s];
+      Arrays.fill(values, only);
     }
     if (values.length != s) {
       throw new IllegalArgumentException(
