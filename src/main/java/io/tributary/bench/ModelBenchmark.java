@@ -157,6 +157,8 @@ public final class ModelBenchmark {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("model_source", source.describe());
     ModelConfig config;
+    double peak;
+    MemoryBandwidth bandwidth;
     try (PolicyModel model = open(source, s.precision(), r, out)) {
       config = model.config();
       r.put("device", model.device().toString());
@@ -194,6 +196,22 @@ public final class ModelBenchmark {
           GenerationRates.decodeTokensPerS(
               model, s.decodeBatch(), s.decodePrompt(), s.decodeNewTokens(), s.repeats()));
 
+      // the ceilings right after the decode they bound, before a training step reshapes the
+      // process's memory: on a shared machine the rates drift over minutes
+      out.println("ceilings ...");
+      peak = peakGflops(s.repeats());
+      r.put("peak_gflops", peak);
+      bandwidth = MemoryBandwidth.measure(s.bandwidthBytes(), s.repeats());
+      r.put("bandwidth_scale_gb_per_s", bandwidth.scaleGbPerS());
+      r.put("bandwidth_add_gb_per_s", bandwidth.addGbPerS());
+      r.put("bandwidth_read_gb_per_s", bandwidth.readGbPerS());
+      r.put("bandwidth_gb_per_s", bandwidth.ceilingGbPerS());
+      r.put("matvec_gb_per_s", bandwidth.matVecGbPerS());
+      r.put("matvec_float16_gb_per_s", bandwidth.matVecFloat16GbPerS());
+      if (bandwidth.matVecJavaGbPerS() != null) {
+        r.put("matvec_java_gb_per_s", bandwidth.matVecJavaGbPerS());
+      }
+
       if (s.smallModelSuite()) {
         smallModelThroughput(model, s, r);
       }
@@ -208,19 +226,6 @@ public final class ModelBenchmark {
       memoryRun(config, s, r, out);
     }
 
-    out.println("ceilings ...");
-    double peak = peakGflops(s.repeats());
-    r.put("peak_gflops", peak);
-    MemoryBandwidth bandwidth = MemoryBandwidth.measure(s.bandwidthBytes(), s.repeats());
-    r.put("bandwidth_scale_gb_per_s", bandwidth.scaleGbPerS());
-    r.put("bandwidth_add_gb_per_s", bandwidth.addGbPerS());
-    r.put("bandwidth_read_gb_per_s", bandwidth.readGbPerS());
-    r.put("bandwidth_gb_per_s", bandwidth.ceilingGbPerS());
-    r.put("matvec_gb_per_s", bandwidth.matVecGbPerS());
-    r.put("matvec_float16_gb_per_s", bandwidth.matVecFloat16GbPerS());
-    if (bandwidth.matVecJavaGbPerS() != null) {
-      r.put("matvec_java_gb_per_s", bandwidth.matVecJavaGbPerS());
-    }
     // the product a decode step at batch 1 uses: float16's, the Java kernel's, or libtorch's
     double matVec =
         s.precision() == Precision.FLOAT16
