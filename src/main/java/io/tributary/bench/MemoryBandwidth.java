@@ -6,6 +6,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.tributary.model.DecodeProduct;
 import io.tributary.model.GradMode;
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The memory bandwidth the engine itself reaches: the ceiling of a decode step at batch 1, which
@@ -39,6 +42,21 @@ public record MemoryBandwidth(
   /** The best of the memory kernels: what the engine can move, so efficiencies are honest. */
   public double ceilingGbPerS() {
     return Math.max(scaleGbPerS, Math.max(addGbPerS, readGbPerS));
+  }
+
+  /** Each rate's median over several measurements (a rate absent from any is absent). */
+  public static MemoryBandwidth median(MemoryBandwidth[] runs) {
+    Function<ToDoubleFunction<MemoryBandwidth>, Double> m =
+        rate -> Measure.median(Arrays.stream(runs).mapToDouble(rate).toArray());
+    boolean kernel = Arrays.stream(runs).allMatch(b -> b.matVecJavaGbPerS() != null);
+    return new MemoryBandwidth(
+        m.apply(MemoryBandwidth::scaleGbPerS),
+        m.apply(MemoryBandwidth::addGbPerS),
+        m.apply(MemoryBandwidth::readGbPerS),
+        m.apply(MemoryBandwidth::matVecGbPerS),
+        m.apply(MemoryBandwidth::matVecFloat16GbPerS),
+        kernel ? m.apply(MemoryBandwidth::matVecJavaGbPerS) : null,
+        runs[0].arrayBytes());
   }
 
   /** Median rates over {@code repeats} timings, each of a few passes over arrays of that size. */

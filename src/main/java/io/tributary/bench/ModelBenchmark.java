@@ -22,6 +22,7 @@ import io.tributary.train.SftExample;
 import io.tributary.train.SftTrainer;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +148,22 @@ public final class ModelBenchmark {
     }
   }
 
+  /**
+   * Decode timings at batch 1, each followed by the memory ceilings it is divided by; the median
+   * pair's ratio is reported.
+   */
+  static final int DECODE_PAIRS = 3;
+
   private ModelBenchmark() {}
+
+  /** The product a decode step at batch 1 uses: float16's, the Java kernel's, or libtorch's. */
+  private static double decodeProduct(MemoryBandwidth bandwidth, Precision precision) {
+    return precision == Precision.FLOAT16
+        ? bandwidth.matVecFloat16GbPerS()
+        : bandwidth.matVecJavaGbPerS() != null
+            ? bandwidth.matVecJavaGbPerS()
+            : bandwidth.matVecGbPerS();
+  }
 
   public static Map<String, Object> run(ModelConfig config, Settings s, PrintStream out) {
     return run(new PolicySource.FromConfig(config, "config"), s, out);
@@ -159,6 +175,8 @@ public final class ModelBenchmark {
     ModelConfig config;
     double peak;
     MemoryBandwidth bandwidth;
+    double[] efficiency = new double[DECODE_PAIRS];
+    double[] matVecEfficiency = new double[DECODE_PAIRS];
     try (PolicyModel model = open(source, s.precision(), r, out)) {
       config = model.config();
       r.put("device", model.device().toString());
@@ -171,10 +189,30 @@ public final class ModelBenchmark {
       r.put(
           "prefill_tokens_per_s",
           GenerationRates.prefillTokensPerS(model, 1, s.prefillLength(), s.repeats()));
+      // decode at batch 1 and the memory ceilings in pairs, each ceiling measured right after the
+      // decode it bounds: on a shared machine the memory's rate drifts within seconds, and a
+      // ceiling taken minutes apart bounded another machine (docs/decode-bandwidth.md, section 6)
+      long bytesPerStep = DecodeTraffic.weightBytesPerStep(config);
+      double[] steps = new double[DECODE_PAIRS];
+      MemoryBandwidth[] ceilings = new MemoryBandwidth[DECODE_PAIRS];
+      for (int i = 0; i < DECODE_PAIRS; i++) {
+        steps[i] =
+            GenerationRates.decodeTokensPerS(
+                model, 1, s.decodePrompt(), s.decodeNewTokens(), s.repeats());
+        ceilings[i] = MemoryBandwidth.measure(s.bandwidthBytes(), s.repeats());
+        efficiency[i] =
+            DecodeTraffic.efficiency(bytesPerStep, steps[i], ceilings[i].ceilingGbPerS());
+        matVecEfficiency[i] =
+            DecodeTraffic.efficiency(
+                bytesPerStep, steps[i], decodeProduct(ceilings[i], s.precision()));
+      }
+      r.put("decode_tokens_per_s_batch1", Measure.median(steps));
+      r.put("decode_tokens_per_s_batch1_pairs", steps);
       r.put(
-          "decode_tokens_per_s_batch1",
-          GenerationRates.decodeTokensPerS(
-              model, 1, s.decodePrompt(), s.decodeNewTokens(), s.repeats()));
+          "bandwidth_gb_per_s_pairs",
+          Arrays.stream(ceilings).mapToDouble(MemoryBandwidth::ceilingGbPerS).toArray());
+      r.put("decode_bandwidth_efficiency_pairs", efficiency);
+      bandwidth = MemoryBandwidth.median(ceilings);
       if (DecodeProduct.enabled() && s.precision() == Precision.FLOAT32) {
         // the same decode with the step op by op in libtorch and only the products in Java, then
         // with libtorch's product too: what the step in Java and the kernel each add
@@ -196,12 +234,9 @@ public final class ModelBenchmark {
           GenerationRates.decodeTokensPerS(
               model, s.decodeBatch(), s.decodePrompt(), s.decodeNewTokens(), s.repeats()));
 
-      // the ceilings right after the decode they bound, before a training step reshapes the
-      // process's memory: on a shared machine the rates drift over minutes
       out.println("ceilings ...");
       peak = peakGflops(s.repeats());
       r.put("peak_gflops", peak);
-      bandwidth = MemoryBandwidth.measure(s.bandwidthBytes(), s.repeats());
       r.put("bandwidth_scale_gb_per_s", bandwidth.scaleGbPerS());
       r.put("bandwidth_add_gb_per_s", bandwidth.addGbPerS());
       r.put("bandwidth_read_gb_per_s", bandwidth.readGbPerS());
@@ -226,14 +261,6 @@ public final class ModelBenchmark {
       memoryRun(config, s, r, out);
     }
 
-    // the product a decode step at batch 1 uses: float16's, the Java kernel's, or libtorch's
-    double matVec =
-        s.precision() == Precision.FLOAT16
-            ? bandwidth.matVecFloat16GbPerS()
-            : bandwidth.matVecJavaGbPerS() != null
-                ? bandwidth.matVecJavaGbPerS()
-                : bandwidth.matVecGbPerS();
-
     long active = ((Number) r.get("params_active")).longValue();
     if (r.get("train_tokens_per_s") instanceof Double trainRate) {
       r.put("train_mfu", 6.0 * active * trainRate / (peak * 1e9));
@@ -248,14 +275,12 @@ public final class ModelBenchmark {
     if (r.get("decode_tokens_per_s_batch1_libtorch") instanceof Double libtorchSteps) {
       r.put("decode_gb_per_s_batch1_libtorch", bytesPerStep * libtorchSteps / 1e9);
     }
-    r.put(
-        "decode_bandwidth_efficiency",
-        DecodeTraffic.efficiency(bytesPerStep, stepsPerSecond, bandwidth.ceilingGbPerS()));
+    // the median of the pairs' ratios, each decode against the ceiling measured right after it
+    r.put("decode_bandwidth_efficiency", Measure.median(efficiency));
     // the share of the engine's own matrix-vector speed (in the policy's precision) a whole step
-    // keeps: what the other ops of a step (norms, rotary, cache, attention, sampling) and their
-    // per-op overhead cost
-    r.put(
-        "decode_matvec_efficiency", DecodeTraffic.efficiency(bytesPerStep, stepsPerSecond, matVec));
+    // keeps, paired likewise: what the other ops of a step (norms, rotary, cache, attention,
+    // sampling) and their per-op overhead cost
+    r.put("decode_matvec_efficiency", Measure.median(matVecEfficiency));
     printTable(r, out);
     out.println(Json.write(r));
     return r;
